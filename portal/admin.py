@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Company, Invitation, Membership, NafCode, Region, RegionOfficer, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "preferred_language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    raw_id_fields = ["user"]
+    extra = 0
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "siret", "naf_division", "headcount_band", "region"]
+    list_filter = ["region", "headcount_band"]
+    search_fields = ["name", "siret"]
+    list_select_related = ["naf_division", "region"]
+    inlines = [MembershipInline]
+
+
+@admin.register(RegionOfficer)
+class RegionOfficerAdmin(admin.ModelAdmin):
+    list_display = ["user", "region"]
+    list_select_related = ["user", "region"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "company", "created_at", "expires_at", "accepted_at"]
+    readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by"]
+    list_select_related = ["company"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_fr", "label_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NafCode)
+class NafCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "level", "label_fr", "label_en"]
+    list_filter = ["level"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

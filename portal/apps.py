@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portal and identity")
+
+    def ready(self):
+        from portal.rules import has_company
+        from portal.spaces import Space, register_space
+
+        register_space(Space("company", _("My company"), "portal:my_company", has_company, order=40))

@@ -1,0 +1,71 @@
+"""Demo accounts, one per role, created idempotently by `manage.py seed_demo`.
+
+Apps above `portal` add their own demo content through `register_demo_step`, so this module
+never imports them.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from portal.models import Company, Membership, NafCode, Region, RegionOfficer, User
+
+DEMO_PASSWORD = "demo-industrie-2026"
+DEMO_SIRET = "91234567500017"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    password: str = DEMO_PASSWORD
+
+
+SME = DemoAccount("SME manager", "pme@demo.industrie-du-futur.fr")
+OFFICER = DemoAccount("Regional officer (Bretagne)", "region@demo.industrie-du-futur.fr")
+EXPERT = DemoAccount("Expert", "expert@demo.industrie-du-futur.fr")
+STAFF = DemoAccount("Alliance staff", "alliance@demo.industrie-du-futur.fr")
+DEMO_ACCOUNTS = [SME, OFFICER, EXPERT, STAFF]
+
+_demo_steps = []
+
+
+def register_demo_step(step):
+    """Register a callable `step(accounts)` run after the demo accounts exist."""
+    if step not in _demo_steps:
+        _demo_steps.append(step)
+
+
+def _account(demo, **fields):
+    user, _created = User.objects.update_or_create(email=demo.email, defaults=fields)
+    user.set_password(demo.password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def seed_demo():
+    """Create or refresh the demo company and accounts; running it twice changes nothing more."""
+    sme = _account(SME, first_name="Camille", last_name="Martin")
+    company, _created = Company.objects.update_or_create(
+        siret=DEMO_SIRET,
+        defaults={
+            "name": "Atelier Mécanique de Démonstration",
+            "naf_division": NafCode.objects.get(code="25"),
+            "headcount_band": "10-49",
+            "region": Region.objects.get(code="53"),
+            "language": "fr",
+        },
+    )
+    Membership.objects.update_or_create(user=sme, company=company, defaults={"role": Membership.Role.OWNER})
+
+    officer = _account(OFFICER, first_name="Yann", last_name="Le Goff")
+    RegionOfficer.objects.get_or_create(user=officer, region=Region.objects.get(code="53"))
+
+    expert = _account(EXPERT, first_name="Nadia", last_name="Benali")
+    _account(STAFF, first_name="Alex", last_name="Durand", is_staff=True, is_superuser=True)
+
+    accounts = {"company": company, "sme": sme, "officer": officer, "expert": expert}
+    for step in _demo_steps:
+        step(accounts)
+    return accounts

@@ -1,0 +1,112 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Company, HeadcountBand, NafCode, Region, User
+from portal.validators import clean_siret
+
+
+class PasswordPairMixin:
+    """Two password fields that must match and pass Django's validators."""
+
+    def clean_password2(self):
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            raise forms.ValidationError(_("The two passwords differ."), code="password_mismatch")
+        if password2:
+            password_validation.validate_password(password2, self._password_user())
+        return password2
+
+    def _password_user(self):
+        return User(
+            email=self.cleaned_data.get("email", getattr(self, "invited_email", "")),
+            first_name=self.cleaned_data.get("first_name", ""),
+            last_name=self.cleaned_data.get("last_name", ""),
+        )
+
+
+def password_fields():
+    return (
+        forms.CharField(
+            label=_("Password"),
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            help_text=password_validation.password_validators_help_text_html(),
+        ),
+        forms.CharField(
+            label=_("Password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        ),
+    )
+
+
+class SignupForm(PasswordPairMixin, forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(label=_("Work e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password1, password2 = password_fields()
+    company_name = forms.CharField(
+        label=_("Company name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
+    siret = forms.CharField(
+        label=_("SIRET of your establishment"),
+        max_length=20,
+        help_text=_("14 digits, printed on your Kbis extract and invoices."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    naf_division = forms.ModelChoiceField(
+        label=_("Activity (NAF division)"),
+        queryset=NafCode.objects.filter(level=NafCode.Level.DIVISION),
+        help_text=_("The two first digits of your APE code."),
+    )
+    headcount_band = forms.ChoiceField(label=_("Headcount"), choices=HeadcountBand.choices)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
+    language = forms.ChoiceField(
+        label=_("Language of your reports"), choices=User._meta.get_field("preferred_language").choices
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account already uses this e-mail address. Log in, or reset your password if you forgot it."),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean_siret(self):
+        siret = clean_siret(self.cleaned_data["siret"])
+        if Company.objects.filter(siret=siret).exists():
+            raise forms.ValidationError(
+                _("This establishment is already registered. Ask its owner on the portal to invite you."),
+                code="duplicate_siret",
+            )
+        return siret
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+
+    def __init__(self, *args, company, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if self.company.memberships.filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(_("This person is already a member of the company."), code="already_member")
+        return email
+
+
+class InvitedAccountForm(PasswordPairMixin, forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1, password2 = password_fields()
+
+    def __init__(self, *args, invited_email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invited_email = invited_email

@@ -1,0 +1,52 @@
+"""Who may act on identity objects. Each predicate names who may act in its docstring."""
+
+import rules
+
+from portal.models import Membership
+
+
+@rules.predicate
+def is_alliance_staff(user):
+    """Alliance staff: Django staff accounts."""
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+@rules.predicate
+def is_region_officer(user):
+    """Regional officers: users with at least one officer post."""
+    return bool(user and user.is_authenticated and user.officer_posts.exists())
+
+
+@rules.predicate
+def is_company_member(user, company):
+    """Any member of the company, owner or not."""
+    return bool(
+        user
+        and user.is_authenticated
+        and company is not None
+        and Membership.objects.filter(user=user, company=company).exists()
+    )
+
+
+@rules.predicate
+def is_company_owner(user, company):
+    """The company's owners only."""
+    return bool(
+        user
+        and user.is_authenticated
+        and company is not None
+        and Membership.objects.filter(user=user, company=company, role=Membership.Role.OWNER).exists()
+    )
+
+
+@rules.predicate
+def has_company(user):
+    """SME managers and their colleagues: users with a membership."""
+    return bool(user and user.is_authenticated and user.memberships.exists())
+
+
+can_view_company = is_company_member | is_alliance_staff
+can_invite_colleague = is_company_owner
+
+rules.add_perm("portal.view_company", can_view_company)
+rules.add_perm("portal.invite_colleague", can_invite_colleague)

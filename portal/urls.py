@@ -1,0 +1,34 @@
+"""Project URLconf: wires every app's URLs (the one place allowed to import them all)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from health_check.views import HealthCheckView
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("langue/", views.set_language, name="set_language"),
+    path("compte/", include("django.contrib.auth.urls")),
+    path("", include("portal.app_urls")),
+    path("diagnostics/", include("diagnostics.urls")),
+    path("experts/", include("experts.urls")),
+    path("regions/", include("regions.urls")),
+    path("admin/", admin.site.urls),
+    path(
+        "sante/",
+        login_not_required(
+            HealthCheckView.as_view(
+                checks=["health_check.checks.Database", "health_check.checks.Cache", "health_check.checks.Storage"]
+            )
+        ),
+        name="health",
+    ),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
+
+from portal import selectors, services
+from portal.forms import InvitationForm, InvitedAccountForm, SignupForm
+from portal.spaces import spaces_for
+
+set_language = login_not_required(django_set_language)
+
+
+@login_not_required
+def home(request):
+    """Anonymous visitors get the presentation; a signed-in user goes to the first space of their role."""
+    if not request.user.is_authenticated:
+        return render(request, "portal/home.html")
+    spaces = spaces_for(request.user)
+    if spaces:
+        return redirect(spaces[0].url_name)
+    return render(request, "portal/no_space.html")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.sign_up_company(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                company_name=data["company_name"],
+                siret=data["siret"],
+                naf_division=data["naf_division"],
+                headcount_band=data["headcount_band"],
+                region=data["region"],
+                language=data["language"],
+            )
+        except services.SignupConflict:
+            form.add_error(
+                None,
+                _(
+                    "This e-mail address or SIRET has just been registered. Log in or ask the company's owner to invite you."
+                ),
+            )
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your company is registered; you are its owner."))
+            return redirect("portal:my_company")
+    return render(request, "portal/signup.html", {"form": form})
+
+
+def my_company(request):
+    memberships = list(selectors.memberships_of(request.user))
+    if len(memberships) == 1:
+        return redirect("portal:company_detail", pk=memberships[0].company_id)
+    if not memberships:
+        raise PermissionDenied
+    return render(request, "portal/company_list.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def company_detail(request, pk):
+    company = get_object_or_404(selectors.companies_visible_to(request.user), pk=pk)
+    can_invite = request.user.has_perm("portal.invite_colleague", company)
+    form = InvitationForm(request.POST or None, company=company)
+    if request.method == "POST":
+        if not can_invite:
+            raise PermissionDenied
+        if form.is_valid():
+            services.invite_colleague(company=company, email=form.cleaned_data["email"], by=request.user)
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            return redirect("portal:company_detail", pk=company.pk)
+    context = {
+        "company": company,
+        "members": selectors.company_members(company),
+        "pending_invitations": company.invitations.filter(accepted_at=None) if can_invite else [],
+        "form": form if can_invite else None,
+    }
+    return render(request, "portal/company_detail.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token):
+    try:
+        invitation = services.find_usable_invitation(token)
+    except services.InvitationError as error:
+        return render(request, "portal/invitation_invalid.html", {"reason": str(error)}, status=410)
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.accept_invitation(token=token, user=request.user)
+            except services.InvitationError as error:
+                messages.error(request, str(error))
+                return redirect("home")
+            messages.success(request, _("You have joined %(company)s.") % {"company": invitation.company})
+            return redirect("portal:company_detail", pk=invitation.company_id)
+        return render(request, "portal/invitation_accept.html", {"invitation": invitation})
+
+    form = (
+        None
+        if selectors.account_exists(invitation.email)
+        else InvitedAccountForm(request.POST or None, invited_email=invitation.email)
+    )
+    if request.method == "POST" and form is not None and form.is_valid():
+        user = services.accept_invitation_with_new_account(
+            token=token,
+            password=form.cleaned_data["password1"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! You have joined %(company)s.") % {"company": invitation.company})
+        return redirect("portal:company_detail", pk=invitation.company_id)
+    return render(request, "portal/invitation_signup.html", {"invitation": invitation, "form": form})
