@@ -10,9 +10,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.translation import translated
 from portal.validators import validate_siret
 
 
@@ -63,9 +63,7 @@ class User(AbstractUser):
 class TranslatedLabelMixin:
     """Reference rows carry their label in French and English; show the active language's one."""
 
-    @property
-    def label(self):
-        return self.label_en if get_language() == "en" else self.label_fr
+    label = translated("label")
 
     def __str__(self):
         return f"{self.code} – {self.label}"
