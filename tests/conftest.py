@@ -4,9 +4,24 @@ import pytest
 from django.core.cache import cache
 
 from portal.celery import app as celery_app
+from portal.reference_data import load_reference_data
 from tests.portal.factories import OwnerFactory, RegionOfficerFactory, StaffFactory, UserFactory
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Each app's reference-data loader (also run by its data migration), re-run for transactional tests.
+REFERENCE_DATA_LOADERS = [load_reference_data]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test starts after a flush emptied the tables the data migrations filled."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        from django.apps import apps
+
+        request.getfixturevalue("transactional_db")
+        for load in REFERENCE_DATA_LOADERS:
+            load(apps)
 
 
 @pytest.fixture(autouse=True)
