@@ -21,9 +21,22 @@ CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 def refresh():
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "--no-obsolete",
-         "--ignore=.venv/*", "--ignore=static/*", "--ignore=tests/*", "--ignore=bench/*", "--verbosity=0"],
-        cwd=ROOT, check=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-location",
+            "--no-obsolete",
+            "--ignore=.venv/*",
+            "--ignore=static/*",
+            "--ignore=tests/*",
+            "--ignore=bench/*",
+            "--verbosity=0",
+        ],
+        cwd=ROOT,
+        check=True,
     )
 
 
