@@ -9,6 +9,7 @@ PYTEST_ARGS ?=
 
 run: setup messages
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_referential diagnostics/referentials/industrie-du-futur.yaml --publish
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(ADDRESS)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(ADDRESS)

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from diagnostics import views
+
 app_name = "diagnostics"
 
-urlpatterns = []
+urlpatterns = [
+    path("referentiel/", views.referential, name="referential"),
+]

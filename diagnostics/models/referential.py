@@ -1,0 +1,511 @@
+"""The shared maturity referential, versioned.
+
+A `Referential` version is built as a draft, then published, then one day retired. Its content
+(bands, axes, questions, level descriptors, recommendations, question themes) can change only while
+the version is a draft: every row knows how to reach its referential (`referential_lookup`) and
+refuses `save()`, `delete()` and the queryset writes (`update`, `delete`, `bulk_create`,
+`bulk_update`) once that referential is published or retired, raising `ReferentialLocked`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from diagnostics.exceptions import IllegalTransition, ReferentialLocked
+from portal.translation import translated
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+CONTENT_CODE_PATTERN = r"^[A-Z][A-Z0-9-]*$"
+VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.-]*$"
+LEVELS = range(6)
+TARGET_LEVELS = range(1, 6)
+MIN_WEIGHT = Decimal("0.01")
+DEFAULT_REFERENTIAL_CODE = "industrie-du-futur"
+
+LOCKED_MESSAGE = _("This referential version is published or retired: it cannot be changed. Derive a new draft.")
+
+validate_slug_code = RegexValidator(SLUG_PATTERN, _("Use lower-case letters, digits and hyphens."))
+validate_content_code = RegexValidator(
+    CONTENT_CODE_PATTERN, _("Start with an upper-case letter; then upper-case letters, digits and hyphens.")
+)
+validate_version = RegexValidator(VERSION_PATTERN, _("Use letters, digits, dots and hyphens, e.g. 2026.1."))
+
+
+def weight_field():
+    return models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(MIN_WEIGHT)],
+        help_text=_("A number greater than 0, at most two decimals."),
+    )
+
+
+class Scale(models.TextChoices):
+    """The three-step scale of a recommendation's effort and impact."""
+
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class TechnologyTheme(models.Model):
+    """One of the seven technology priorities of the Industrie du Futur offer (loaded by a data migration)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_fr = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    name = translated("name")
+    description = translated("description")
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("technology theme")
+        verbose_name_plural = _("technology themes")
+
+    def __str__(self):
+        return self.name
+
+
+class ReferentialQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(status=Referential.Status.DRAFT)
+
+    def locked(self):
+        """Published and retired versions: their content is frozen."""
+        return self.exclude(status=Referential.Status.DRAFT)
+
+    def published(self):
+        return self.filter(status=Referential.Status.PUBLISHED)
+
+    def public(self):
+        """Versions anybody may read: published and retired ones."""
+        return self.filter(status__in=[Referential.Status.PUBLISHED, Referential.Status.RETIRED])
+
+    def update(self, **kwargs):
+        if self.locked().exists():
+            raise ReferentialLocked(LOCKED_MESSAGE)
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        if self.locked().exists():
+            raise ReferentialLocked(LOCKED_MESSAGE)
+        return super().delete()
+
+    delete.queryset_only = True
+
+
+class Referential(models.Model):
+    """One version of a maturity referential. Only drafts change; services move it along its lifecycle."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        RETIRED = "retired", _("retired")
+
+    # The lifecycle: the only moves there are. Retired is final.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PUBLISHED},
+        Status.PUBLISHED: {Status.RETIRED},
+        Status.RETIRED: set(),
+    }
+    LIFECYCLE_FIELDS = frozenset({"status", "published_at", "retired_at"})
+
+    code = models.CharField(_("code"), max_length=40, validators=[validate_slug_code])
+    version = models.CharField(_("version"), max_length=20, validators=[validate_version])
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    description_fr = models.TextField(_("description (French)"))
+    description_en = models.TextField(_("description (English)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True, editable=False)
+
+    title = translated("title")
+    description = translated("description")
+
+    objects = ReferentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "-created_at", "-pk"]
+        verbose_name = _("referential version")
+        verbose_name_plural = _("referential versions")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="unique_referential_code_version"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "retired"]), name="referential_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="referential_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="retired", retired_at__isnull=False) | (~Q(status="retired") & Q(retired_at=None)),
+                name="referential_retired_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.version} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        stored = self._stored_status()
+        if stored is None:
+            if self.status != self.Status.DRAFT:
+                raise IllegalTransition(_("A referential version starts as a draft."))
+        elif self.status != stored:
+            if self.status not in self.TRANSITIONS[stored]:
+                raise IllegalTransition(
+                    _("A %(from)s referential version cannot become %(to)s.") % {"from": stored, "to": self.status}
+                )
+            update_fields = kwargs.get("update_fields")
+            if stored != self.Status.DRAFT and (
+                update_fields is None or not set(update_fields) <= self.LIFECYCLE_FIELDS
+            ):
+                raise ReferentialLocked(LOCKED_MESSAGE)
+        elif stored != self.Status.DRAFT:
+            raise ReferentialLocked(LOCKED_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored = self._stored_status()
+        if stored is not None and stored != self.Status.DRAFT:
+            raise ReferentialLocked(LOCKED_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_locked(self):
+        return not self.is_draft
+
+    def _stored_status(self):
+        if self._state.adding or self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+
+class ReferentialTransition(models.Model):
+    """The lifecycle history of a referential version: who moved it, when, from which status to which."""
+
+    referential = models.ForeignKey(Referential, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=10, choices=Referential.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Referential.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("referential transition")
+        verbose_name_plural = _("referential transitions")
+
+    def __str__(self):
+        return f"{self.referential}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ReferentialPartQuerySet(models.QuerySet):
+    """Queryset writes that refuse to touch the content of a published or retired version."""
+
+    def locked(self):
+        return self.exclude(**{f"{self.model.referential_lookup}__status": Referential.Status.DRAFT})
+
+    def _refuse_locked_rows(self):
+        if self.locked().exists():
+            raise ReferentialLocked(LOCKED_MESSAGE)
+
+    def update(self, **kwargs):
+        self._refuse_locked_rows()
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        self._refuse_locked_rows()
+        return super().delete()
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self.model.refuse_locked_parents(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        self.model.refuse_locked_parents(objs)
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_locked_rows()
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class ReferentialPart(models.Model):
+    """A row of a referential's content. Subclasses name their parent FK and the path to the referential."""
+
+    parent_field = ""
+    referential_lookup = ""
+
+    objects = ReferentialPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._is_locked():
+            raise ReferentialLocked(LOCKED_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not self._state.adding and type(self).objects.filter(pk=self.pk).locked().exists():
+            raise ReferentialLocked(LOCKED_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def refuse_locked_parents(cls, objs):
+        field = cls._meta.get_field(cls.parent_field)
+        parent_ids = {getattr(obj, field.attname) for obj in objs} - {None}
+        if parent_ids and field.related_model.objects.filter(pk__in=parent_ids).locked().exists():
+            raise ReferentialLocked(LOCKED_MESSAGE)
+
+    def _is_locked(self):
+        stored_locked = (
+            not self._state.adding and self.pk is not None and type(self).objects.filter(pk=self.pk).locked().exists()
+        )
+        parent_id = getattr(self, self._meta.get_field(self.parent_field).attname)
+        parent_model = self._meta.get_field(self.parent_field).related_model
+        parent_locked = parent_id is not None and parent_model.objects.filter(pk=parent_id).locked().exists()
+        return stored_locked or parent_locked
+
+    def clean(self):
+        super().clean()
+        if self._is_locked():
+            raise ValidationError(LOCKED_MESSAGE)
+
+
+class MaturityBand(ReferentialPart):
+    """The name of an overall maturity level, 0 to 5."""
+
+    parent_field = "referential"
+    referential_lookup = "referential"
+
+    referential = models.ForeignKey(Referential, on_delete=models.CASCADE, related_name="bands")
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(5)])
+    name_fr = models.CharField(_("name (French)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_fr = models.TextField(_("description (French)"))
+    description_en = models.TextField(_("description (English)"))
+
+    name = translated("name")
+    description = translated("description")
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("maturity band")
+        verbose_name_plural = _("maturity bands")
+        constraints = [
+            models.UniqueConstraint(fields=["referential", "level"], name="unique_band_level"),
+            models.CheckConstraint(condition=Q(level__gte=0, level__lte=5), name="band_level_0_to_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.level} – {self.name}"
+
+
+class Axis(ReferentialPart):
+    """An axis of the referential (strategy, production technologies, people…), weighted in the overall score."""
+
+    parent_field = "referential"
+    referential_lookup = "referential"
+
+    referential = models.ForeignKey(Referential, on_delete=models.CASCADE, related_name="axes")
+    code = models.CharField(_("code"), max_length=40, validators=[validate_content_code])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    description_fr = models.TextField(_("description (French)"))
+    description_en = models.TextField(_("description (English)"))
+    weight = weight_field()
+
+    title = translated("title")
+    description = translated("description")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("axis")
+        verbose_name_plural = _("axes")
+        constraints = [
+            models.UniqueConstraint(fields=["referential", "code"], name="unique_axis_code"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="axis_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.title}"
+
+
+class Question(ReferentialPart):
+    """A question of an axis; answered by choosing the level descriptor that is true in the company.
+
+    `referential` repeats the axis's referential so that question codes are unique per version in the
+    database; `save()` keeps it in step with the axis.
+    """
+
+    parent_field = "axis"
+    referential_lookup = "referential"
+
+    axis = models.ForeignKey(Axis, on_delete=models.CASCADE, related_name="questions", verbose_name=_("axis"))
+    referential = models.ForeignKey(Referential, on_delete=models.CASCADE, related_name="questions", editable=False)
+    code = models.CharField(_("code"), max_length=40, validators=[validate_content_code])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text_fr = models.TextField(_("question (French)"))
+    text_en = models.TextField(_("question (English)"))
+    help_fr = models.TextField(_("help (French)"), blank=True)
+    help_en = models.TextField(_("help (English)"), blank=True)
+    weight = weight_field()
+    allows_not_applicable = models.BooleanField(_("may be answered “not applicable”"), default=False)
+    themes = models.ManyToManyField(
+        TechnologyTheme, through="QuestionTheme", related_name="questions", blank=True, verbose_name=_("themes")
+    )
+
+    text = translated("text")
+    help = translated("help")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["referential", "code"], name="unique_question_code"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="question_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.text}"
+
+    def save(self, *args, **kwargs):
+        if self.axis_id is not None:
+            self.referential_id = Axis.objects.values_list("referential_id", flat=True).get(pk=self.axis_id)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "axis" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "referential"}
+        super().save(*args, **kwargs)
+
+    @property
+    def ordered_themes(self):
+        """The question's themes in their listed order (prefetch `theme_links__theme` to read them for free)."""
+        return [link.theme for link in self.theme_links.all()]
+
+
+class QuestionTheme(ReferentialPart):
+    """A technology theme a question touches, in the order the file lists them. Themes in use cannot be deleted."""
+
+    parent_field = "question"
+    referential_lookup = "question__referential"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="theme_links")
+    theme = models.ForeignKey(TechnologyTheme, on_delete=models.PROTECT, related_name="question_links")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question theme")
+        verbose_name_plural = _("question themes")
+        constraints = [models.UniqueConstraint(fields=["question", "theme"], name="unique_question_theme")]
+
+    def __str__(self):
+        return f"{self.question_id} – {self.theme_id}"
+
+
+class LevelDescriptor(ReferentialPart):
+    """What is observably true in a company at one level (0 to 5) of a question."""
+
+    parent_field = "question"
+    referential_lookup = "question__referential"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(5)])
+    description_fr = models.TextField(_("description (French)"))
+    description_en = models.TextField(_("description (English)"))
+
+    description = translated("description")
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("level descriptor")
+        verbose_name_plural = _("level descriptors")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "level"], name="unique_question_level"),
+            models.CheckConstraint(condition=Q(level__gte=0, level__lte=5), name="level_descriptor_0_to_5"),
+        ]
+
+    def __str__(self):
+        return _("Level %(level)s") % {"level": self.level}
+
+
+class Recommendation(ReferentialPart):
+    """What to do to reach a target level (1 to 5) of a question, with its effort, impact and expertise."""
+
+    parent_field = "question"
+    referential_lookup = "question__referential"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="recommendations")
+    target_level = models.PositiveSmallIntegerField(
+        _("target level"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    action_fr = models.TextField(_("action (French)"))
+    action_en = models.TextField(_("action (English)"))
+    effort = models.CharField(_("effort"), max_length=10, choices=Scale.choices)
+    impact = models.CharField(_("impact"), max_length=10, choices=Scale.choices)
+    theme = models.ForeignKey(
+        TechnologyTheme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("technology theme"),
+    )
+    expert_skill = models.CharField(
+        _("expert skill"),
+        max_length=40,
+        validators=[validate_content_code],
+        help_text=_("The code of the axis naming the kind of expertise this action calls for."),
+    )
+
+    action = translated("action")
+
+    class Meta:
+        ordering = ["target_level"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "target_level"], name="unique_recommendation_target"),
+            models.CheckConstraint(
+                condition=Q(target_level__gte=1, target_level__lte=5), name="recommendation_target_1_to_5"
+            ),
+            models.CheckConstraint(condition=Q(effort__in=Scale.values), name="recommendation_effort_known"),
+            models.CheckConstraint(condition=Q(impact__in=Scale.values), name="recommendation_impact_known"),
+        ]
+
+    def __str__(self):
+        return _("To reach level %(level)s") % {"level": self.target_level}

@@ -1,0 +1,66 @@
+"""Reads of the referential. Published and retired versions are public; drafts are for the admin only."""
+
+from django.db.models import Prefetch
+
+from diagnostics.models import (
+    DEFAULT_REFERENTIAL_CODE,
+    Axis,
+    LevelDescriptor,
+    Question,
+    QuestionTheme,
+    Recommendation,
+    Referential,
+    TechnologyTheme,
+)
+
+
+def with_content(referentials, *, recommendations=True):
+    """Referentials with their bands, axes, questions, levels, themes and (unless told not to) recommendations.
+
+    Seven queries in all (six without recommendations), whatever the size of the referential.
+    """
+    prefetches = [
+        Prefetch("levels", queryset=LevelDescriptor.objects.order_by("level")),
+        Prefetch("theme_links", queryset=QuestionTheme.objects.select_related("theme").order_by("order", "pk")),
+    ]
+    if recommendations:
+        prefetches.append(
+            Prefetch(
+                "recommendations", queryset=Recommendation.objects.select_related("theme").order_by("target_level")
+            )
+        )
+    questions = Question.objects.prefetch_related(*prefetches).order_by("order", "pk")
+    return referentials.prefetch_related(
+        "bands",
+        Prefetch(
+            "axes", queryset=Axis.objects.order_by("order", "pk").prefetch_related(Prefetch("questions", questions))
+        ),
+    )
+
+
+def current_published_referential(code=DEFAULT_REFERENTIAL_CODE):
+    """The most recently published version of the referential `code`, or None when none is published."""
+    return Referential.objects.published().filter(code=code).order_by("-published_at", "-pk").first()
+
+
+def public_referential(code=DEFAULT_REFERENTIAL_CODE, version=None):
+    """A published or retired version with all its content (the current published one without `version`), or None."""
+    if version is None:
+        referentials = Referential.objects.published().filter(code=code).order_by("-published_at", "-pk")
+    else:
+        referentials = Referential.objects.public().filter(code=code, version=version)
+    return with_content(referentials, recommendations=False).first()
+
+
+def public_versions(code=DEFAULT_REFERENTIAL_CODE):
+    """Every published or retired version of `code`, latest first."""
+    return Referential.objects.public().filter(code=code).order_by("-published_at", "-pk")
+
+
+def referential_with_content(code, version):
+    """One version, whatever its status, with its content (for exports), or None."""
+    return with_content(Referential.objects.filter(code=code, version=version)).first()
+
+
+def theme_codes():
+    return set(TechnologyTheme.objects.values_list("code", flat=True))

@@ -1,0 +1,405 @@
+"""Reading and checking a referential file before anything is written.
+
+`read_referential_file()` parses the YAML, checks it against the committed JSON Schema
+(`referentials/referential.schema.json`) and then checks the rules a schema cannot express. It
+collects every problem, each with its place in the document (`axes[2].questions[3].levels[4].description.en`)
+and, when the place exists in the file, its line, and raises `ReferentialInvalid` with all of them.
+Indexes count from 0, as in the YAML lists. `check_referential_document()` runs the same checks on a
+document built from the database (a draft about to be published).
+"""
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+from diagnostics.exceptions import ReferentialInvalid
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "referentials" / "referential.schema.json"
+LEVELS = list(range(6))
+TARGET_LEVELS = list(range(1, 6))
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a referential document, at one place."""
+
+    line: int | None
+    place: str
+    message: str
+
+    def __str__(self):
+        if self.line is None:
+            return f"{self.place}: {self.message}"
+        return _("%(place)s: %(message)s (line %(line)s)") % {
+            "place": self.place,
+            "message": self.message,
+            "line": self.line,
+        }
+
+
+def place_of(path):
+    """`["axes", 2, "questions", 3]` → `axes[2].questions[3]`; the top level is `(top level)`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or _("(top level)")
+
+
+@cache
+def referential_schema():
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+class _LineIndex:
+    """Finds the line of a place in the YAML node tree; a missing place gets the line of its closest parent."""
+
+    def __init__(self, root_node=None):
+        self.root = root_node
+
+    def line_of(self, path):
+        node = self.root
+        if node is None:
+            return None
+        for part in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                child = next((value for key, value in node.value if key.value == str(part)), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                child = node.value[part]
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1
+
+
+def parse_referential_text(text):
+    """The document and the index of its lines; a YAML syntax error raises `ReferentialInvalid` with its line."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        document = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        detail = " ".join(part for part in (error.context, error.problem) if part)
+        raise ReferentialInvalid(
+            [Problem(line, _("(file)"), _("YAML syntax error: %(detail)s") % {"detail": detail})]
+        ) from error
+    except yaml.YAMLError as error:
+        raise ReferentialInvalid(
+            [Problem(None, _("(file)"), _("YAML error: %(detail)s") % {"detail": error})]
+        ) from error
+    finally:
+        loader.dispose()
+    return document, node
+
+
+def read_referential_file(path, *, theme_codes):
+    """The checked document of the referential file at `path`, or `ReferentialInvalid` with every problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ReferentialInvalid(
+            [Problem(None, _("(file)"), _("not UTF-8 text: %(detail)s") % {"detail": error})]
+        ) from error
+    document, node = parse_referential_text(text)
+    problems = _duplicate_keys(node, []) if node is not None else []
+    problems += check_referential_document(document, theme_codes=theme_codes, lines=_LineIndex(node))
+    if problems:
+        raise ReferentialInvalid(sorted(set(problems), key=lambda p: (p.line or 0, p.place, p.message)))
+    return document
+
+
+def check_referential_document(document, *, theme_codes, lines=None):
+    """Every problem of a parsed document: the JSON Schema's, then the rules across items."""
+    lines = lines or _LineIndex()
+    if document is None:
+        return [Problem(None, _("(file)"), _("the file is empty"))]
+    found = [
+        Problem(lines.line_of(path), place_of(path), message)
+        for path, message in [*_schema_problems(document), *_cross_item_problems(document, theme_codes)]
+    ]
+    return sorted(set(found), key=lambda p: (p.line or 0, p.place, p.message))
+
+
+def _duplicate_keys(node, path):
+    """YAML silently keeps the last of two equal keys; an author always means something else."""
+    problems = []
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            name = key.value
+            if name in seen:
+                problems.append(
+                    Problem(
+                        key.start_mark.line + 1,
+                        place_of([*path, name]),
+                        _("the key “%(key)s” appears twice in the same mapping") % {"key": name},
+                    )
+                )
+            seen.add(name)
+            problems += _duplicate_keys(value, [*path, name])
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            problems += _duplicate_keys(item, [*path, index])
+    return problems
+
+
+# --- JSON Schema -------------------------------------------------------------------------------
+
+
+def _type_phrase(json_type):
+    return {
+        "object": _("a mapping (key: value lines)"),
+        "array": _("a list (lines starting with “- ”)"),
+        "string": _("a text"),
+        "number": _("a number"),
+        "integer": _("a whole number"),
+        "boolean": _("true or false"),
+    }.get(json_type, json_type)
+
+
+def _describe(value):
+    if value is None:
+        return _("an empty value")
+    if isinstance(value, bool):
+        return _("the boolean %(value)s") % {"value": str(value).lower()}
+    if isinstance(value, int | float):
+        return _("the number %(value)s") % {"value": value}
+    if isinstance(value, str):
+        return _("the text “%(value)s”") % {"value": value}
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, dict):
+        return _("a mapping")
+    return _("a %(type)s (%(value)s)") % {"type": type(value).__name__, "value": value}
+
+
+def _type_message(expected, value):
+    expected_types = expected if isinstance(expected, list) else [expected]
+    message = _("must be %(expected)s, not %(found)s") % {
+        "expected": _(" or ").join(str(_type_phrase(t)) for t in expected_types),
+        "found": _describe(value),
+    }
+    if "string" in expected_types and value is not None and not isinstance(value, list | dict):
+        message += " " + _("(put it in quotes: YAML reads 2026.1 as a number, yes/no/on/off as booleans)")
+    elif {"number", "integer"} & set(expected_types) and isinstance(value, str):
+        message += " " + _("(write the number without quotes)")
+    return message
+
+
+def _schema_problems(document):
+    validator = Draft202012Validator(referential_schema())
+    for error in validator.iter_errors(document):
+        path = list(error.absolute_path)
+        kind, value, instance, schema = error.validator, error.validator_value, error.instance, error.schema
+        if kind == "required":
+            for name in value:
+                if isinstance(instance, dict) and name not in instance:
+                    yield [*path, name], _("missing")
+        elif kind == "additionalProperties":
+            allowed = list(schema.get("properties", {}))
+            for name in instance:
+                if name not in allowed:
+                    yield (
+                        [*path, str(name)],
+                        _("unknown key; expected one of: %(keys)s") % {"keys": ", ".join(allowed)},
+                    )
+        elif kind == "type":
+            yield path, _type_message(value, instance)
+        elif kind in ("minLength", "pattern") and schema.get("pattern") == r"\S":
+            yield path, _("empty")
+        elif kind == "pattern":
+            yield (
+                path,
+                _("must be %(rule)s; got “%(value)s”") % {"rule": schema.get("description", value), "value": instance},
+            )
+        elif kind == "maxLength":
+            yield (
+                path,
+                _("too long: at most %(max)s characters, found %(count)s") % {"max": value, "count": len(instance)},
+            )
+        elif kind == "enum":
+            yield (
+                path,
+                _("must be one of %(values)s; got %(found)s")
+                % {"values": ", ".join(value), "found": _describe(instance)},
+            )
+        elif kind == "exclusiveMinimum":
+            yield path, _("must be greater than %(min)s; got %(value)s") % {"min": value, "value": instance}
+        elif kind == "minimum":
+            yield path, _("must be at least %(min)s; got %(value)s") % {"min": value, "value": instance}
+        elif kind == "maximum":
+            yield path, _("must be at most %(max)s; got %(value)s") % {"max": value, "value": instance}
+        elif kind in ("minItems", "maxItems") and schema.get("minItems") == schema.get("maxItems"):
+            yield (
+                path,
+                _("must list exactly %(count)s items (%(what)s), found %(found)s")
+                % {"count": value, "what": schema.get("description", ""), "found": len(instance)},
+            )
+        elif kind == "minItems":
+            yield (
+                path,
+                _("must list at least %(count)s item(s), found %(found)s") % {"count": value, "found": len(instance)},
+            )
+        else:
+            yield path, error.message
+
+
+# --- Rules across items ------------------------------------------------------------------------
+
+
+def _mappings(value):
+    """The (index, mapping) pairs of a list, skipping what the schema already reports as malformed."""
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _cross_item_problems(document, theme_codes):
+    if not isinstance(document, dict):
+        return
+    yield from _level_sequence_problems(document.get("bands"), ["bands"], "level", LEVELS)
+
+    axis_codes = {}
+    question_codes = {}
+    for a, axis in _mappings(document.get("axes")):
+        axis_path = ["axes", a]
+        code = axis.get("code")
+        if isinstance(code, str):
+            if code in axis_codes:
+                yield (
+                    [*axis_path, "code"],
+                    _("duplicate axis code “%(code)s” (already used at %(place)s)")
+                    % {"code": code, "place": place_of(axis_codes[code])},
+                )
+            else:
+                axis_codes[code] = axis_path
+        yield from _weight_decimals(axis.get("weight"), [*axis_path, "weight"])
+
+    for a, axis in _mappings(document.get("axes")):
+        for q, question in _mappings(axis.get("questions")):
+            question_path = ["axes", a, "questions", q]
+            code = question.get("code")
+            if isinstance(code, str):
+                if code in question_codes:
+                    yield (
+                        [*question_path, "code"],
+                        _("duplicate question code “%(code)s” (already used at %(place)s)")
+                        % {"code": code, "place": place_of(question_codes[code])},
+                    )
+                else:
+                    question_codes[code] = question_path
+            yield from _weight_decimals(question.get("weight"), [*question_path, "weight"])
+            yield from _theme_list_problems(question.get("themes"), [*question_path, "themes"], theme_codes)
+            yield from _level_sequence_problems(question.get("levels"), [*question_path, "levels"], "level", LEVELS)
+            yield from _recommendation_problems(
+                question.get("recommendations"), [*question_path, "recommendations"], axis_codes, theme_codes
+            )
+
+
+def _weight_decimals(weight, path):
+    if isinstance(weight, int | float) and not isinstance(weight, bool):
+        try:
+            exponent = Decimal(str(weight)).as_tuple().exponent
+        except InvalidOperation:
+            return
+        if isinstance(exponent, int) and exponent < -2:
+            yield path, _("at most two decimals; got %(value)s") % {"value": weight}
+
+
+def _unknown_theme_message(code, theme_codes):
+    return _("unknown technology theme “%(code)s”; known themes: %(known)s") % {
+        "code": code,
+        "known": ", ".join(sorted(theme_codes)),
+    }
+
+
+def _theme_list_problems(themes, path, theme_codes):
+    if not isinstance(themes, list):
+        return
+    seen = set()
+    for index, code in enumerate(themes):
+        if not isinstance(code, str):
+            continue
+        if theme_codes is not None and code not in theme_codes:
+            yield [*path, index], _unknown_theme_message(code, theme_codes)
+        if code in seen:
+            yield [*path, index], _("the theme “%(code)s” is listed twice") % {"code": code}
+        seen.add(code)
+
+
+def _level_sequence_problems(items, path, key, expected):
+    """Levels listed once each, all of `expected`, in order."""
+    entries = [(index, item.get(key)) for index, item in _mappings(items)]
+    entries = [(index, level) for index, level in entries if isinstance(level, int) and not isinstance(level, bool)]
+    first_index = {}
+    for index, level in entries:
+        if level in first_index:
+            yield (
+                [*path, index, key],
+                _("level %(level)s appears twice (already at %(place)s)")
+                % {"level": level, "place": place_of([*path, first_index[level]])},
+            )
+        else:
+            first_index[level] = index
+    if isinstance(items, list):
+        for level in expected:
+            if level not in first_index:
+                yield (
+                    path,
+                    _("level %(level)s is missing (expected levels %(first)s to %(last)s, once each, in order)")
+                    % {"level": level, "first": expected[0], "last": expected[-1]},
+                )
+    levels_in_file = [level for _index, level in entries]
+    if len(set(levels_in_file)) == len(levels_in_file) and levels_in_file != sorted(levels_in_file):
+        for position, (index, level) in enumerate(entries):
+            if level != sorted(levels_in_file)[position]:
+                yield (
+                    [*path, index, key],
+                    _("out of order: level %(level)s found where level %(expected)s should be (list levels in order)")
+                    % {"level": level, "expected": sorted(levels_in_file)[position]},
+                )
+
+
+def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
+    entries = _mappings(recommendations)
+    first_index = {}
+    for index, recommendation in entries:
+        target = recommendation.get("target_level")
+        if isinstance(target, int) and not isinstance(target, bool):
+            if target in first_index:
+                yield (
+                    [*path, index, "target_level"],
+                    _("a recommendation for target level %(level)s already exists at %(place)s")
+                    % {"level": target, "place": place_of([*path, first_index[target]])},
+                )
+            else:
+                first_index[target] = index
+        skill = recommendation.get("expert_skill")
+        if isinstance(skill, str) and skill not in axis_codes:
+            yield (
+                [*path, index, "expert_skill"],
+                _("“%(skill)s” is not the code of an axis of this file; expected one of: %(codes)s")
+                % {"skill": skill, "codes": ", ".join(axis_codes)},
+            )
+        theme = recommendation.get("theme")
+        if isinstance(theme, str) and theme_codes is not None and theme not in theme_codes:
+            yield [*path, index, "theme"], _unknown_theme_message(theme, theme_codes)
+    if isinstance(recommendations, list):
+        for level in TARGET_LEVELS:
+            if level not in first_index:
+                yield (
+                    path,
+                    _("no recommendation for target level %(level)s (each question needs one for each level 1 to 5)")
+                    % {"level": level},
+                )

@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from diagnostics import selectors
+
+
+@login_not_required
+@require_GET
+def referential(request):
+    """The public presentation of the referential: the current published version, or `?version=` (published or retired)."""
+    referential = selectors.public_referential(version=request.GET.get("version") or None)
+    if referential is None:
+        raise Http404(_("No published version of the referential matches this address."))
+    context = {
+        "referential": referential,
+        "current": selectors.current_published_referential(referential.code),
+        "versions": selectors.public_versions(referential.code),
+    }
+    return render(request, "diagnostics/referential.html", context)

@@ -1,0 +1,190 @@
+"""Referential factories, for these tests and the later issues' (diagnostics, scoring, reports).
+
+    ReferentialFactory()                                   # a draft: 2 axes x 3 questions, 6 levels, 5 recommendations
+    ReferentialFactory(axes=4, questions=5, status="published")
+    PublishedReferentialFactory()                          # the current published version of "industrie-du-futur"
+    ReferentialFactory(axes=0)                             # an empty draft, for AxisFactory / QuestionFactory
+
+The content goes through `services.load_referential_document`, the same path as a referential file,
+so a published factory referential passed every check of the file format.
+"""
+
+from decimal import Decimal
+
+import factory
+
+from diagnostics import services
+from diagnostics.models import (
+    DEFAULT_REFERENTIAL_CODE,
+    Axis,
+    LevelDescriptor,
+    Question,
+    Recommendation,
+    Referential,
+)
+
+THEME_CODES = [
+    "digital-iot",
+    "people-cobotics-ar",
+    "additive-manufacturing",
+    "monitoring-control",
+    "composites-materials-assembly",
+    "automation-robotics",
+    "energy-efficiency",
+]
+BAND_NAMES = [
+    ("Non engagé", "Not started"),
+    ("Débutant", "Beginner"),
+    ("Intermédiaire", "Intermediate"),
+    ("Structuré", "Structured"),
+    ("Avancé", "Advanced"),
+    ("Exemplaire", "Leading"),
+]
+SCALE = ["low", "medium", "high"]
+
+
+def text(fr, en):
+    return {"fr": fr, "en": en}
+
+
+def question_document(axis_code, number, axis_codes):
+    code = f"{axis_code}-{number}"
+    return {
+        "code": code,
+        "text": text(f"Question {code} ?", f"Question {code}?"),
+        "weight": 1 + (number % 2),
+        "allows_not_applicable": number % 3 == 0,
+        "themes": [THEME_CODES[number % len(THEME_CODES)]],
+        "levels": [
+            {
+                "level": level,
+                "description": text(f"{code} : constat niveau {level}.", f"{code}: fact at level {level}."),
+            }
+            for level in range(6)
+        ],
+        "recommendations": [
+            {
+                "target_level": level,
+                "action": text(f"{code} : atteindre le niveau {level}.", f"{code}: reach level {level}."),
+                "effort": SCALE[level % 3],
+                "impact": SCALE[(level + 1) % 3],
+                **({"theme": THEME_CODES[level % len(THEME_CODES)]} if level % 2 else {}),
+                "expert_skill": axis_codes[level % len(axis_codes)],
+            }
+            for level in range(1, 6)
+        ],
+    }
+
+
+def referential_document(*, code=DEFAULT_REFERENTIAL_CODE, version="2026.1", axes=2, questions=3, **texts):
+    """A complete, valid document of `axes` axes with `questions` questions each."""
+    axis_codes = [f"AX{number}" for number in range(1, axes + 1)]
+    return {
+        "code": code,
+        "version": version,
+        "title": text(texts.get("title_fr", "Référentiel de test"), texts.get("title_en", "Test referential")),
+        "description": text(
+            texts.get("description_fr", "Un référentiel pour les tests."),
+            texts.get("description_en", "A referential for the tests."),
+        ),
+        "bands": [
+            {"level": level, "name": text(fr, en), "description": text(f"Niveau {level}.", f"Level {level}.")}
+            for level, (fr, en) in enumerate(BAND_NAMES)
+        ],
+        "axes": [
+            {
+                "code": axis_code,
+                "title": text(f"Axe {axis_code}", f"Axis {axis_code}"),
+                "description": text(f"L'axe {axis_code}.", f"The {axis_code} axis."),
+                "weight": 1,
+                "questions": [question_document(axis_code, number, axis_codes) for number in range(1, questions + 1)],
+            }
+            for axis_code in axis_codes
+        ],
+    }
+
+
+class ReferentialFactory(factory.django.DjangoModelFactory):
+    """A referential version with content; `axes`, `questions` size it, `status` draft / published / retired."""
+
+    class Meta:
+        model = Referential
+
+    code = DEFAULT_REFERENTIAL_CODE
+    version = factory.Sequence(lambda n: f"test.{n}")
+    title_fr = "Référentiel de test"
+    title_en = "Test referential"
+    description_fr = "Un référentiel pour les tests."
+    description_en = "A referential for the tests."
+    status = Referential.Status.DRAFT
+
+    @classmethod
+    def _create(cls, model_class, *args, axes=2, questions=3, status=Referential.Status.DRAFT, **fields):
+        if axes == 0:
+            return model_class.objects.create(**fields)
+        document = referential_document(axes=axes, questions=questions, **fields)
+        referential = services.load_referential_document(document=document).referential
+        if status in (Referential.Status.PUBLISHED, Referential.Status.RETIRED):
+            referential = services.publish_referential(referential=referential)
+        if status == Referential.Status.RETIRED:
+            referential = services.retire_referential(referential=referential)
+        return referential
+
+    @classmethod
+    def _build(cls, model_class, *args, axes=None, questions=None, **fields):
+        return model_class(**fields)
+
+
+class PublishedReferentialFactory(ReferentialFactory):
+    status = Referential.Status.PUBLISHED
+
+
+class AxisFactory(factory.django.DjangoModelFactory):
+    """An axis of a draft (give `referential=ReferentialFactory(axes=0)`)."""
+
+    class Meta:
+        model = Axis
+
+    referential = factory.SubFactory(ReferentialFactory, axes=0)
+    code = factory.Sequence(lambda n: f"AXIS{n}")
+    order = factory.Sequence(lambda n: n)
+    title_fr = factory.LazyAttribute(lambda axis: f"Axe {axis.code}")
+    title_en = factory.LazyAttribute(lambda axis: f"Axis {axis.code}")
+    description_fr = "Description."
+    description_en = "Description."
+    weight = Decimal("1")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    axis = factory.SubFactory(AxisFactory)
+    code = factory.Sequence(lambda n: f"Q-{n}")
+    order = factory.Sequence(lambda n: n)
+    text_fr = factory.LazyAttribute(lambda question: f"Question {question.code} ?")
+    text_en = factory.LazyAttribute(lambda question: f"Question {question.code}?")
+    weight = Decimal("1")
+
+
+class LevelDescriptorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LevelDescriptor
+
+    question = factory.SubFactory(QuestionFactory)
+    level = 0
+    description_fr = "Constat."
+    description_en = "Fact."
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    question = factory.SubFactory(QuestionFactory)
+    target_level = 1
+    action_fr = "Agir."
+    action_en = "Act."
+    effort = "low"
+    impact = "medium"
+    expert_skill = factory.LazyAttribute(lambda recommendation: recommendation.question.axis.code)

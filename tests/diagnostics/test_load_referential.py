@@ -1,0 +1,243 @@
+"""`manage.py load_referential` and `export_referential`: validate everything first, write all or nothing."""
+
+import io
+
+import pytest
+import yaml
+from django.core.management import ManagementUtility, call_command
+from django.core.management.base import CommandError
+
+from diagnostics.documents import with_defaults
+from diagnostics.models import (
+    Axis,
+    LevelDescriptor,
+    MaturityBand,
+    Question,
+    QuestionTheme,
+    Recommendation,
+    Referential,
+    ReferentialTransition,
+)
+from tests.diagnostics.conftest import MALFORMED
+from tests.diagnostics.factories import PublishedReferentialFactory, ReferentialFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+CONTENT_MODELS = [
+    Referential,
+    ReferentialTransition,
+    MaturityBand,
+    Axis,
+    Question,
+    QuestionTheme,
+    LevelDescriptor,
+    Recommendation,
+]
+
+# Each malformed file holds one real mistake: (file, the place reported, a fragment of its message).
+MALFORMED_CASES = [
+    ("duplicate-axis-code", "axes[1].code", "duplicate axis code “STRAT” (already used at axes[0])"),
+    ("duplicate-question-code", "axes[0].questions[1].code", "duplicate question code “STRAT-1”"),
+    ("missing-level", "axes[1].questions[0].levels", "level 3 is missing"),
+    ("levels-out-of-order", "axes[0].questions[1].levels[2].level", "out of order: level 3 found where level 2"),
+    ("seven-levels", "axes[0].questions[0].levels", "must list exactly 6 items"),
+    ("duplicate-level", "axes[0].questions[0].levels[4].level", "level 3 appears twice"),
+    ("missing-english-translation", "axes[1].questions[0].levels[4].description.en", "missing"),
+    ("empty-french-text", "axes[0].title.fr", "empty"),
+    ("blank-english-text", "axes[0].questions[1].text.en", "empty"),
+    ("weight-zero", "axes[1].weight", "must be greater than 0; got 0"),
+    ("negative-weight", "axes[0].questions[0].weight", "must be greater than 0; got -1"),
+    ("weight-as-string", "axes[1].questions[0].weight", "must be a number, not the text “1.25” (write the number"),
+    ("weight-three-decimals", "axes[1].questions[0].weight", "at most two decimals; got 1.255"),
+    ("unknown-theme", "axes[0].questions[0].themes[1]", "unknown technology theme “iot”"),
+    (
+        "unknown-recommendation-theme",
+        "axes[1].questions[0].recommendations[2].theme",
+        "unknown technology theme “robotics”",
+    ),
+    ("theme-listed-twice", "axes[1].questions[0].themes[1]", "is listed twice"),
+    ("themes-as-text", "axes[1].questions[0].themes", "must be a list"),
+    ("title-as-list", "title", "must be a mapping (key: value lines), not a list"),
+    ("document-is-a-list", "(top level)", "must be a mapping"),
+    ("yaml-syntax-error", "(file)", "YAML syntax error"),
+    ("bad-indentation", "(file)", "YAML syntax error: mapping values are not allowed here"),
+    ("missing-version", "version", "missing"),
+    ("version-as-number", "version", "must be a text, not the number 2026.1 (put it in quotes"),
+    (
+        "bad-effort",
+        "axes[0].questions[0].recommendations[4].effort",
+        "must be one of low, medium, high; got the text “huge”",
+    ),
+    ("recommendation-target-0", "axes[0].questions[0].recommendations[0].target_level", "must be at least 1; got 0"),
+    ("recommendation-target-6", "axes[1].questions[0].recommendations[4].target_level", "must be at most 5; got 6"),
+    (
+        "duplicate-recommendation-target",
+        "axes[0].questions[1].recommendations[3].target_level",
+        "a recommendation for target level 3 already exists",
+    ),
+    ("missing-recommendation", "axes[1].questions[0].recommendations", "no recommendation for target level 5"),
+    (
+        "expert-skill-not-an-axis",
+        "axes[1].questions[0].recommendations[0].expert_skill",
+        "“QUALITY” is not the code of an axis of this file",
+    ),
+    ("bands-missing-one", "bands", "level 5 is missing"),
+    ("unknown-top-level-key", "author", "unknown key; expected one of: code, version"),
+    ("misspelt-question-key", "axes[0].questions[1].allow_not_applicable", "unknown key"),
+    ("code-with-bad-characters", "code", "must be lower-case letters, digits and hyphens"),
+    ("lower-case-question-code", "axes[1].questions[0].code", "must be an upper-case letter"),
+    ("duplicate-yaml-key", "axes[0].questions[0].weight", "the key “weight” appears twice"),
+    ("boolean-text", "bands[0].name.en", "must be a text, not the boolean false"),
+    ("axis-without-questions", "axes[1].questions", "missing"),
+    ("level-not-a-number", "axes[0].questions[0].levels[2].level", "must be a whole number, not the text “two”"),
+    ("empty-file", "(file)", "the file is empty"),
+    ("not-applicable-not-boolean", "axes[0].questions[1].allows_not_applicable", "must be true or false"),
+]
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in CONTENT_MODELS}
+
+
+def run_manage(*argv):
+    """Run a command as `manage.py` does; return (exit status, stdout, stderr)."""
+    import contextlib
+
+    out, err = io.StringIO(), io.StringIO()
+    status = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            ManagementUtility(["manage.py", *map(str, argv)]).execute()
+        except SystemExit as exit_:
+            status = exit_.code
+    return status, out.getvalue(), err.getvalue()
+
+
+def load(path, *args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_referential", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def export(code, version):
+    out = io.StringIO()
+    call_command("export_referential", code, version, stdout=out)
+    return out.getvalue()
+
+
+def test_there_are_at_least_25_malformed_files_and_each_has_a_case():
+    files = {path.stem for path in MALFORMED.glob("*.yaml")}
+    assert len(files) >= 25
+    assert files == {name for name, _place, _fragment in MALFORMED_CASES}
+
+
+@pytest.mark.parametrize(("name", "place", "fragment"), MALFORMED_CASES, ids=[case[0] for case in MALFORMED_CASES])
+def test_malformed_file_is_refused_with_its_place_and_message_and_changes_nothing(name, place, fragment):
+    PublishedReferentialFactory(axes=1, questions=1)
+    ReferentialFactory(code="test-referential", version="2026.1", axes=1, questions=1)  # a draft it must not replace
+    before = row_counts()
+
+    status, _out, err = run_manage("load_referential", MALFORMED / f"{name}.yaml", "--publish")
+
+    assert status != 0
+    reported = [line.split(": ", 1)[1] for line in err.splitlines() if line.startswith(str(MALFORMED))]
+    assert any(line.startswith(f"{place}: ") and fragment in line for line in reported), err
+    assert "nothing was loaded" in err
+    assert row_counts() == before
+
+
+def test_problem_lines_name_the_file_and_line():
+    _status, _out, err = run_manage("load_referential", MALFORMED / "missing-english-translation.yaml")
+    assert (
+        f"{MALFORMED / 'missing-english-translation.yaml'}:142: axes[1].questions[0].levels[4].description.en: missing"
+        in err
+    )
+
+
+def test_missing_file_is_an_error():
+    with pytest.raises(CommandError, match="No such file"):
+        load("does/not/exist.yaml")
+
+
+def test_valid_file_is_loaded_as_a_draft(small_referential_file):
+    out, _err = load(small_referential_file)
+
+    referential = Referential.objects.get(code="test-referential", version="2026.1")
+    assert referential.status == Referential.Status.DRAFT
+    assert "2 axes, 3 questions" in out
+    assert referential.bands.count() == 6
+    assert LevelDescriptor.objects.filter(question__referential=referential).count() == 18
+    assert Recommendation.objects.filter(question__referential=referential).count() == 15
+
+
+def test_publish_option_publishes_the_loaded_version(small_referential_file):
+    load(small_referential_file, "--publish")
+    referential = Referential.objects.get(code="test-referential")
+    assert referential.status == Referential.Status.PUBLISHED
+    assert referential.published_at is not None
+    assert list(referential.transitions.values_list("to_status", flat=True)) == ["draft", "published"]
+
+
+def test_loading_a_published_version_again_changes_nothing(small_referential_file):
+    load(small_referential_file, "--publish")
+    before = row_counts()
+
+    out, err = load(small_referential_file, "--publish")
+
+    assert "already published; nothing changed" in out
+    assert err == ""
+    assert row_counts() == before
+
+
+def test_loading_a_changed_file_over_a_published_version_warns_and_changes_nothing(small_referential_file, tmp_path):
+    load(small_referential_file, "--publish")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(small_referential_file.read_text(encoding="utf-8").replace("No roadmap.", "None."), "utf-8")
+    before = row_counts()
+
+    out, err = load(changed, "--publish")
+
+    assert "nothing changed" in out
+    assert "the file differs" in err
+    assert row_counts() == before
+    assert LevelDescriptor.objects.filter(description_en="No roadmap.").exists()
+
+
+def test_loading_a_draft_version_again_replaces_the_draft(small_referential_file, tmp_path):
+    load(small_referential_file)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(small_referential_file.read_text(encoding="utf-8").replace("No roadmap.", "None."), "utf-8")
+
+    out, _err = load(changed)
+
+    assert "Replaced the draft" in out
+    assert Referential.objects.filter(code="test-referential").count() == 1
+    assert LevelDescriptor.objects.filter(description_en="None.").exists()
+    assert not LevelDescriptor.objects.filter(description_en="No roadmap.").exists()
+
+
+def test_load_export_load_is_the_identity(small_referential_file, tmp_path):
+    load(small_referential_file)
+    first_export = export("test-referential", "2026.1")
+    exported_file = tmp_path / "exported.yaml"
+    exported_file.write_text(first_export, encoding="utf-8")
+
+    load(exported_file)  # replaces the draft with the exported content
+    second_export = export("test-referential", "2026.1")
+
+    original = yaml.safe_load(small_referential_file.read_text(encoding="utf-8"))
+    assert yaml.safe_load(first_export) == with_defaults(original)
+    assert yaml.safe_load(second_export) == yaml.safe_load(first_export)
+    assert second_export == first_export
+
+
+def test_export_writes_to_a_file_with_the_output_option(small_referential_file, tmp_path):
+    load(small_referential_file)
+    target = tmp_path / "out.yaml"
+    call_command("export_referential", "test-referential", "2026.1", "-o", str(target), stderr=io.StringIO())
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["version"] == "2026.1"
+
+
+def test_export_of_an_unknown_version_is_an_error():
+    with pytest.raises(CommandError, match="No referential"):
+        export("test-referential", "1999.1")
