@@ -181,6 +181,9 @@ DEFAULT_FROM_EMAIL = env.str(
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Sessions are read from the cache (Redis in production) and written through to the database, so a
+# request usually costs no session query (autosave stays within its query budget).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -24,7 +24,16 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
 }))
 """
-CLEARED = ("DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "EMAIL_URL")
+CLEARED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ENV",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "EMAIL_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process only
+)
 
 
 def run_with(env_overrides, *args):
