@@ -1,5 +1,6 @@
 """Models of the diagnostics app, one module per part: the versioned referential first."""
 
+from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
     LEVELS,
@@ -17,6 +18,9 @@ from diagnostics.models.referential import (
 )
 
 __all__ = [
+    "Answer",
+    "AxisScore",
+    "Diagnostic",
     "DEFAULT_REFERENTIAL_CODE",
     "LEVELS",
     "TARGET_LEVELS",
