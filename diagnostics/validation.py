@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
 from diagnostics.exceptions import ReferentialInvalid
+from diagnostics.models.referential import CONTENT_CODE_PATTERN, SLUG_PATTERN, VERSION_PATTERN
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "referentials" / "referential.schema.json"
 LEVELS = list(range(6))
@@ -197,6 +198,22 @@ def _type_message(expected, value):
     return message
 
 
+def _pattern_message(pattern, value):
+    messages = {
+        SLUG_PATTERN: _(
+            "must use only lower-case letters, digits and hyphens (like industrie-du-futur); got “%(value)s”"
+        ),
+        CONTENT_CODE_PATTERN: _(
+            "must start with an upper-case letter, then use only upper-case letters, digits and hyphens "
+            "(like STRAT-1); got “%(value)s”"
+        ),
+        VERSION_PATTERN: _("must use only letters, digits, dots and hyphens (like “2026.1”); got “%(value)s”"),
+    }
+    if pattern in messages:
+        return messages[pattern] % {"value": value}
+    return _("must match %(pattern)s; got “%(value)s”") % {"pattern": pattern, "value": value}
+
+
 def _schema_problems(document):
     validator = Draft202012Validator(referential_schema())
     for error in validator.iter_errors(document):
@@ -219,10 +236,7 @@ def _schema_problems(document):
         elif kind in ("minLength", "pattern") and schema.get("pattern") == r"\S":
             yield path, _("empty")
         elif kind == "pattern":
-            yield (
-                path,
-                _("must be %(rule)s; got “%(value)s”") % {"rule": schema.get("description", value), "value": instance},
-            )
+            yield path, _pattern_message(value, instance)
         elif kind == "maxLength":
             yield (
                 path,
@@ -243,8 +257,7 @@ def _schema_problems(document):
         elif kind in ("minItems", "maxItems") and schema.get("minItems") == schema.get("maxItems"):
             yield (
                 path,
-                _("must list exactly %(count)s items (%(what)s), found %(found)s")
-                % {"count": value, "what": schema.get("description", ""), "found": len(instance)},
+                _("must list exactly %(count)s items, found %(found)s") % {"count": value, "found": len(instance)},
             )
         elif kind == "minItems":
             yield (

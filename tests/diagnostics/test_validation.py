@@ -22,6 +22,15 @@ def test_committed_schema_is_a_valid_json_schema():
     Draft202012Validator.check_schema(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
+def test_schema_patterns_are_the_models_patterns():
+    from diagnostics.models.referential import CONTENT_CODE_PATTERN, SLUG_PATTERN, VERSION_PATTERN
+
+    definitions = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert definitions["$defs"]["slug"]["pattern"] == SLUG_PATTERN
+    assert definitions["$defs"]["code"]["pattern"] == CONTENT_CODE_PATTERN
+    assert definitions["properties"]["version"]["pattern"] == VERSION_PATTERN
+
+
 def test_small_fixture_file_is_valid(small_referential_file):
     document = read_referential_file(small_referential_file, theme_codes=set(THEME_CODES))
     assert [axis["code"] for axis in document["axes"]] == ["STRAT", "PROD"]
