@@ -2,15 +2,13 @@
 
 A `Referential` version is built as a draft, then published, then one day retired. Its content
 (bands, axes, questions, level descriptors, recommendations, question themes) can change only while
-the version is a draft: every row knows how to reach its referential (`referential_lookup`) and
-refuses `save()`, `delete()` and the queryset writes (`update`, `delete`, `bulk_create`,
-`bulk_update`) once that referential is published or retired, raising `ReferentialLocked`.
+the version is a draft: each content model is a `locking.ReferentialPart`, which raises
+`ReferentialLocked` on any write once its referential is published or retired.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.exceptions import IllegalTransition, ReferentialLocked
+from diagnostics.models.locking import LOCKED_MESSAGE, ReferentialPart
+from diagnostics.models.themes import TechnologyTheme
 from portal.translation import translated
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -28,7 +28,6 @@ TARGET_LEVELS = range(1, 6)
 MIN_WEIGHT = Decimal("0.01")
 DEFAULT_REFERENTIAL_CODE = "industrie-du-futur"
 
-LOCKED_MESSAGE = _("This referential version is published or retired: it cannot be changed. Derive a new draft.")
 
 validate_slug_code = RegexValidator(SLUG_PATTERN, _("Use lower-case letters, digits and hyphens."))
 validate_content_code = RegexValidator(
@@ -54,28 +53,6 @@ class Scale(models.TextChoices):
     LOW = "low", _("low")
     MEDIUM = "medium", _("medium")
     HIGH = "high", _("high")
-
-
-class TechnologyTheme(models.Model):
-    """One of the seven technology priorities of the Industrie du Futur offer (loaded by a data migration)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    name_fr = models.CharField(_("name (French)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-
-    name = translated("name")
-    description = translated("description")
-
-    class Meta:
-        ordering = ["order", "code"]
-        verbose_name = _("technology theme")
-        verbose_name_plural = _("technology themes")
-
-    def __str__(self):
-        return self.name
 
 
 class ReferentialQuerySet(models.QuerySet):
@@ -225,83 +202,6 @@ class ReferentialTransition(models.Model):
 
     def __str__(self):
         return f"{self.referential}: {self.from_status or '-'} → {self.to_status}"
-
-
-class ReferentialPartQuerySet(models.QuerySet):
-    """Queryset writes that refuse to touch the content of a published or retired version."""
-
-    def locked(self):
-        return self.exclude(**{f"{self.model.referential_lookup}__status": Referential.Status.DRAFT})
-
-    def _refuse_locked_rows(self):
-        if self.locked().exists():
-            raise ReferentialLocked(LOCKED_MESSAGE)
-
-    def update(self, **kwargs):
-        self._refuse_locked_rows()
-        return super().update(**kwargs)
-
-    update.queryset_only = True
-
-    def delete(self):
-        self._refuse_locked_rows()
-        return super().delete()
-
-    delete.queryset_only = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        self.model.refuse_locked_parents(objs)
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        self.model.refuse_locked_parents(objs)
-        self.filter(pk__in=[obj.pk for obj in objs])._refuse_locked_rows()
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
-
-class ReferentialPart(models.Model):
-    """A row of a referential's content. Subclasses name their parent FK and the path to the referential."""
-
-    parent_field = ""
-    referential_lookup = ""
-
-    objects = ReferentialPartQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self._is_locked():
-            raise ReferentialLocked(LOCKED_MESSAGE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if not self._state.adding and type(self).objects.filter(pk=self.pk).locked().exists():
-            raise ReferentialLocked(LOCKED_MESSAGE)
-        return super().delete(*args, **kwargs)
-
-    @classmethod
-    def refuse_locked_parents(cls, objs):
-        field = cls._meta.get_field(cls.parent_field)
-        parent_ids = {getattr(obj, field.attname) for obj in objs} - {None}
-        if parent_ids and field.related_model.objects.filter(pk__in=parent_ids).locked().exists():
-            raise ReferentialLocked(LOCKED_MESSAGE)
-
-    def _is_locked(self):
-        stored_locked = (
-            not self._state.adding and self.pk is not None and type(self).objects.filter(pk=self.pk).locked().exists()
-        )
-        parent_id = getattr(self, self._meta.get_field(self.parent_field).attname)
-        parent_model = self._meta.get_field(self.parent_field).related_model
-        parent_locked = parent_id is not None and parent_model.objects.filter(pk=parent_id).locked().exists()
-        return stored_locked or parent_locked
-
-    def clean(self):
-        super().clean()
-        if self._is_locked():
-            raise ValidationError(LOCKED_MESSAGE)
 
 
 class MaturityBand(ReferentialPart):

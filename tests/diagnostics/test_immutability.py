@@ -118,6 +118,12 @@ def test_draft_content_can_be_edited_and_deleted(draft):
     assert not Question.objects.filter(referential_id=draft.pk).exists()
 
 
+def test_the_locking_rows_know_the_draft_status():
+    from diagnostics.models.locking import DRAFT
+
+    assert Referential.Status.DRAFT == DRAFT
+
+
 def test_a_referential_is_created_as_a_draft():
     with pytest.raises(IllegalTransition):
         Referential.objects.create(

@@ -4,7 +4,7 @@ import io
 
 import pytest
 import yaml
-from django.core.management import ManagementUtility, call_command
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from diagnostics.documents import with_defaults
@@ -100,17 +100,18 @@ def row_counts():
 
 
 def run_manage(*argv):
-    """Run a command as `manage.py` does; return (exit status, stdout, stderr)."""
-    import contextlib
+    """Run a command; return (exit status manage.py would give, stdout, stderr).
 
+    `manage.py` exits with `CommandError.returncode`; `ManagementUtility` itself would close the test's
+    database connection, so the command is called directly.
+    """
     out, err = io.StringIO(), io.StringIO()
-    status = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            ManagementUtility(["manage.py", *map(str, argv)]).execute()
-        except SystemExit as exit_:
-            status = exit_.code
-    return status, out.getvalue(), err.getvalue()
+    try:
+        call_command(*map(str, argv), stdout=out, stderr=err)
+    except CommandError as error:
+        err.write(f"CommandError: {error}\n")
+        return error.returncode, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
 
 
 def load(path, *args):
