@@ -1,9 +1,9 @@
 from django.urls import path
 
-from diagnostics import views
+from diagnostics.views import referential
 
 app_name = "diagnostics"
 
 urlpatterns = [
-    path("referentiel/", views.referential, name="referential"),
+    path("referentiel/", referential.referential, name="referential"),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from diagnostics import selectors
+from diagnostics.selectors import referential as selectors
 
 
 @login_not_required
