@@ -1,9 +1,19 @@
 from django.urls import path
 
-from diagnostics.views import referential
+from diagnostics.views import questionnaire, referential, results
 
 app_name = "diagnostics"
 
 urlpatterns = [
     path("referentiel/", referential.referential, name="referential"),
+    # A company's diagnostics and the questionnaire (views/questionnaire.py)
+    path("entreprise/<int:company_pk>/", questionnaire.company_diagnostics, name="company_diagnostics"),
+    path("entreprise/<int:company_pk>/nouveau/", questionnaire.start, name="start"),
+    path("<int:pk>/", questionnaire.detail, name="detail"),
+    path("<int:pk>/axe/<str:axis_code>/", questionnaire.axis_page, name="axis"),
+    path("<int:pk>/reponse/<int:question_pk>/", questionnaire.autosave, name="autosave"),
+    path("<int:pk>/relecture/", questionnaire.review, name="review"),
+    path("<int:pk>/soumettre/", questionnaire.submit, name="submit"),
+    # Results of a submitted diagnostic (views/results.py)
+    path("<int:pk>/resultats/", results.results, name="results"),
 ]
