@@ -4,6 +4,7 @@
 - access rules: who else may see a company's diagnostics (assigned experts, regional officers);
 - results panels: extra sections on the results page (the expert's validated review, programmes);
 - next steps: sections of the PDF report's "next steps" (matching experts, eligible programmes).
+- on submit: work to start once a submitted diagnostic is committed (the PDF report).
 """
 
 from dataclasses import dataclass, field
@@ -66,3 +67,15 @@ def register_next_steps(provider):
 def next_steps_for(diagnostic):
     sections = [section for section in (provider(diagnostic) for provider in _next_steps) if section and section.items]
     return sorted(sections, key=lambda section: section.order)
+
+
+_on_submit = []
+
+
+def register_on_submit(callback):
+    """`callback(diagnostic_id)` runs after the transaction that submitted a diagnostic commits (e.g. render the PDF)."""
+    return _register(_on_submit, callback)
+
+
+def on_submit_callbacks():
+    return list(_on_submit)

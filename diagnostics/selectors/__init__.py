@@ -1,5 +1,22 @@
 """Reads of the diagnostics app, already scoped; one module per part, names re-exported here."""
 
+from diagnostics.selectors.diagnostic import (
+    AnswerTarget,
+    Progress,
+    QuestionnairePage,
+    answer_target,
+    answers_by_question,
+    axes_with_progress,
+    axis_questions,
+    company_diagnostics,
+    diagnostics_visible_to,
+    draft_of,
+    latest_submitted,
+    missing_questions,
+    overall_progress,
+    questionnaire_page,
+    visible_diagnostic,
+)
 from diagnostics.selectors.referential import (
     current_published_referential,
     public_referential,
@@ -10,10 +27,25 @@ from diagnostics.selectors.referential import (
 )
 
 __all__ = [
+    "AnswerTarget",
+    "Progress",
+    "QuestionnairePage",
+    "answer_target",
+    "answers_by_question",
+    "axes_with_progress",
+    "axis_questions",
+    "company_diagnostics",
     "current_published_referential",
+    "diagnostics_visible_to",
+    "draft_of",
+    "latest_submitted",
+    "missing_questions",
+    "overall_progress",
     "public_referential",
     "public_versions",
+    "questionnaire_page",
     "referential_with_content",
     "theme_codes",
+    "visible_diagnostic",
     "with_content",
 ]

@@ -1,5 +1,20 @@
 """Use cases of the diagnostics app, one module per part; the names are re-exported here."""
 
+from diagnostics.services.diagnostic import (
+    AnswerInput,
+    DiagnosticError,
+    DiagnosticNotDraft,
+    DraftAlreadyExists,
+    IncompleteDiagnostic,
+    InvalidAnswer,
+    NoPreviousDiagnostic,
+    NoPublishedReferential,
+    check_answer,
+    save_answer,
+    save_answers,
+    start_diagnostic,
+    submit_diagnostic,
+)
 from diagnostics.services.referential import (
     LoadAction,
     LoadOutcome,
@@ -11,11 +26,24 @@ from diagnostics.services.referential import (
 )
 
 __all__ = [
+    "AnswerInput",
+    "DiagnosticError",
+    "DiagnosticNotDraft",
+    "DraftAlreadyExists",
+    "IncompleteDiagnostic",
+    "InvalidAnswer",
     "LoadAction",
     "LoadOutcome",
+    "NoPreviousDiagnostic",
+    "NoPublishedReferential",
+    "check_answer",
     "derive_draft",
     "load_referential_document",
     "publish_referential",
     "referential_problems",
     "retire_referential",
+    "save_answer",
+    "save_answers",
+    "start_diagnostic",
+    "submit_diagnostic",
 ]

@@ -12,16 +12,20 @@ so a published factory referential passed every check of the file format.
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from diagnostics import services
 from diagnostics.models import (
     DEFAULT_REFERENTIAL_CODE,
+    Answer,
     Axis,
+    Diagnostic,
     LevelDescriptor,
     Question,
     Recommendation,
     Referential,
 )
+from tests.portal.factories import UserFactory
 
 THEME_CODES = [
     "digital-iot",
@@ -188,3 +192,54 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     effort = "low"
     impact = "medium"
     expert_skill = factory.LazyAttribute(lambda recommendation: recommendation.question.axis.code)
+
+
+class DiagnosticFactory(factory.django.DjangoModelFactory):
+    """A draft diagnostic of a company on a published referential.
+
+    DiagnosticFactory()                                    # a new company, a new published referential
+    DiagnosticFactory(company=company, referential=ref)
+    """
+
+    class Meta:
+        model = Diagnostic
+
+    company = factory.SubFactory("tests.portal.factories.CompanyFactory")
+    referential = factory.SubFactory(PublishedReferentialFactory)
+    started_by = factory.LazyAttribute(
+        lambda diagnostic: (
+            diagnostic.company.memberships.select_related("user").first().user
+            if diagnostic.company.memberships.exists()
+            else UserFactory()
+        )
+    )
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer of a diagnostic (give `diagnostic` and `question`; level 3 by default)."""
+
+    class Meta:
+        model = Answer
+
+    diagnostic = factory.SubFactory(DiagnosticFactory)
+    question = factory.LazyAttribute(lambda answer: answer.diagnostic.referential.questions.order_by("pk").first())
+    level = 3
+    not_applicable = False
+    answered_by = factory.LazyAttribute(lambda answer: answer.diagnostic.started_by)
+    answered_at = factory.LazyFunction(timezone.now)
+
+
+def answer_all(diagnostic, *, level=3, by=None, not_applicable_where_allowed=False):
+    """Answer every question of the diagnostic (bulk): `level`, a callable question -> level, or n/a where allowed."""
+    by = by or diagnostic.started_by
+    now = timezone.now()
+    answers = []
+    for question in diagnostic.referential.questions.order_by("pk"):
+        if not_applicable_where_allowed and question.allows_not_applicable:
+            answers.append(
+                Answer(diagnostic=diagnostic, question=question, not_applicable=True, answered_by=by, answered_at=now)
+            )
+            continue
+        value = level(question) if callable(level) else level
+        answers.append(Answer(diagnostic=diagnostic, question=question, level=value, answered_by=by, answered_at=now))
+    return Answer.objects.bulk_create(answers)

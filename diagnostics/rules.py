@@ -1,0 +1,46 @@
+"""Who may act on diagnostics. Each predicate names who may act in its docstring.
+
+Views test these predicates directly (`can_edit_diagnostic.test(user, diagnostic)`) rather than
+through `user.has_perm`, which lets superusers do anything: Alliance staff may read every
+diagnostic but never answer on a company's behalf.
+
+A diagnostic fetched through `selectors.visible_diagnostic` / `selectors.answer_target` carries
+`user_is_member` for the user who fetched it; the predicates use it instead of querying again.
+"""
+
+import rules
+
+from diagnostics.selectors import diagnostics_visible_to
+from portal.models import Membership
+from portal.rules import is_alliance_staff, is_company_member
+
+
+@rules.predicate
+def is_diagnostic_company_member(user, diagnostic):
+    """Members (owner or not) of the company the diagnostic belongs to."""
+    if not (user and user.is_authenticated and diagnostic is not None):
+        return False
+    if getattr(diagnostic, "member_checked_for", None) == user.pk:
+        return bool(diagnostic.user_is_member)
+    return Membership.objects.filter(user=user, company_id=diagnostic.company_id).exists()
+
+
+@rules.predicate
+def is_draft(user, diagnostic):
+    """Anyone, as long as the diagnostic is still a draft (its answers are not frozen)."""
+    return diagnostic is not None and diagnostic.status == diagnostic.Status.DRAFT
+
+
+@rules.predicate
+def has_extension_access(user, diagnostic):
+    """Whoever the apps above grant access to (assigned experts, regional officers), through
+    `extensions.register_diagnostic_access`."""
+    return diagnostic is not None and diagnostics_visible_to(user).filter(pk=diagnostic.pk).exists()
+
+
+# Read a diagnostic: its company's members, Alliance staff, and those the extensions let in.
+can_view_diagnostic = is_diagnostic_company_member | is_alliance_staff | has_extension_access
+# Answer questions and submit: the company's members, while the diagnostic is a draft. Nobody else.
+can_edit_diagnostic = is_diagnostic_company_member & is_draft
+# Start a new diagnostic for a company (`can_start_diagnostic.test(user, company)`): its members only.
+can_start_diagnostic = is_company_member

@@ -1,0 +1,243 @@
+"""Reads of diagnostics and answers, scoped to what a user may see.
+
+Members of a company see its diagnostics, Alliance staff see all of them, and the apps above
+(`experts`, `regions`) add their own rules through `extensions.register_diagnostic_access`.
+Every function here runs a fixed number of queries whatever the size of the referential.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from diagnostics.extensions import diagnostic_access_filters
+from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Question
+from portal.models import Membership
+
+COMPLETE_ANSWER = Q(level__isnull=False) | Q(not_applicable=True)
+
+
+def diagnostics_visible_to(user):
+    """The diagnostics `user` may see: their companies' ones; every one for staff; plus the extensions' rules."""
+    if user is None or not user.is_authenticated:
+        return Diagnostic.objects.none()
+    if user.is_staff:
+        return Diagnostic.objects.all()
+    visible = Q(company__in=Membership.objects.filter(user=user).values("company_id"))
+    for extra in diagnostic_access_filters(user):
+        visible |= extra
+    if len(visible.children) == 1:
+        return Diagnostic.objects.filter(visible)
+    # The extensions' rules may join to many rows: keep one row per diagnostic.
+    return Diagnostic.objects.filter(pk__in=Diagnostic.objects.filter(visible).values("pk"))
+
+
+def _membership_of(user, company_ref):
+    if user is None or not user.is_authenticated:
+        return Value(False)
+    return Exists(Membership.objects.filter(user=user, company=company_ref))
+
+
+def visible_diagnostic(user, pk):
+    """One diagnostic the user may see, with its company and referential, or None (one query).
+
+    The row carries `user_is_member` (is `user` a member of its company?) so that the rules need
+    no further query; `member_checked_for` records which user that answer is about.
+    """
+    diagnostic = (
+        diagnostics_visible_to(user)
+        .filter(pk=pk)
+        .select_related("company", "referential")
+        .annotate(user_is_member=_membership_of(user, OuterRef("company")))
+        .first()
+    )
+    if diagnostic is not None:
+        diagnostic.member_checked_for = user.pk
+    return diagnostic
+
+
+def company_diagnostics(company):
+    """A company's diagnostics, latest first, each with its referential, who started / submitted it and its progress.
+
+    One query: `answered_count` and `question_count` are subqueries.
+    """
+    answered = (
+        Answer.objects.filter(diagnostic=OuterRef("pk"))
+        .filter(COMPLETE_ANSWER)
+        .order_by()
+        .values("diagnostic")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    questions = (
+        Question.objects.filter(referential=OuterRef("referential"))
+        .order_by()
+        .values("referential")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Diagnostic.objects.filter(company=company)
+        .select_related("referential", "started_by", "submitted_by")
+        .annotate(
+            answered_count=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
+            question_count=Coalesce(Subquery(questions, output_field=IntegerField()), 0),
+        )
+        .order_by("-started_at", "-pk")
+    )
+
+
+def draft_of(company):
+    """The company's draft diagnostic, or None."""
+    return Diagnostic.objects.filter(company=company, status=Diagnostic.Status.DRAFT).first()
+
+
+def latest_submitted(company):
+    """The company's latest submitted diagnostic (the one peers count), or None."""
+    return Diagnostic.objects.filter(company=company, is_latest=True).first()
+
+
+def axes_with_progress(diagnostic):
+    """The axes of the diagnostic's referential, in order, each with `question_count` and `answered_count` (one query)."""
+    return list(
+        Axis.objects.filter(referential_id=diagnostic.referential_id)
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            answered_count=Count(
+                "questions__answers",
+                filter=Q(questions__answers__diagnostic=diagnostic)
+                & (Q(questions__answers__level__isnull=False) | Q(questions__answers__not_applicable=True)),
+                distinct=True,
+            ),
+        )
+        .order_by("order", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+
+    @property
+    def complete(self):
+        return self.answered >= self.total
+
+    @property
+    def percent(self):
+        return round(100 * self.answered / self.total) if self.total else 100
+
+
+def overall_progress(axes):
+    """Answered / total over axes annotated by `axes_with_progress` (no query)."""
+    return Progress(answered=sum(axis.answered_count for axis in axes), total=sum(axis.question_count for axis in axes))
+
+
+def axis_questions(axis):
+    """The questions of one axis, in order, with their six level descriptors prefetched (two queries)."""
+    return list(
+        Question.objects.filter(axis=axis)
+        .prefetch_related(Prefetch("levels", queryset=LevelDescriptor.objects.order_by("level")))
+        .order_by("order", "pk")
+    )
+
+
+def answers_by_question(diagnostic, questions):
+    """{question pk: Answer} for the given questions, each with who answered it (one query)."""
+    return {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(
+            diagnostic=diagnostic, question__in=[q.pk for q in questions]
+        ).select_related("answered_by")
+    }
+
+
+@dataclass(frozen=True)
+class QuestionnairePage:
+    diagnostic: Diagnostic
+    axes: list
+    axis: Axis
+    questions: list
+    answers: dict
+    progress: Progress
+
+    @property
+    def previous_axis(self):
+        index = self.axes.index(self.axis)
+        return self.axes[index - 1] if index > 0 else None
+
+    @property
+    def next_axis(self):
+        index = self.axes.index(self.axis)
+        return self.axes[index + 1] if index + 1 < len(self.axes) else None
+
+
+def questionnaire_page(diagnostic, axis_code):
+    """Everything one axis page shows, or None if the referential has no such axis.
+
+    Four queries whatever the number of axes, questions and answers: the axes with their progress
+    (one aggregate), the axis's questions, their level descriptors, the existing answers.
+    """
+    axes = axes_with_progress(diagnostic)
+    axis = next((axis for axis in axes if axis.code == axis_code), None)
+    if axis is None:
+        return None
+    questions = axis_questions(axis)
+    return QuestionnairePage(
+        diagnostic=diagnostic,
+        axes=axes,
+        axis=axis,
+        questions=questions,
+        answers=answers_by_question(diagnostic, questions),
+        progress=overall_progress(axes),
+    )
+
+
+def missing_questions(diagnostic):
+    """The questions not yet answered nor marked not applicable, with their axis, in the referential's order (one query)."""
+    complete = Answer.objects.filter(diagnostic=diagnostic, question=OuterRef("pk")).filter(COMPLETE_ANSWER)
+    return list(
+        Question.objects.filter(referential_id=diagnostic.referential_id)
+        .exclude(Exists(complete))
+        .select_related("axis")
+        .order_by("axis__order", "axis__pk", "order", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class AnswerTarget:
+    """What an autosave needs, read in one query: the diagnostic (partial: ids and status), the question,
+    and whether the user is a member of the diagnostic's company."""
+
+    diagnostic: Diagnostic
+    question: Question
+
+
+def answer_target(user, *, diagnostic_pk, question_pk):
+    """The question `question_pk` of the diagnostic `diagnostic_pk`, if the user may see that diagnostic
+    and the question belongs to its referential; else None. One query.
+
+    The returned diagnostic carries only its ids, status and `user_is_member`: enough for the rules
+    and for `services.save_answer`.
+    """
+    visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
+    question = (
+        Question.objects.filter(pk=question_pk, referential__in=visible.values("referential_id"))
+        .annotate(
+            diagnostic_status=Subquery(visible.values("status")[:1]),
+            diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
+            user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
+        )
+        .first()
+    )
+    if question is None:
+        return None
+    diagnostic = Diagnostic(
+        pk=diagnostic_pk,
+        company_id=question.diagnostic_company_id,
+        referential_id=question.referential_id,
+        status=question.diagnostic_status,
+    )
+    diagnostic.user_is_member = question.user_is_member
+    diagnostic.member_checked_for = user.pk
+    return AnswerTarget(diagnostic=diagnostic, question=question)
