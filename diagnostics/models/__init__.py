@@ -16,6 +16,7 @@ from diagnostics.models.referential import (
     Scale,
     TechnologyTheme,
 )
+from diagnostics.models.report import Report
 
 __all__ = [
     "Answer",
@@ -32,6 +33,7 @@ __all__ = [
     "Recommendation",
     "Referential",
     "ReferentialTransition",
+    "Report",
     "Scale",
     "TechnologyTheme",
 ]
