@@ -143,13 +143,19 @@ def axis_questions(axis):
 
 
 def answers_by_question(diagnostic, questions):
-    """{question pk: Answer} for the given questions, each with who answered it (one query)."""
-    return {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(
-            diagnostic=diagnostic, question__in=[q.pk for q in questions]
-        ).select_related("answered_by")
-    }
+    """{question pk: Answer} for the given questions, each with who answered it (one query).
+
+    An answer given before the diagnostic started was copied from the previous one: it has `copied` True.
+    """
+    answers = list(
+        Answer.objects.filter(diagnostic=diagnostic, question__in=[q.pk for q in questions]).select_related(
+            "answered_by"
+        )
+    )
+    started_at = diagnostic.started_at
+    for answer in answers:
+        answer.copied = started_at is not None and answer.answered_at < started_at
+    return {answer.question_id: answer for answer in answers}
 
 
 @dataclass(frozen=True)

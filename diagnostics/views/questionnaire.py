@@ -1,10 +1,229 @@
-"""A company's diagnostics and the questionnaire (being written: issue 4)."""
+"""A company's diagnostics and the questionnaire: start, one page per axis with autosave, review, submit.
 
+Objects come through the scoped selectors (not visible: 404); actions the user may not take are
+a 403 (Alliance staff read every diagnostic but never answer). Writes go through the services.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from diagnostics import rules, selectors, services
+from diagnostics.forms import AnswerForm
+from portal.selectors import companies_visible_to
 
 
-def _not_yet(*args, **kwargs):
-    raise Http404
+def _visible_diagnostic(request, pk):
+    diagnostic = selectors.visible_diagnostic(request.user, pk)
+    if diagnostic is None:
+        raise Http404(_("No diagnostic you may see has this number."))
+    return diagnostic
 
 
-company_diagnostics = start = detail = axis_page = autosave = review = submit = _not_yet
+def _visible_company(request, company_pk):
+    return get_object_or_404(companies_visible_to(request.user), pk=company_pk)
+
+
+def _axis_url(diagnostic, axis, anchor=""):
+    url = reverse("diagnostics:axis", args=[diagnostic.pk, axis.code])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@require_GET
+def company_diagnostics(request, company_pk):
+    """The company's diagnostics, latest first, with the buttons to start one."""
+    company = _visible_company(request, company_pk)
+    diagnostics = list(selectors.company_diagnostics(company))
+    draft = next((d for d in diagnostics if d.is_draft), None)
+    context = {
+        "company": company,
+        "diagnostics": diagnostics,
+        "draft": draft,
+        "has_submitted": any(not d.is_draft for d in diagnostics),
+        "can_start": rules.can_start_diagnostic.test(request.user, company),
+    }
+    return render(request, "diagnostics/company_diagnostics.html", context)
+
+
+@require_POST
+def start(request, company_pk):
+    """Start a draft (from the previous answers when `from_previous` is posted)."""
+    company = _visible_company(request, company_pk)
+    if not rules.can_start_diagnostic.test(request.user, company):
+        raise PermissionDenied(_("Only the company's members may start a diagnostic."))
+    try:
+        diagnostic = services.start_diagnostic(
+            company=company, by=request.user, from_previous=request.POST.get("from_previous") == "1"
+        )
+    except services.DraftAlreadyExists as error:
+        messages.info(request, str(error))
+        if error.draft is not None:
+            return redirect("diagnostics:detail", pk=error.draft.pk)
+        return redirect("diagnostics:company_diagnostics", company_pk=company.pk)
+    except services.DiagnosticError as error:
+        messages.error(request, str(error))
+        return redirect("diagnostics:company_diagnostics", company_pk=company.pk)
+    messages.success(request, _("Your diagnostic has started. Your answers are saved as you go."))
+    return redirect("diagnostics:detail", pk=diagnostic.pk)
+
+
+@require_GET
+def detail(request, pk):
+    """A submitted diagnostic shows its results; a draft opens at the first axis with questions left."""
+    diagnostic = _visible_diagnostic(request, pk)
+    if not diagnostic.is_draft:
+        return redirect("diagnostics:results", pk=diagnostic.pk)
+    axes = selectors.axes_with_progress(diagnostic)
+    if not axes:
+        return redirect("diagnostics:review", pk=diagnostic.pk)
+    axis = next((axis for axis in axes if axis.answered_count < axis.question_count), None)
+    if axis is None:
+        return redirect("diagnostics:review", pk=diagnostic.pk)
+    return redirect(_axis_url(diagnostic, axis))
+
+
+def _forms_for(page, data=None):
+    return [AnswerForm(data, question=question, answer=page.answers.get(question.pk)) for question in page.questions]
+
+
+@require_http_methods(["GET", "POST"])
+def axis_page(request, pk, axis_code):
+    """One axis of the questionnaire. GET shows it; POST (JavaScript off) saves the whole page, then goes on."""
+    diagnostic = _visible_diagnostic(request, pk)
+    page = selectors.questionnaire_page(diagnostic, axis_code)
+    if page is None:
+        raise Http404(_("This referential version has no such axis."))
+    can_edit = rules.can_edit_diagnostic.test(request.user, diagnostic)
+    status = 200
+    if request.method == "POST":
+        if not rules.is_diagnostic_company_member.test(request.user, diagnostic):
+            raise PermissionDenied(_("Only the company's members may answer its diagnostic."))
+        if not can_edit:
+            messages.error(request, _("This diagnostic has been submitted: its answers can no longer change."))
+            return redirect("diagnostics:detail", pk=diagnostic.pk)
+        forms = _forms_for(page, request.POST)
+        if all(form.is_valid() for form in forms):
+            changed = [
+                services.AnswerInput(
+                    question=form.question,
+                    level=form.cleaned_data["level"],
+                    not_applicable=form.cleaned_data["not_applicable"],
+                    comment=form.cleaned_data["comment"],
+                )
+                for form in forms
+                if form.differs_from_stored()
+            ]
+            try:
+                services.save_answers(diagnostic=diagnostic, answers=changed, by=request.user)
+            except services.DiagnosticNotDraft as error:
+                messages.error(request, str(error))
+                return redirect("diagnostics:detail", pk=diagnostic.pk)
+            except services.InvalidAnswer as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Your answers to this axis are saved."))
+                if page.next_axis is not None:
+                    return redirect(_axis_url(diagnostic, page.next_axis))
+                return redirect("diagnostics:review", pk=diagnostic.pk)
+        status = 400
+    else:
+        forms = _forms_for(page)
+    context = {
+        "diagnostic": diagnostic,
+        "page": page,
+        "questions": list(zip(page.questions, forms, strict=True)),
+        "can_edit": can_edit,
+        "is_member": rules.is_diagnostic_company_member.test(request.user, diagnostic),
+        "has_errors": status == 400,
+    }
+    return render(request, "diagnostics/axis.html", context, status=status)
+
+
+def _status_fragment(request, *, answer=None, error=None, status=200):
+    context = {"answer": answer, "error": error, "saved_now": answer is not None}
+    return render(request, "diagnostics/_save_status.html", context, status=status)
+
+
+@require_POST
+def autosave(request, pk, question_pk):
+    """Save one question's answer (htmx, on every change). One request, at most three queries:
+    the user, the question of a diagnostic the user may see (with the membership and status), the upsert.
+
+    Answers with a small status fragment: saved (who, when) or why not.
+    """
+    target = selectors.answer_target(request.user, diagnostic_pk=pk, question_pk=question_pk)
+    if target is None:
+        raise Http404(_("No question of a diagnostic you may see has this number."))
+    diagnostic, question = target.diagnostic, target.question
+    if not rules.is_diagnostic_company_member.test(request.user, diagnostic):
+        return _status_fragment(
+            request, error=_("Only the company's members may answer its diagnostic: nothing was saved."), status=403
+        )
+    if not diagnostic.is_draft:
+        return _status_fragment(
+            request, error=_("This diagnostic has been submitted: its answers can no longer change."), status=409
+        )
+    form = AnswerForm(request.POST, question=question)
+    if not form.is_valid():
+        problems = " ".join(str(message) for errors in form.errors.values() for message in errors)
+        return _status_fragment(request, error=_("Not saved: %(problems)s") % {"problems": problems}, status=400)
+    try:
+        answer = services.save_answer(
+            diagnostic=diagnostic,
+            question=question,
+            level=form.cleaned_data["level"],
+            not_applicable=form.cleaned_data["not_applicable"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+        )
+    except services.DiagnosticNotDraft as error:
+        return _status_fragment(request, error=str(error), status=409)
+    except services.InvalidAnswer as error:
+        return _status_fragment(request, error=_("Not saved: %(problems)s") % {"problems": error}, status=400)
+    return _status_fragment(request, answer=answer)
+
+
+@require_GET
+def review(request, pk):
+    """What is still missing, with a link to each question, and the submit button."""
+    diagnostic = _visible_diagnostic(request, pk)
+    axes = selectors.axes_with_progress(diagnostic)
+    missing = selectors.missing_questions(diagnostic) if diagnostic.is_draft else []
+    by_axis = {}
+    for question in missing:
+        by_axis.setdefault(question.axis_id, []).append(question)
+    context = {
+        "diagnostic": diagnostic,
+        "axes": axes,
+        "progress": selectors.overall_progress(axes),
+        "missing": missing,
+        "missing_by_axis": [(axis, by_axis[axis.pk]) for axis in axes if axis.pk in by_axis],
+        "can_edit": rules.can_edit_diagnostic.test(request.user, diagnostic),
+    }
+    return render(request, "diagnostics/review.html", context)
+
+
+@require_POST
+def submit(request, pk):
+    """Submit a complete draft: the answers freeze and the scores are computed once; then the results."""
+    diagnostic = _visible_diagnostic(request, pk)
+    if not rules.is_diagnostic_company_member.test(request.user, diagnostic):
+        raise PermissionDenied(_("Only the company's members may submit its diagnostic."))
+    try:
+        services.submit_diagnostic(diagnostic=diagnostic, by=request.user)
+    except services.DiagnosticNotDraft as error:
+        messages.info(request, str(error))
+        return redirect("diagnostics:results", pk=diagnostic.pk)
+    except services.IncompleteDiagnostic as error:
+        messages.error(
+            request,
+            _("The diagnostic cannot be submitted yet: %(count)s question(s) have no answer (%(codes)s).")
+            % {"count": len(error.missing), "codes": ", ".join(question.code for question in error.missing)},
+        )
+        return redirect("diagnostics:review", pk=diagnostic.pk)
+    messages.success(request, _("Your diagnostic is submitted. Here are your results."))
+    return redirect("diagnostics:results", pk=diagnostic.pk)
