@@ -4,14 +4,16 @@ Reads only: the scores were computed once on submit. Every function here runs a 
 queries whatever the number of questions, answers or peers.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Sum, prefetch_related_objects
 
 from diagnostics.benchmark import Cell, PeerGroup, choose_peer_group
-from diagnostics.models import AxisScore, Diagnostic
+from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Question, Recommendation
+from diagnostics.radar import RadarAxis
 from diagnostics.scoring import MAX_LEVEL
 
 PEER_CELLS_CACHE_SECONDS = 600
@@ -131,4 +133,194 @@ def peer_group_for(diagnostic) -> PeerGroup | None:
         section=company.naf_division.section.code,
         band=company.headcount_band,
         region=company.region.code,
+    )
+
+
+# --- The results page, assembled from the snapshot in a fixed number of queries -------------------
+
+# The radar writes each axis title on one line beside its spoke; titles are cut to the room there is
+# (the data table gives them in full). Geometry of `radar_svg` at its default size: a drawing 420
+# high and 740 wide, labels anchored 186 from the centre; DejaVu Sans at 12px is about 6.6 wide per character.
+RADAR_HALF_WIDTH, RADAR_LABEL_RADIUS, RADAR_CHARACTER_WIDTH = 370, 186, 6.6
+RADAR_LABEL_MAX = 60
+DANGLING_WORDS = {"et", "de", "des", "du", "la", "le", "les", "à", "and", "of", "the", "to", "in"}
+SUMMARY_COUNT = 3  # strengths, weaknesses
+
+
+@dataclass(frozen=True)
+class AnswerLevel:
+    """What `action_plan` reads of an answer: its level (None when not applicable)."""
+
+    level: int | None
+
+
+@dataclass(frozen=True)
+class AxisResult:
+    """One axis on the results page: the score and its band, the previous diagnostic's and the peers'."""
+
+    axis: object
+    score: Decimal | None
+    band: object  # the MaturityBand named by the score's whole part, or None when not applicable
+    applicable_questions: int
+    previous: Decimal | None = None
+    peers: Decimal | None = None
+
+    @property
+    def delta(self):
+        if self.score is None or self.previous is None:
+            return None
+        return self.score - self.previous
+
+    @property
+    def percent(self):
+        """The score as a share of the 0..5 scale, for a bar (0 to 100)."""
+        return 0 if self.score is None else round(self.score * 100 / MAX_LEVEL)
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the results page shows about one submitted diagnostic."""
+
+    diagnostic: Diagnostic
+    referential: object
+    band: object  # the MaturityBand of the overall score
+    bands: list
+    axes: list  # AxisResult, in the referential's order
+    previous: Diagnostic | None
+    peer_group: PeerGroup | None
+    strengths: list  # AxisResult
+    weaknesses: list  # AxisResult
+    actions: list  # ActionItem, ranked
+
+    @property
+    def overall(self):
+        return self.diagnostic.overall_score
+
+    @property
+    def previous_overall(self):
+        return self.previous.overall_score if self.previous is not None else None
+
+    @property
+    def overall_delta(self):
+        if self.previous is None or self.previous.overall_score is None:
+            return None
+        return self.diagnostic.overall_score - self.previous.overall_score
+
+    @property
+    def has_deltas(self):
+        return any(result.delta is not None for result in self.axes)
+
+    @property
+    def has_peer_axes(self):
+        return any(result.peers is not None for result in self.axes)
+
+    def radar_axes(self):
+        count = len(self.axes)
+        return [
+            RadarAxis(
+                label=short_label(result.axis.title, radar_label_room(index, count)),
+                score=result.score,
+                previous=result.previous,
+                peers=result.peers,
+            )
+            for index, result in enumerate(self.axes)
+        ]
+
+
+def radar_label_room(index, count):
+    """How many characters fit beside the `index`-th of `count` spokes of the radar."""
+    dx = abs(RADAR_LABEL_RADIUS * math.cos(-math.pi / 2 + 2 * math.pi * index / count))
+    if dx < 10:  # centred above or below the chart
+        return RADAR_LABEL_MAX
+    return min(RADAR_LABEL_MAX, int((RADAR_HALF_WIDTH - dx) / RADAR_CHARACTER_WIDTH))
+
+
+def short_label(title, length):
+    """The title cut at a word boundary to fit `length` characters, with an ellipsis when cut."""
+    if len(title) <= length:
+        return title
+    words = title[: length - 1].split(" ")
+    if title[length - 1] != " ":
+        words = words[:-1]  # the last word was cut
+    while len(words) > 1 and words[-1].lower().rstrip(",;:-–") in DANGLING_WORDS:
+        words = words[:-1]
+    return " ".join(words).rstrip(" ,;:-–") + "…"
+
+
+def with_results_content(referential, diagnostic):
+    """Prefetch what the results page reads of the pinned version: bands, axes, questions (each with
+    `answer_level`, the diagnostic's level for it, None when not applicable) and, per question, only
+    the recommendation of the level after the company's answer (with its theme).
+
+    Four queries whatever the size of the referential.
+    """
+    next_level = (
+        Recommendation.objects.filter(
+            question__answers__diagnostic=diagnostic, target_level=F("question__answers__level") + 1
+        )
+        .select_related("theme")
+        .order_by("target_level")
+    )
+    answer_level = Answer.objects.filter(diagnostic=diagnostic, question=OuterRef("pk")).values("level")[:1]
+    questions = (
+        Question.objects.order_by("order", "pk")
+        .annotate(answer_level=Subquery(answer_level))
+        .prefetch_related(Prefetch("recommendations", next_level))
+    )
+    prefetch_related_objects(
+        [referential],
+        "bands",
+        Prefetch(
+            "axes", queryset=Axis.objects.order_by("order", "pk").prefetch_related(Prefetch("questions", questions))
+        ),
+    )
+    return referential
+
+
+def results_for(diagnostic):
+    """The results of a submitted diagnostic, fetched with its company (division, section, region),
+    referential and previous diagnostic (`select_related`).
+
+    Six queries whatever the number of questions, answers and peers: the referential's bands, axes,
+    questions with the answers' levels, next-level recommendations, and the peer cells (two, cached).
+    """
+    referential = with_results_content(diagnostic.referential, diagnostic)
+    bands = list(referential.bands.all())
+    band_by_level = {band.level: band for band in bands}
+    axes = list(referential.axes.all())
+    snapshot_axes = (diagnostic.scores or {}).get("axes", {})
+    scores = axis_scores(diagnostic)
+    previous = diagnostic.previous if diagnostic.previous_id else None
+    previous_scores = axis_scores(previous) if previous is not None else {}
+    peer_group = peer_group_for(diagnostic)
+    peer_axes = peer_group.axes if peer_group is not None else {}
+
+    results = [
+        AxisResult(
+            axis=axis,
+            score=scores.get(axis.code),
+            band=None if scores.get(axis.code) is None else band_by_level.get(int(scores[axis.code])),
+            applicable_questions=snapshot_axes.get(axis.code, {}).get("applicable", 0),
+            previous=previous_scores.get(axis.code),
+            peers=peer_axes.get(axis.code),
+        )
+        for axis in axes
+    ]
+    by_code = {result.axis.code: result for result in results}
+    scored = sum(1 for result in results if result.score is not None)
+    count = min(SUMMARY_COUNT, max(1, scored // 2))
+    strengths, weaknesses = strengths_and_weaknesses(axes, scores, count=count)
+
+    answers = {question.pk: AnswerLevel(question.answer_level) for axis in axes for question in axis.questions.all()}
+    return Results(
+        diagnostic=diagnostic,
+        referential=referential,
+        band=band_by_level.get(diagnostic.band),
+        bands=bands,
+        axes=results,
+        previous=previous,
+        peer_group=peer_group,
+        strengths=[by_code[axis.code] for axis, _score in strengths],
+        weaknesses=[by_code[axis.code] for axis, _score in weaknesses],
+        actions=action_plan(axes, answers),
     )

@@ -1,7 +1,47 @@
-"""Results of a submitted diagnostic (being written: issue 4)."""
+"""Results of a submitted diagnostic: scores, radar, peer benchmark, strengths and weaknesses, action plan."""
 
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from diagnostics.extensions import results_panels_for
+from diagnostics.radar import radar_svg
+from diagnostics.results import results_for
+from diagnostics.selectors import diagnostics_visible_to
+
+ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
+MIN_RADAR_AXES = 3  # with fewer axes a radar means nothing: the table alone shows the scores
 
 
+@require_GET
 def results(request, pk):
-    raise Http404
+    """A submitted diagnostic's results; a draft sends to its questionnaire. Not visible: 404."""
+    diagnostic = (
+        diagnostics_visible_to(request.user)
+        .filter(pk=pk)
+        .select_related("company__naf_division__section", "company__region", "referential", "previous", "submitted_by")
+        .first()
+    )
+    if diagnostic is None:
+        raise Http404(_("No diagnostic you may see has this number."))
+    if diagnostic.is_draft:
+        return redirect("diagnostics:detail", pk=diagnostic.pk)
+    results = results_for(diagnostic)
+    radar = None
+    if len(results.axes) >= MIN_RADAR_AXES:
+        radar = radar_svg(
+            results.radar_axes(),
+            title=_("Maturity per axis of %(company)s, from 0 to 5") % {"company": diagnostic.company.name},
+        )
+    context = {
+        "diagnostic": diagnostic,
+        "company": diagnostic.company,
+        "results": results,
+        "radar": radar,
+        "first_actions": results.actions[:ACTIONS_SHOWN_FIRST],
+        "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],
+        "more_actions_start": ACTIONS_SHOWN_FIRST + 1,
+        "panels": results_panels_for(request, diagnostic),
+    }
+    return render(request, "diagnostics/results.html", context)
