@@ -20,6 +20,7 @@ import sys
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from diagnostics import peers
 from diagnostics.models import Diagnostic
@@ -65,8 +66,11 @@ def seed_demo_diagnostics(accounts, *, out=None):
     referential = current_published_referential()
     if referential is None:
         out.write(
-            "Diagnostics demo skipped: no published referential. Load it first: "
-            "manage.py load_referential diagnostics/referentials/industrie-du-futur.yaml --publish\n"
+            _(
+                "Diagnostics demo skipped: no published referential. Load it first: "
+                "manage.py load_referential diagnostics/referentials/industrie-du-futur.yaml --publish"
+            )
+            + "\n"
         )
         return None
     content = peers.ReferentialContent(referential)
@@ -100,6 +104,8 @@ def seed_demo_diagnostics(accounts, *, out=None):
     stats = peers.write(content, planned) if planned else peers.SeedStats()
     if stats.diagnostics:
         out.write(
-            f"Diagnostics demo: {stats.companies} peer companies and {stats.diagnostics} submitted diagnostics created.\n"
+            _("Diagnostics demo: %(companies)d peer companies and %(diagnostics)d submitted diagnostics created.")
+            % {"companies": stats.companies, "diagnostics": stats.diagnostics}
+            + "\n"
         )
     return stats

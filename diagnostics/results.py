@@ -171,11 +171,6 @@ class AxisResult:
             return None
         return self.score - self.previous
 
-    @property
-    def percent(self):
-        """The score as a share of the 0..5 scale, for a bar (0 to 100)."""
-        return 0 if self.score is None else round(self.score * 100 / MAX_LEVEL)
-
 
 @dataclass(frozen=True)
 class Results:

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
+from django.utils import translation
 
 from diagnostics.demo import seed_demo_diagnostics
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
@@ -27,7 +28,8 @@ def referential():
 
 def seed(*args):
     out = StringIO()
-    call_command("seed_peers", *args, stdout=out)
+    with translation.override("en"):
+        call_command("seed_peers", *args, stdout=out)
     return out.getvalue()
 
 
@@ -201,7 +203,8 @@ def test_seed_demo_completes_missing_peers_only():
 
 
 def test_seed_demo_without_a_published_referential_skips_with_a_message(capsys):
-    call_command("seed_demo")
+    with translation.override("en"):
+        call_command("seed_demo")
     assert "Diagnostics demo skipped: no published referential" in capsys.readouterr().out
     assert not Diagnostic.objects.exists()
 
@@ -209,7 +212,8 @@ def test_seed_demo_without_a_published_referential_skips_with_a_message(capsys):
 def test_the_demo_step_alone(owner, company):
     PublishedReferentialFactory(axes=3, questions=2)
     out = StringIO()
-    stats = seed_demo_diagnostics({"company": company, "sme": owner}, out=out)
+    with translation.override("en"):
+        stats = seed_demo_diagnostics({"company": company, "sme": owner}, out=out)
     assert stats.companies == 40
     assert "40 peer companies" in out.getvalue()
     assert seed_demo_diagnostics({"company": company, "sme": owner}, out=StringIO()).diagnostics == 0

@@ -1,0 +1,128 @@
+"""The SME manager's journey: sign up, fill in the diagnostic over two visits, submit, read the results."""
+
+import importlib
+import random
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from diagnostics import peers
+from diagnostics.models import Diagnostic
+from diagnostics.selectors.referential import current_published_referential
+from portal.models import Company, NafCode, Region
+from tests.e2e.test_shell import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REFERENTIAL_FILE = Path(settings.BASE_DIR) / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
+EMAIL = "claire.dupont@forges-de-l-odet.fr"
+PASSWORD = "correct-horse-battery-42"
+SIRET = "91234567500017"
+PROFILE = peers.Profile(division="25", band="10-49", region="53")
+PEERS = 5
+
+
+@pytest.fixture
+def referential():
+    """The shipped referential, published; the technology themes first (a flush emptied their table)."""
+    importlib.import_module("diagnostics.migrations.0002_technology_themes").load_themes(apps, None)
+    call_command("load_referential", str(REFERENTIAL_FILE), "--publish", stdout=StringIO())
+    referential = current_published_referential()
+    content = peers.ReferentialContent(referential)
+    rng = random.Random(4)
+    planned = peers.plan_companies(content, rng, [PROFILE] * PEERS, peers.fresh_sirets(rng, PEERS), counts=[1] * PEERS)
+    peers.write(content, planned)
+    return referential
+
+
+def sign_up(page):
+    page.goto("/inscription/")
+    for name, value in {
+        "first_name": "Claire",
+        "last_name": "Dupont",
+        "email": EMAIL,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "company_name": "Forges de l'Odet",
+        "siret": SIRET,
+    }.items():
+        page.locator(f"[name={name}]").fill(value)
+    page.locator("[name=naf_division]").select_option(str(NafCode.objects.get(code=PROFILE.division).pk))
+    page.locator("[name=headcount_band]").select_option(PROFILE.band)
+    page.locator("[name=region]").select_option(str(Region.objects.get(code=PROFILE.region).pk))
+    page.get_by_role("button", name="Créer mon compte et mon entreprise").click()
+    company = Company.objects.get(siret=SIRET)
+    expect(page.get_by_role("heading", level=1)).to_have_text(company.name)
+    return company
+
+
+def choice_for(axis_index, question_index, question):
+    """Varied answers: levels 0 to 4 across the questionnaire, "not applicable" once per axis where allowed."""
+    if question.allows_not_applicable and question_index % 2 == 0:
+        return "na"
+    return str((axis_index + 2 * question_index) % 5)
+
+
+def answer_axis(page, axis_index, axis):
+    questions = list(axis.questions.order_by("order", "pk"))
+    for question_index, question in enumerate(questions):
+        fieldset = page.locator(f"fieldset#q-{question.code}")
+        fieldset.locator(f"input[type=radio][value='{choice_for(axis_index, question_index, question)}']").check()
+        # Autosave: the question's status says it is saved.
+        expect(page.locator(f"#q{question.pk}-status .text-success")).to_be_visible()
+    page.locator("form.questionnaire button[type=submit]").click()
+
+
+def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page, referential):
+    axes = list(referential.axes.order_by("order", "pk"))
+    half = len(axes) // 2
+
+    # First visit: sign up, start a diagnostic, answer the first half of the axes.
+    company = sign_up(page)
+    page.locator(f"a[href$='/diagnostics/entreprise/{company.pk}/']").click()
+    page.locator(f"form[action$='/diagnostics/entreprise/{company.pk}/nouveau/'] button").click()
+    diagnostic = Diagnostic.objects.get(company=company)
+    expect(page).to_have_url(f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/")
+    for index, axis in enumerate(axes[:half]):
+        expect(page.get_by_role("heading", level=1)).to_have_text(axis.title_fr)
+        answer_axis(page, index, axis)
+    page.locator("form[action$='/logout/'] button").click()
+
+    # Second visit: log in again, the earlier answers are there; continue where the answers stop.
+    log_in(page, EMAIL, PASSWORD)
+    page.goto(f"/diagnostics/entreprise/{company.pk}/")
+    page.locator(f"a[href$='/diagnostics/{diagnostic.pk}/']").first.click()
+    expect(page).to_have_url(f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[half].code}/")
+    for index, axis in enumerate(axes[half:], start=half):
+        answer_axis(page, index, axis)
+
+    page.goto(f"/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/")
+    for question_index, question in enumerate(axes[0].questions.order_by("order", "pk")):
+        expected = choice_for(0, question_index, question)
+        expect(page.locator(f"fieldset#q-{question.code} input[type=radio][value='{expected}']")).to_be_checked()
+
+    # Review, submit, results.
+    page.goto(f"/diagnostics/{diagnostic.pk}/relecture/")
+    page.locator(f"form[action$='/diagnostics/{diagnostic.pk}/soumettre/'] button").click()
+    expect(page).to_have_url(f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/resultats/")
+    diagnostic.refresh_from_db()
+    assert diagnostic.status == Diagnostic.Status.SUBMITTED and diagnostic.is_latest
+
+    expect(page.locator("svg.radar")).to_be_visible()
+    expect(page.locator("svg.radar title")).to_contain_text(company.name)
+    expect(page.locator("#axes table tbody tr")).to_have_count(len(axes))
+    benchmark = page.locator("#benchmark")
+    expect(benchmark).to_be_visible()
+    # This company and its 5 peers: the closest group is published, and the page names it.
+    expect(benchmark.locator("strong")).to_have_count(1)
+    expect(benchmark).to_contain_text(str(PEERS + 1))
+    expect(benchmark).to_contain_text(Region.objects.get(code=PROFILE.region).label_fr)
+    plan = page.locator("#plan")
+    expect(plan).to_be_visible()
+    expect(plan.locator(".results-action").first).to_be_visible()
+    expect(plan.locator(".results-action").first).to_contain_text("1")
