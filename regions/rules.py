@@ -1,8 +1,60 @@
-"""Who may act in the regions app."""
+"""Who may act in the regions app. Each predicate names who may act in its docstring.
+
+Views test the combined rules directly (`can_manage_programme.test(user, programme)`), after having
+found the object through a scoped selector: an object outside the user's scope is a 404 before any
+rule runs, and a rule that says no is a 403.
+"""
 
 import rules
 
-from portal.rules import is_alliance_staff, is_region_officer
+from portal.rules import has_company, is_alliance_staff, is_company_member, is_region_officer
+from regions.selectors import officer_region_ids
+
+
+@rules.predicate
+def is_officer_of_programme(user, programme):
+    """Officers of the programme's region."""
+    return programme is not None and programme.region_id in officer_region_ids(user)
+
+
+@rules.predicate
+def is_officer_of_enrolment(user, enrolment):
+    """Officers of the region of the enrolment's programme."""
+    return enrolment is not None and enrolment.programme.region_id in officer_region_ids(user)
+
+
+@rules.predicate
+def is_enrolment_company_member(user, enrolment):
+    """Members (owner or not) of the company that applied. Uses `user_is_member` when the selector set it."""
+    if enrolment is None or not (user and user.is_authenticated):
+        return False
+    known = getattr(enrolment, "user_is_member", None)
+    if known is not None:
+        return bool(known)
+    return is_company_member(user, enrolment.company)
+
+
+# Create programmes (in their region for officers, anywhere for staff).
+can_create_programme = is_region_officer | is_alliance_staff
+# Edit, open, close a programme and see its enrolments and ledger.
+can_manage_programme = is_officer_of_programme | is_alliance_staff
+# Review, accept (commit money), refuse, start, complete an enrolment; book and cancel its expenses;
+# propose an expert from it.
+can_decide_enrolment = is_officer_of_enrolment | is_alliance_staff
+# Withdraw an application: the company's own members.
+can_withdraw_enrolment = is_enrolment_company_member
+# Apply to a programme on behalf of a company: its members.
+can_apply = is_company_member
+# See the programmes open to one's company and one's applications.
+can_view_company_programmes = has_company
+# See the regional dashboard and exports (their region's data; every region's for staff).
+can_view_dashboard = is_region_officer | is_alliance_staff
 
 rules.add_perm("regions.view_region_space", is_region_officer)
 rules.add_perm("regions.view_national_space", is_alliance_staff)
+rules.add_perm("regions.add_programme", can_create_programme)
+rules.add_perm("regions.change_programme", can_manage_programme)
+rules.add_perm("regions.decide_enrolment", can_decide_enrolment)
+rules.add_perm("regions.withdraw_enrolment", can_withdraw_enrolment)
+rules.add_perm("regions.apply_to_programme", can_apply)
+rules.add_perm("regions.view_dashboard", can_view_dashboard)

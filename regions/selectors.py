@@ -1,8 +1,201 @@
-"""Reads of the regions app, scoped to the user."""
+"""Reads of the regions app, scoped to the user: an object outside the scope is simply not found.
 
-from portal.models import Region
+- Alliance staff see every programme, enrolment and expense;
+- a regional officer sees those of their region(s), and the companies enrolled there;
+- a company's members see the open programmes of their region and their own applications.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from diagnostics.models import Diagnostic
+from portal.models import Company, Membership, NafCode, Region
+from regions.eligibility import Eligibility, eligibility
+from regions.models import Enrolment, EnrolmentTransition, Expense, LedgerEntry, Programme
+
+
+def officer_region_ids(user):
+    """The ids of the regions `user` is an officer of (one query, then remembered on the user)."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_regions_officer_region_ids", None)
+    if cached is None:
+        cached = frozenset(user.officer_posts.values_list("region_id", flat=True))
+        user._regions_officer_region_ids = cached
+    return cached
 
 
 def regions_of_officer(user):
     """The regions whose programmes the officer runs."""
     return Region.objects.filter(officers__user=user)
+
+
+def regions_managed_by(user):
+    """The regions the user may create programmes in: all for staff, their own for officers."""
+    if user.is_authenticated and user.is_staff:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=officer_region_ids(user))
+
+
+def programmes_visible_to(user):
+    """The programmes the user manages: every one for staff, their region's for officers, none otherwise."""
+    if user is None or not user.is_authenticated:
+        return Programme.objects.none()
+    programmes = Programme.objects.select_related("region")
+    if user.is_staff:
+        return programmes
+    return programmes.filter(region_id__in=officer_region_ids(user))
+
+
+def programme_for_officer(user, pk):
+    """One programme the user manages, with its eligible NAF codes, or None."""
+    return programmes_visible_to(user).prefetch_related("eligible_naf_codes").filter(pk=pk).first()
+
+
+def _member_companies(user):
+    return Membership.objects.filter(user=user).values("company_id")
+
+
+def enrolments_visible_to(user):
+    """Staff: all; officers: those of their region's programmes; members: their companies' ones."""
+    if user is None or not user.is_authenticated:
+        return Enrolment.objects.none()
+    if user.is_staff:
+        return Enrolment.objects.all()
+    visible = Q(company_id__in=_member_companies(user))
+    regions = officer_region_ids(user)
+    if regions:
+        visible |= Q(programme__region_id__in=regions)
+    return Enrolment.objects.filter(visible)
+
+
+def enrolment_detail(user, pk):
+    """One enrolment the user may see, with its programme, company, diagnostic and history, or None."""
+    enrolment = (
+        enrolments_visible_to(user)
+        .filter(pk=pk)
+        .select_related(
+            "programme__region", "company__naf_division__section", "company__region", "diagnostic", "decided_by"
+        )
+        .annotate(user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))))
+        .first()
+    )
+    return enrolment
+
+
+def enrolment_history(enrolment):
+    return EnrolmentTransition.objects.filter(enrolment=enrolment).select_related("by").order_by("at", "pk")
+
+
+def enrolment_expenses(enrolment):
+    return Expense.objects.filter(enrolment=enrolment).select_related("booked_by", "cancelled_by")
+
+
+def visible_expense(user, pk):
+    """An expense of an enrolment the user may see, with its enrolment and programme, or None."""
+    return (
+        Expense.objects.filter(enrolment__in=enrolments_visible_to(user).values("pk"), pk=pk)
+        .select_related("enrolment__programme")
+        .first()
+    )
+
+
+def expert_links(enrolment):
+    """The expert assignments proposed from this enrolment (filled once the experts app links them)."""
+    return []
+
+
+def programme_enrolments(programme, status=None):
+    """The programme's enrolments with their company's sector and size (one query)."""
+    enrolments = Enrolment.objects.filter(programme=programme).select_related(
+        "company__naf_division__section", "diagnostic"
+    )
+    if status:
+        enrolments = enrolments.filter(status=status)
+    return enrolments.order_by("-applied_at", "-pk")
+
+
+def programme_ledger(programme, limit=50):
+    return (
+        LedgerEntry.objects.filter(programme=programme)
+        .select_related("by", "enrolment__company")
+        .order_by("-seq")[:limit]
+    )
+
+
+# --- the company side ---------------------------------------------------------------------------
+
+
+def companies_of(user):
+    """The companies the user is a member of, with what eligibility reads."""
+    if user is None or not user.is_authenticated:
+        return Company.objects.none()
+    return Company.objects.filter(memberships__user=user).select_related("region", "naf_division__section")
+
+
+@dataclass(frozen=True)
+class ProgrammeOffer:
+    programme: Programme
+    eligibility: Eligibility
+    enrolment: Enrolment | None
+
+
+def programmes_for_company(company):
+    """The open programmes of the company's region, each with whether the company may apply (and why not)
+    and its live application if any. Four queries whatever the number of programmes."""
+    programmes = list(
+        Programme.objects.filter(region_id=company.region_id, status=Programme.Status.OPEN)
+        .prefetch_related(Prefetch("eligible_naf_codes", queryset=NafCode.objects.only("code")))
+        .order_by("end_date", "name")
+    )
+    latest = Diagnostic.objects.filter(company=company, is_latest=True).first()
+    live = {
+        enrolment.programme_id: enrolment
+        for enrolment in Enrolment.objects.filter(
+            company=company, programme__in=[p.pk for p in programmes], status__in=Enrolment.LIVE
+        )
+    }
+    return [
+        ProgrammeOffer(
+            programme=programme,
+            eligibility=eligibility(
+                programme,
+                company,
+                latest_diagnostic=latest,
+                has_live_enrolment=programme.pk in live,
+                naf_codes={naf.code for naf in programme.eligible_naf_codes.all()},
+            ),
+            enrolment=live.get(programme.pk),
+        )
+        for programme in programmes
+    ]
+
+
+def open_programme_for_company(company, pk):
+    """An open programme of the company's region, or None."""
+    return (
+        Programme.objects.filter(region_id=company.region_id, status=Programme.Status.OPEN, pk=pk)
+        .prefetch_related("eligible_naf_codes")
+        .first()
+    )
+
+
+def submitted_diagnostics_of(company):
+    return Diagnostic.objects.filter(company=company, status=Diagnostic.Status.SUBMITTED).order_by("-submitted_at")
+
+
+def applications_of(user):
+    """The applications of the user's companies, latest first (one query)."""
+    if user is None or not user.is_authenticated:
+        return Enrolment.objects.none()
+    return (
+        Enrolment.objects.filter(company_id__in=_member_companies(user))
+        .select_related("programme__region", "company")
+        .order_by("-applied_at", "-pk")
+    )
+
+
+def eligible_open_programmes(company):
+    """The open programmes the company may apply to now (for the report's next steps)."""
+    return [offer.programme for offer in programmes_for_company(company) if offer.eligibility.eligible]

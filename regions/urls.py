@@ -1,10 +1,30 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from regions import views
+from regions.views import company, dashboard, officer
 
 app_name = "regions"
 
 urlpatterns = [
-    path("ma-region/", views.my_region, name="my_region"),
-    path("national/", views.national, name="national"),
+    # Officers and staff (views/officer.py)
+    path("ma-region/", officer.my_region, name="my_region"),
+    path("programmes/nouveau/", officer.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", officer.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/modifier/", officer.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/statut/", officer.programme_status, name="programme_status"),
+    path("candidatures/<int:pk>/", officer.enrolment_detail, name="enrolment_detail"),
+    re_path(
+        r"^candidatures/(?P<pk>[0-9]+)/(?P<action>review|accept|refuse|start|complete|withdraw)/$",
+        officer.enrolment_action,
+        name="enrolment_action",
+    ),
+    path("candidatures/<int:pk>/depenses/nouvelle/", officer.expense_create, name="expense_create"),
+    path("depenses/<int:pk>/annuler/", officer.expense_cancel, name="expense_cancel"),
+    # Dashboards and exports (views/dashboard.py)
+    path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
+    re_path(r"^tableau-de-bord/(?P<kind>candidatures|depenses)\.(?P<fmt>csv|xlsx)$", dashboard.export, name="export"),
+    path("national/", dashboard.national, name="national"),
+    # Companies (views/company.py)
+    path("programmes-ouverts/", company.company_programmes, name="company_programmes"),
+    path("programmes-ouverts/<int:pk>/candidater/", company.apply, name="apply"),
+    path("mes-candidatures/", company.my_applications, name="my_applications"),
 ]

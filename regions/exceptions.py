@@ -1,0 +1,83 @@
+"""Typed errors of the regions app. Each carries a clear message for the user, already translated
+into the active language with amounts in its number format; the data that caused it travels along."""
+
+from django.utils.translation import gettext as _
+
+from regions.money import format_eur
+
+
+class RegionsError(Exception):
+    """Base class: the message is what the user reads. Nothing was written when one is raised."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+class IllegalTransition(RegionsError):
+    """The workflow's transition table does not allow this step from the current status."""
+
+
+class AlreadyDecided(IllegalTransition):
+    """The application was decided (or withdrawn) by someone else first."""
+
+
+class BudgetExhausted(RegionsError):
+    """Committing the amount would take the programme over its budget."""
+
+    def __init__(self, *, left, asked):
+        self.left, self.asked = left, asked
+        super().__init__(
+            _("Budget exhausted: %(left)s left, %(asked)s asked")
+            % {"left": format_eur(left), "asked": format_eur(asked)}
+        )
+
+
+class CommitmentExceeded(RegionsError):
+    """Booking the expense would take the enrolment's spending over its committed amount."""
+
+    def __init__(self, *, left, asked):
+        self.left, self.asked = left, asked
+        super().__init__(
+            _("Commitment exceeded: %(left)s left on this enrolment, %(asked)s asked")
+            % {"left": format_eur(left), "asked": format_eur(asked)}
+        )
+
+
+class BudgetBelowCommitted(RegionsError):
+    """A budget was about to go below what is already committed."""
+
+    def __init__(self, *, committed, asked):
+        self.committed, self.asked = committed, asked
+        super().__init__(
+            _("The budget cannot go below the amount already committed: %(committed)s committed, %(asked)s asked")
+            % {"committed": format_eur(committed), "asked": format_eur(asked)}
+        )
+
+
+class InvalidAmount(RegionsError):
+    """An amount that is not a positive number of euros with at most two decimals, or above the cap."""
+
+
+class NotEligible(RegionsError):
+    """The company may not apply to the programme; `reasons` says why, one line each."""
+
+    def __init__(self, reasons):
+        self.reasons = list(reasons)
+        super().__init__(" ".join(self.reasons))
+
+
+class AlreadyApplied(RegionsError):
+    """The company already has a live application to this programme."""
+
+
+class InvalidInput(RegionsError):
+    """A required field is missing or inconsistent (a reason, a period, a diagnostic of another company)."""
+
+
+class ExpenseNotAllowed(RegionsError):
+    """Expenses cannot be booked (or cancelled) on this enrolment or expense in its current state."""
+
+
+class ExpenseAlreadyBooked(ExpenseNotAllowed):
+    """The source (e.g. a visit) already has its expense booked."""

@@ -1,0 +1,54 @@
+"""What the regions app plugs into the apps below it (called from RegionsConfig.ready())."""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from regions.models import Enrolment
+from regions.money import format_eur
+
+
+def officer_diagnostic_access(user):
+    """Officers see the diagnostics of the companies that applied to their region's programmes."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Q(
+        company_id__in=Enrolment.objects.filter(programme__region__officers__user=user)
+        .exclude(status=Enrolment.Status.WITHDRAWN, decided_at__isnull=True)
+        .values("company_id")
+    )
+
+
+def programmes_next_steps(diagnostic):
+    """The report's next steps: the open programmes of the region the company may apply to."""
+    from diagnostics.extensions import NextStepItem, NextStepsSection
+    from regions.selectors import eligible_open_programmes
+
+    programmes = eligible_open_programmes(diagnostic.company)
+    if not programmes:
+        return None
+    return NextStepsSection(
+        title=_("Regional programmes you may apply to"),
+        items=[
+            NextStepItem(
+                title=programme.name,
+                detail=_("Until %(date)s, up to %(cap)s per company.")
+                % {"date": programme.end_date.strftime("%d/%m/%Y"), "cap": format_eur(programme.cap_per_company)},
+            )
+            for programme in programmes
+        ],
+        order=60,
+    )
+
+
+def programmes_results_panel(request, diagnostic):
+    """On the results page, the company's members see the programmes open to their company."""
+    from diagnostics.extensions import ResultsPanel
+    from regions.selectors import programmes_for_company
+
+    user = request.user
+    if not user.is_authenticated or not user.memberships.filter(company_id=diagnostic.company_id).exists():
+        return None
+    offers = programmes_for_company(diagnostic.company)
+    if not offers:
+        return None
+    return ResultsPanel(template_name="regions/_results_panel.html", context={"offers": offers}, order=60)

@@ -1,0 +1,214 @@
+"""Forms of the regions app: they parse and validate; the services write."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import HeadcountBand, NafCode
+from regions.models import Expense
+from regions.models.fields import MONEY_DIGITS, MONEY_PLACES
+from regions.money import format_eur
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def money_form_field(label, *, min_value=CENT, **kwargs):
+    return forms.DecimalField(
+        label=label,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        min_value=min_value,
+        max_value=MAX_AMOUNT,
+        **kwargs,
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class NafChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        prefix = _("Section") if obj.level == NafCode.Level.SECTION else _("Division")
+        return f"{prefix} {obj.code} – {obj.label}"
+
+
+class ProgrammeForm(forms.Form):
+    """Create or edit a programme. On edit, the budget may not go below what is committed."""
+
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    budget = money_form_field(_("Total budget (EUR)"), min_value=Decimal("0"))
+    cap_per_company = money_form_field(_("Maximum aid per company (EUR)"))
+    target_companies = forms.IntegerField(label=_("Target number of companies"), min_value=0, max_value=1_000_000)
+    eligible_headcount_bands = forms.MultipleChoiceField(
+        label=_("Eligible headcount bands"),
+        choices=HeadcountBand.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for any size."),
+    )
+    eligible_naf_codes = NafChoiceField(
+        label=_("Eligible NAF sections or divisions"),
+        queryset=NafCode.objects.order_by("level", "code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Leave empty for any sector."),
+    )
+    requires_submitted_diagnostic = forms.BooleanField(label=_("Requires a submitted self-diagnostic"), required=False)
+    max_overall_level = forms.DecimalField(
+        label=_("Maximum overall maturity level (0 to 5)"),
+        required=False,
+        max_digits=3,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+        help_text=_(
+            "Companies whose latest overall score is above this level are not eligible. Leave empty for no limit."
+        ),
+    )
+
+    def __init__(self, *args, regions, programme=None, **kwargs):
+        self.programme = programme
+        if programme is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "region": programme.region_id,
+                    "name": programme.name,
+                    "description": programme.description,
+                    "start_date": programme.start_date,
+                    "end_date": programme.end_date,
+                    "budget": programme.budget,
+                    "cap_per_company": programme.cap_per_company,
+                    "target_companies": programme.target_companies,
+                    "eligible_headcount_bands": programme.eligible_headcount_bands,
+                    "eligible_naf_codes": list(programme.eligible_naf_codes.all()),
+                    "requires_submitted_diagnostic": programme.requires_submitted_diagnostic,
+                    "max_overall_level": programme.max_overall_level,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        if programme is not None:
+            # A programme stays in its region.
+            del self.fields["region"]
+            self.fields["budget"].help_text = _("Already committed: %(amount)s. The budget cannot go below it.") % {
+                "amount": format_eur(programme.committed_total)
+            }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The programme cannot end before it starts."))
+        budget, cap = data.get("budget"), data.get("cap_per_company")
+        if budget is not None and cap is not None and cap > budget:
+            self.add_error("cap_per_company", _("The maximum aid per company cannot exceed the total budget."))
+        if self.programme is not None and budget is not None and budget < self.programme.committed_total:
+            self.add_error(
+                "budget",
+                _("The budget cannot go below the amount already committed (%(amount)s).")
+                % {"amount": format_eur(self.programme.committed_total)},
+            )
+        return data
+
+
+class ApplicationForm(forms.Form):
+    requested_amount = money_form_field(_("Amount requested (EUR)"))
+    motivation = forms.CharField(
+        label=_("What would the support be used for?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    diagnostic = forms.ModelChoiceField(
+        label=_("Attached self-diagnostic"),
+        queryset=None,
+        required=False,
+        empty_label=_("My latest submitted diagnostic"),
+    )
+
+    def __init__(self, *args, programme, diagnostics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_amount"].max_value = programme.cap_per_company
+        self.fields["requested_amount"].validators.append(MaxValueValidator(programme.cap_per_company))
+        self.fields["requested_amount"].help_text = _("At most %(cap)s.") % {
+            "cap": format_eur(programme.cap_per_company)
+        }
+        self.fields["diagnostic"].queryset = diagnostics
+        self.fields["diagnostic"].label_from_instance = lambda d: (
+            _("Submitted on %(date)s – overall %(score)s / 5")
+            % {
+                "date": d.submitted_at.date().isoformat() if d.submitted_at else "",
+                "score": d.overall_score,
+            }
+        )
+
+
+class AcceptForm(forms.Form):
+    amount = money_form_field(_("Amount committed (EUR)"))
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].validators.append(MaxValueValidator(programme.cap_per_company))
+        self.fields["amount"].help_text = _("At most %(cap)s per company; %(left)s left in the budget.") % {
+            "cap": format_eur(programme.cap_per_company),
+            "left": format_eur(programme.remaining),
+        }
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the refusal (sent to the company)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the reason for the refusal; the company will read it."))
+        return reason
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000)
+
+
+class ExpenseForm(forms.Form):
+    amount = money_form_field(_("Amount (EUR)"))
+    label = forms.CharField(label=_("Label"), max_length=200)
+    incurred_on = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(Expense.Kind.OTHER, Expense.Kind.OTHER.label)],
+        initial="other",
+        widget=forms.HiddenInput,
+    )
+
+
+class CancelExpenseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=500)
+
+
+class ProposeExpertForm(forms.Form):
+    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, choices=())
+    due_date = forms.DateField(label=_("Due date (optional)"), required=False, widget=DateInput())
+    brief = forms.CharField(
+        label=_("Brief for the expert"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = [(expert.pk, str(expert)) for expert in experts]

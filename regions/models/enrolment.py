@@ -1,0 +1,145 @@
+"""A company's application to a programme, its workflow history and the experts assigned from it."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from regions.models.fields import money_field
+
+
+class Enrolment(models.Model):
+    """An application, then an enrolment once accepted: the officer commits an amount ≤ the cap,
+    expenses are booked against it (Σ spent ≤ committed)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        UNDER_REVIEW = "under_review", _("under review")
+        ACCEPTED = "accepted", _("accepted")
+        REFUSED = "refused", _("refused")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # The one table of allowed transitions. It has no cycle, so a status is reached at most once
+    # per enrolment (a unique constraint on the history backs that).
+    TRANSITIONS = {
+        Status.APPLIED: {Status.UNDER_REVIEW, Status.WITHDRAWN},
+        Status.UNDER_REVIEW: {Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN},
+        Status.ACCEPTED: {Status.IN_PROGRESS, Status.WITHDRAWN},
+        Status.IN_PROGRESS: {Status.COMPLETED, Status.WITHDRAWN},
+        Status.REFUSED: set(),
+        Status.COMPLETED: set(),
+        Status.WITHDRAWN: set(),
+    }
+    # A company has at most one live application per programme.
+    LIVE = [Status.APPLIED, Status.UNDER_REVIEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED]
+    DECIDED = [Status.ACCEPTED, Status.REFUSED, Status.IN_PROGRESS, Status.COMPLETED]
+    # Statuses that may carry a commitment (money was committed at acceptance).
+    FUNDED = [Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.WITHDRAWN]
+    # Statuses on which expenses may be booked.
+    BOOKABLE = [Status.ACCEPTED, Status.IN_PROGRESS]
+
+    programme = models.ForeignKey(
+        "regions.Programme", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("programme")
+    )
+    company = models.ForeignKey(
+        "portal.Company", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("company")
+    )
+    diagnostic = models.ForeignKey(
+        "diagnostics.Diagnostic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attached diagnostic"),
+    )
+    requested_amount = money_field(_("requested amount (EUR)"))
+    motivation = models.TextField(_("motivation"), max_length=5000)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED)
+    # The cap in force when the application was made, refreshed at the decision: backs committed ≤ cap.
+    cap_amount = money_field(_("cap (EUR)"))
+    committed_amount = money_field(_("committed amount (EUR)"), default=Decimal("0"))
+    spent_total = money_field(_("spent (EUR)"), default=Decimal("0"), editable=False)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True, max_length=2000)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-applied_at", "-pk"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "company"],
+                condition=~Q(status__in=["refused", "withdrawn"]),
+                name="one_live_enrolment_per_company",
+            ),
+            models.CheckConstraint(condition=Q(requested_amount__gte=0), name="enrolment_requested_not_negative"),
+            models.CheckConstraint(condition=Q(cap_amount__gte=0), name="enrolment_cap_not_negative"),
+            models.CheckConstraint(condition=Q(committed_amount__gte=0), name="enrolment_committed_not_negative"),
+            models.CheckConstraint(
+                condition=Q(committed_amount__lte=F("cap_amount")), name="enrolment_committed_within_cap"
+            ),
+            models.CheckConstraint(condition=Q(spent_total__gte=0), name="enrolment_spent_not_negative"),
+            models.CheckConstraint(
+                condition=Q(spent_total__lte=F("committed_amount")), name="enrolment_spent_within_committed"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed_amount=0) | Q(status__in=["accepted", "in_progress", "completed", "withdrawn"]),
+                name="enrolment_committed_only_when_accepted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""), name="enrolment_refusal_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "status"], name="enrolment_programme_status_idx")]
+
+    def __str__(self):
+        return f"{self.company} – {self.programme}"
+
+    @property
+    def remaining_commitment(self):
+        return self.committed_amount - self.spent_total
+
+    def can_become(self, status):
+        return status in self.TRANSITIONS.get(self.status, set())
+
+
+class EnrolmentTransition(models.Model):
+    """One step of an enrolment's workflow: who, when, from, to, why. Append-only."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=16, choices=Enrolment.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Enrolment.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    # Set by the e-mail task once the company was told: running the task twice sends one e-mail.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("enrolment transition")
+        verbose_name_plural = _("enrolment transitions")
+        constraints = [
+            # The transition table has no cycle: a second row to the same status is a double decision.
+            models.UniqueConstraint(fields=["enrolment", "to_status"], name="one_transition_per_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment_id}: {self.from_status or '∅'} → {self.to_status}"

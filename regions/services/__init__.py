@@ -1,0 +1,35 @@
+"""Use cases of the regions app (every write that does business work), one module per part; the
+names are re-exported here. All take keyword arguments, run in one transaction and raise the typed
+errors of `regions.exceptions` with nothing written."""
+
+from regions.services.enrolments import (
+    accept_enrolment,
+    apply_to_programme,
+    complete_enrolment,
+    refuse_enrolment,
+    start_enrolment,
+    start_review,
+    withdraw_enrolment,
+)
+from regions.services.ledger import book_expense, cancel_expense, change_budget
+from regions.services.programmes import create_programme, set_programme_status, update_programme
+from regions.services.reconcile import Reconciliation, reconcile, verify_ledger
+
+__all__ = [
+    "Reconciliation",
+    "accept_enrolment",
+    "apply_to_programme",
+    "book_expense",
+    "cancel_expense",
+    "change_budget",
+    "complete_enrolment",
+    "create_programme",
+    "reconcile",
+    "refuse_enrolment",
+    "set_programme_status",
+    "start_enrolment",
+    "start_review",
+    "update_programme",
+    "verify_ledger",
+    "withdraw_enrolment",
+]

@@ -1,0 +1,190 @@
+"""Money writes: the hash-chained ledger, expenses, and the budget. Every function here runs under the
+programme's row lock (`lock_programme`), taken first, before any enrolment or expense row."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.exceptions import (
+    BudgetBelowCommitted,
+    CommitmentExceeded,
+    ExpenseAlreadyBooked,
+    ExpenseNotAllowed,
+    InvalidAmount,
+    InvalidInput,
+)
+from regions.models import Enrolment, Expense, LedgerEntry, Programme
+from regions.money import ZERO, to_money
+
+
+def lock_programme(programme_id):
+    """The programme row, locked until the transaction ends (PostgreSQL: SELECT … FOR UPDATE; SQLite's
+    IMMEDIATE transactions already serialise writers)."""
+    return Programme.objects.select_for_update().get(pk=programme_id)
+
+
+def lock_enrolment(enrolment_id):
+    """The enrolment row re-read under lock: its status is the one every decision checks."""
+    return Enrolment.objects.select_for_update(of=("self",)).select_related("company").get(pk=enrolment_id)
+
+
+def positive_amount(value):
+    amount = to_money(value)
+    if amount is None or amount <= ZERO:
+        raise InvalidAmount(_("Enter a positive amount in euros, with at most two decimals."))
+    return amount
+
+
+def append_ledger(*, programme, kind, amount, by, enrolment=None, expense=None, comment=""):
+    """Append one entry with the programme's totals after the change, chained to the previous one.
+    The caller holds the programme's lock and has already updated `programme`'s totals in memory."""
+    last = LedgerEntry.objects.filter(programme=programme).order_by("-seq").values("seq", "hash").first()
+    entry = LedgerEntry(
+        programme=programme,
+        seq=(last["seq"] + 1) if last else 1,
+        kind=kind,
+        enrolment=enrolment,
+        expense=expense,
+        amount=amount,
+        budget_after=programme.budget,
+        committed_after=programme.committed_total,
+        spent_after=programme.spent_total,
+        by=by,
+        at=timezone.now(),
+        comment=(comment or "")[:500],
+        prev_hash=last["hash"] if last else "",
+    )
+    entry.hash = entry.compute_hash()
+    entry.save()
+    return entry
+
+
+def add_to_totals(*, programme, committed=ZERO, spent=ZERO, enrolment=None, enrolment_committed=ZERO):
+    """Move the running totals in SQL (F expressions, under the lock) and mirror them in memory."""
+    Programme.objects.filter(pk=programme.pk).update(
+        committed_total=F("committed_total") + committed, spent_total=F("spent_total") + spent
+    )
+    programme.committed_total += committed
+    programme.spent_total += spent
+    if enrolment is not None:
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            committed_amount=F("committed_amount") + enrolment_committed, spent_total=F("spent_total") + spent
+        )
+        enrolment.committed_amount += enrolment_committed
+        enrolment.spent_total += spent
+
+
+def release_unspent(*, programme, enrolment, by, comment=""):
+    """Give back to the programme what a closed (completed or withdrawn) enrolment did not spend."""
+    unspent = enrolment.committed_amount - enrolment.spent_total
+    if unspent <= ZERO:
+        return None
+    add_to_totals(programme=programme, committed=-unspent, enrolment=enrolment, enrolment_committed=-unspent)
+    return append_ledger(
+        programme=programme, kind=LedgerEntry.Kind.RELEASE, amount=-unspent, by=by, enrolment=enrolment, comment=comment
+    )
+
+
+@transaction.atomic
+def change_budget(*, programme, budget, by, comment=""):
+    """Set the programme's total budget; never below what is committed."""
+    new_budget = to_money(budget)
+    if new_budget is None or new_budget < ZERO:
+        raise InvalidAmount(_("Enter a budget in euros (zero or more, at most two decimals)."))
+    locked = lock_programme(programme.pk)
+    if new_budget < locked.committed_total:
+        raise BudgetBelowCommitted(committed=locked.committed_total, asked=new_budget)
+    change = new_budget - locked.budget
+    if change == ZERO:
+        return locked
+    Programme.objects.filter(pk=locked.pk).update(budget=new_budget)
+    locked.budget = new_budget
+    append_ledger(programme=locked, kind=LedgerEntry.Kind.BUDGET, amount=change, by=by, comment=comment)
+    return locked
+
+
+@transaction.atomic
+def book_expense(*, enrolment, kind, amount, label, incurred_on, by, source_reference=""):
+    """Book a cost on an accepted or in-progress enrolment, within what was committed to it.
+
+    A `source_reference` (e.g. "visit:42") is booked at most once: a second booking raises
+    ExpenseAlreadyBooked and writes nothing.
+    """
+    amount = positive_amount(amount)
+    if kind not in Expense.Kind.values:
+        raise InvalidInput(_("Unknown kind of expense."))
+    label = (label or "").strip()
+    if not label:
+        raise InvalidInput(_("Describe the expense."))
+    if incurred_on is None:
+        raise InvalidInput(_("Give the date of the expense."))
+    programme = lock_programme(enrolment.programme_id)
+    current = lock_enrolment(enrolment.pk)
+    if source_reference and Expense.objects.filter(source_reference=source_reference).exists():
+        raise ExpenseAlreadyBooked(_("This cost is already booked."))
+    if current.status not in Enrolment.BOOKABLE:
+        raise ExpenseNotAllowed(
+            _("Expenses can be booked only on an accepted or in-progress enrolment; this one is %(status)s.")
+            % {"status": current.get_status_display()}
+        )
+    left = current.committed_amount - current.spent_total
+    if amount > left:
+        raise CommitmentExceeded(left=left, asked=amount)
+    try:
+        with transaction.atomic():
+            expense = Expense.objects.create(
+                enrolment=current,
+                kind=kind,
+                amount=amount,
+                label=label[:200],
+                incurred_on=incurred_on,
+                source_reference=source_reference,
+                booked_by=by,
+            )
+    except IntegrityError as error:  # the same source booked meanwhile (unique constraint)
+        raise ExpenseAlreadyBooked(_("This cost is already booked.")) from error
+    add_to_totals(programme=programme, spent=amount, enrolment=current)
+    append_ledger(
+        programme=programme,
+        kind=LedgerEntry.Kind.EXPENSE,
+        amount=amount,
+        by=by,
+        enrolment=current,
+        expense=expense,
+        comment=label,
+    )
+    return expense
+
+
+@transaction.atomic
+def cancel_expense(*, expense, by, reason):
+    """Stop counting an expense (the row stays, marked cancelled). On a closed enrolment, the amount
+    is also released back to the programme, so a closed enrolment keeps exactly what it spent."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Give a reason for cancelling the expense."))
+    enrolment_id = Expense.objects.filter(pk=expense.pk).values_list("enrolment_id", flat=True).get()
+    programme_id = Enrolment.objects.filter(pk=enrolment_id).values_list("programme_id", flat=True).get()
+    programme = lock_programme(programme_id)
+    enrolment = lock_enrolment(enrolment_id)
+    current = Expense.objects.select_for_update().get(pk=expense.pk)
+    if current.cancelled_at is not None:
+        raise ExpenseNotAllowed(_("This expense is already cancelled."))
+    Expense.objects.filter(pk=current.pk).update(
+        cancelled_at=timezone.now(), cancelled_by=by, cancel_reason=reason[:500]
+    )
+    current.refresh_from_db()
+    add_to_totals(programme=programme, spent=-current.amount, enrolment=enrolment)
+    append_ledger(
+        programme=programme,
+        kind=LedgerEntry.Kind.EXPENSE_CANCELLED,
+        amount=-current.amount,
+        by=by,
+        enrolment=enrolment,
+        expense=current,
+        comment=reason,
+    )
+    if enrolment.status in (Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN):
+        release_unspent(programme=programme, enrolment=enrolment, by=by, comment=reason)
+    return current

@@ -1,0 +1,111 @@
+"""Programmes: create, edit, open and close. The budget itself moves only through `change_budget`."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.models import HeadcountBand
+from regions.exceptions import IllegalTransition, InvalidAmount, InvalidInput
+from regions.models import LedgerEntry, Programme
+from regions.money import ZERO, to_money
+from regions.services.ledger import append_ledger, change_budget, lock_programme
+
+EDITABLE_FIELDS = {
+    "name",
+    "description",
+    "start_date",
+    "end_date",
+    "cap_per_company",
+    "target_companies",
+    "eligible_headcount_bands",
+    "requires_submitted_diagnostic",
+    "max_overall_level",
+}
+
+
+def _clean(fields):
+    """Validate the programme's fields all at once; raise InvalidInput / InvalidAmount before any write."""
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            raise InvalidInput(_("Give the programme a name."))
+    if "cap_per_company" in fields:
+        cap = to_money(fields["cap_per_company"])
+        if cap is None or cap <= ZERO:
+            raise InvalidAmount(_("Enter a positive maximum aid per company, in euros."))
+        fields["cap_per_company"] = cap
+    if "target_companies" in fields and (fields["target_companies"] is None or int(fields["target_companies"]) < 0):
+        raise InvalidInput(_("Enter a target number of companies (zero or more)."))
+    if "eligible_headcount_bands" in fields:
+        bands = list(dict.fromkeys(fields["eligible_headcount_bands"] or []))
+        if any(band not in HeadcountBand.values for band in bands):
+            raise InvalidInput(_("Unknown headcount band."))
+        fields["eligible_headcount_bands"] = bands
+    if fields.get("max_overall_level") is not None:
+        level = to_money(fields["max_overall_level"])
+        if level is None or not (ZERO <= level <= 5):
+            raise InvalidInput(_("The maximum overall level is between 0 and 5."))
+        fields["max_overall_level"] = level
+    return fields
+
+
+def _check_period(start_date, end_date):
+    if start_date is None or end_date is None:
+        raise InvalidInput(_("Give the programme's start and end dates."))
+    if end_date < start_date:
+        raise InvalidInput(_("The programme cannot end before it starts."))
+
+
+@transaction.atomic
+def create_programme(*, region, by, budget, eligible_naf_codes=(), **fields):
+    """A new programme (a draft unless `status` is given) with its budget as the ledger's first entry."""
+    unknown = set(fields) - EDITABLE_FIELDS - {"status"}
+    if unknown:
+        raise TypeError(f"Unknown programme fields: {sorted(unknown)}")
+    fields = _clean(dict(fields))
+    _check_period(fields.get("start_date"), fields.get("end_date"))
+    amount = to_money(budget)
+    if amount is None or amount < ZERO:
+        raise InvalidAmount(_("Enter a budget in euros (zero or more, at most two decimals)."))
+    status = fields.pop("status", Programme.Status.DRAFT)
+    if status not in Programme.Status.values:
+        raise InvalidInput(_("Unknown programme status."))
+    programme = Programme.objects.create(region=region, budget=amount, status=status, created_by=by, **fields)
+    programme.eligible_naf_codes.set(eligible_naf_codes)
+    append_ledger(programme=programme, kind=LedgerEntry.Kind.BUDGET, amount=amount, by=by, comment=_("Initial budget"))
+    return programme
+
+
+@transaction.atomic
+def update_programme(*, programme, by, budget=None, eligible_naf_codes=None, budget_comment="", **fields):
+    """Edit a programme's description, period, cap, target and eligibility; a new `budget` goes
+    through `change_budget` (never below what is committed). All checks pass before anything is written."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown programme fields: {sorted(unknown)}")
+    fields = _clean(dict(fields))
+    locked = lock_programme(programme.pk)
+    _check_period(fields.get("start_date", locked.start_date), fields.get("end_date", locked.end_date))
+    if budget is not None:
+        locked = change_budget(programme=locked, budget=budget, by=by, comment=budget_comment)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if fields:
+        locked.save(update_fields=[*fields, "updated_at"])
+    if eligible_naf_codes is not None:
+        locked.eligible_naf_codes.set(eligible_naf_codes)
+    return locked
+
+
+@transaction.atomic
+def set_programme_status(*, programme, status, by):
+    """draft → open → closed (→ open again). Applications are taken only while open; decisions on
+    applications already made remain possible after closing."""
+    locked = lock_programme(programme.pk)
+    if not locked.can_become(status):
+        raise IllegalTransition(
+            _("A programme that is %(current)s cannot become %(next)s.")
+            % {"current": locked.get_status_display(), "next": Programme.Status(status).label}
+        )
+    locked.status = status
+    locked.save(update_fields=["status", "updated_at"])
+    return locked

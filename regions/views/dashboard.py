@@ -1,0 +1,58 @@
+"""The dashboards (a region's for its officers, the national one for staff) and their exports."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
+from regions.dashboard import build_dashboard, enrolment_filter
+from regions.exports import FORMATS, export_response
+from regions.rules import can_view_dashboard
+from regions.views.common import allowed
+
+PAGE_SIZE = 50
+
+
+def _render_dashboard(request, *, national):
+    board = build_dashboard(request.user, request.GET, national=national)
+    page = Paginator(board.enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "board": board,
+        "page": page,
+        "query": query.urlencode(),
+        "burn": burn_chart(board.burn),
+        "national": national,
+        "tiles": region_tiles(board.regions) if national else [],
+        "map_width": MAP_WIDTH,
+        "map_height": MAP_HEIGHT,
+    }
+    return render(request, "regions/dashboard.html", context)
+
+
+@require_GET
+def dashboard(request):
+    """Budgets, enrolments, sectors, sizes, burn chart and maturity gained, for the officer's region
+    (every region for staff); filters by programme, status, sector, size and period."""
+    allowed(can_view_dashboard, request.user)
+    return _render_dashboard(request, national=request.user.is_staff)
+
+
+@require_GET
+def national(request):
+    from regions.rules import is_alliance_staff
+
+    allowed(is_alliance_staff, request.user)
+    return _render_dashboard(request, national=True)
+
+
+@require_GET
+def export(request, kind, fmt):
+    """The filtered enrolments (or their expenses) as CSV or XLSX: the same rows as the page."""
+    allowed(can_view_dashboard, request.user)
+    if fmt not in FORMATS or kind not in ("candidatures", "depenses"):
+        raise Http404
+    enrolments = enrolment_filter(request.user, request.GET).qs
+    return export_response(kind="enrolments" if kind == "candidatures" else "expenses", fmt=fmt, enrolments=enrolments)

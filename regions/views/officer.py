@@ -1,0 +1,239 @@
+"""Officers' (and staff's) pages: programmes of their region, decisions on enrolments, expenses."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from regions import selectors, services
+from regions.dashboard import programme_rows
+from regions.exceptions import RegionsError
+from regions.forms import AcceptForm, CancelExpenseForm, CommentForm, ExpenseForm, ProgrammeForm, RefuseForm
+from regions.models import Enrolment, Programme
+from regions.money import format_eur
+from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
+from regions.views.common import allowed, found
+
+PROGRAMME_FIELDS = [
+    "name",
+    "description",
+    "start_date",
+    "end_date",
+    "cap_per_company",
+    "target_companies",
+    "eligible_headcount_bands",
+    "requires_submitted_diagnostic",
+    "max_overall_level",
+]
+
+
+@require_GET
+def my_region(request):
+    """The officer's space: their region's programmes with their money figures."""
+    allowed(can_create_programme, request.user)
+    programmes = selectors.programmes_visible_to(request.user)
+    if not request.user.is_staff:
+        programmes = programmes.filter(region_id__in=selectors.officer_region_ids(request.user))
+    context = {
+        "regions": selectors.regions_of_officer(request.user),
+        "programmes": programme_rows(programmes),
+    }
+    return render(request, "regions/my_region.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    allowed(can_create_programme, request.user)
+    form = ProgrammeForm(request.POST or None, regions=selectors.regions_managed_by(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = services.create_programme(
+                region=data["region"],
+                by=request.user,
+                budget=data["budget"],
+                eligible_naf_codes=data["eligible_naf_codes"],
+                **{name: data[name] for name in PROGRAMME_FIELDS},
+            )
+        except RegionsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Programme “%(name)s” created as a draft.") % {"name": programme.name})
+            return redirect("regions:programme_detail", pk=programme.pk)
+    return render(request, "regions/programme_form.html", {"form": form, "programme": None})
+
+
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk):
+    programme = found(selectors.programme_for_officer(request.user, pk))
+    allowed(can_manage_programme, request.user, programme)
+    form = ProgrammeForm(request.POST or None, regions=selectors.regions_managed_by(request.user), programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_programme(
+                programme=programme,
+                by=request.user,
+                budget=data["budget"],
+                eligible_naf_codes=data["eligible_naf_codes"],
+                **{name: data[name] for name in PROGRAMME_FIELDS},
+            )
+        except RegionsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect("regions:programme_detail", pk=programme.pk)
+    return render(request, "regions/programme_form.html", {"form": form, "programme": programme})
+
+
+@require_GET
+def programme_detail(request, pk):
+    programme = found(selectors.programme_for_officer(request.user, pk))
+    allowed(can_manage_programme, request.user, programme)
+    status = request.GET.get("statut", "")
+    if status not in Enrolment.Status.values:
+        status = ""
+    context = {
+        "programme": programme,
+        "row": programme_rows(Programme.objects.filter(pk=programme.pk))[0],
+        "enrolments": selectors.programme_enrolments(programme, status=status),
+        "status": status,
+        "statuses": Enrolment.Status.choices,
+        "ledger": selectors.programme_ledger(programme, limit=20),
+        "next_statuses": [Programme.Status(s) for s in sorted(Programme.TRANSITIONS.get(programme.status, ()))],
+    }
+    return render(request, "regions/programme_detail.html", context)
+
+
+@require_POST
+def programme_status(request, pk):
+    programme = found(selectors.programme_for_officer(request.user, pk))
+    allowed(can_manage_programme, request.user, programme)
+    status = request.POST.get("status", "")
+    if status not in Programme.Status.values:
+        messages.error(request, _("Unknown programme status."))
+    else:
+        try:
+            programme = services.set_programme_status(programme=programme, status=status, by=request.user)
+        except RegionsError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("The programme is now %(status)s.") % {"status": programme.get_status_display()}
+            )
+    return redirect("regions:programme_detail", pk=pk)
+
+
+# --- enrolments ---------------------------------------------------------------------------------
+
+
+def _enrolment_page(request, enrolment, *, status=200, **forms):
+    can_decide = can_decide_enrolment.test(request.user, enrolment)
+    programme = enrolment.programme
+    if can_decide and enrolment.status == Enrolment.Status.UNDER_REVIEW:
+        suggested = min(enrolment.requested_amount, programme.cap_per_company, max(programme.remaining, 0))
+        forms.setdefault("accept_form", AcceptForm(programme=programme, initial={"amount": suggested}))
+        forms.setdefault("refuse_form", RefuseForm())
+    if can_decide and enrolment.status in Enrolment.BOOKABLE:
+        forms.setdefault("expense_form", ExpenseForm())
+    context = {
+        "enrolment": enrolment,
+        "programme": programme,
+        "history": selectors.enrolment_history(enrolment),
+        "expenses": selectors.enrolment_expenses(enrolment),
+        "can_decide": can_decide,
+        "can_withdraw": can_withdraw_enrolment.test(request.user, enrolment) and enrolment.can_become("withdrawn"),
+        "cancel_form": CancelExpenseForm() if can_decide else None,
+        "expert_links": selectors.expert_links(enrolment) if can_decide else [],
+        **forms,
+    }
+    return render(request, "regions/enrolment_detail.html", context, status=status)
+
+
+@require_GET
+def enrolment_detail(request, pk):
+    """An application: the officer's decision page, or the company's follow-up page."""
+    enrolment = found(selectors.enrolment_detail(request.user, pk))
+    return _enrolment_page(request, enrolment)
+
+
+@require_POST
+def enrolment_action(request, pk, action):
+    """One workflow step: review, accept, refuse, start, complete (officers) or withdraw (the company)."""
+    enrolment = found(selectors.enrolment_detail(request.user, pk))
+    user = request.user
+    if action == "withdraw":
+        allowed(can_withdraw_enrolment, user, enrolment)
+    else:
+        allowed(can_decide_enrolment, user, enrolment)
+    try:
+        if action == "accept":
+            form = AcceptForm(request.POST, programme=enrolment.programme)
+            if not form.is_valid():
+                return _enrolment_page(request, enrolment, status=400, accept_form=form)
+            amount = form.cleaned_data["amount"]
+            services.accept_enrolment(enrolment=enrolment, amount=amount, by=user, comment=form.cleaned_data["comment"])
+            messages.success(request, _("Application accepted: %(amount)s committed.") % {"amount": format_eur(amount)})
+        elif action == "refuse":
+            form = RefuseForm(request.POST)
+            if not form.is_valid():
+                return _enrolment_page(request, enrolment, status=400, refuse_form=form)
+            services.refuse_enrolment(enrolment=enrolment, reason=form.cleaned_data["reason"], by=user)
+            messages.success(request, _("Application refused; the company is told the reason."))
+        else:
+            form = CommentForm(request.POST)
+            comment = form.cleaned_data["comment"] if form.is_valid() else ""
+            step = {
+                "review": services.start_review,
+                "start": services.start_enrolment,
+                "complete": services.complete_enrolment,
+                "withdraw": services.withdraw_enrolment,
+            }[action]
+            moved = step(enrolment=enrolment, by=user, comment=comment)
+            messages.success(request, _("The application is now %(status)s.") % {"status": moved.get_status_display()})
+    except RegionsError as error:
+        messages.error(request, error.message)
+    return redirect("regions:enrolment_detail", pk=pk)
+
+
+@require_POST
+def expense_create(request, pk):
+    enrolment = found(selectors.enrolment_detail(request.user, pk))
+    allowed(can_decide_enrolment, request.user, enrolment)
+    form = ExpenseForm(request.POST)
+    if not form.is_valid():
+        return _enrolment_page(request, enrolment, status=400, expense_form=form)
+    data = form.cleaned_data
+    try:
+        services.book_expense(
+            enrolment=enrolment,
+            kind="other",
+            amount=data["amount"],
+            label=data["label"],
+            incurred_on=data["incurred_on"],
+            by=request.user,
+        )
+    except RegionsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Expense of %(amount)s booked.") % {"amount": format_eur(data["amount"])})
+    return redirect("regions:enrolment_detail", pk=pk)
+
+
+@require_POST
+def expense_cancel(request, pk):
+    expense = found(selectors.visible_expense(request.user, pk))
+    allowed(can_decide_enrolment, request.user, expense.enrolment)
+    url = reverse("regions:enrolment_detail", args=[expense.enrolment_id])
+    form = CancelExpenseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for cancelling the expense."))
+        return redirect(url)
+    try:
+        services.cancel_expense(expense=expense, by=request.user, reason=form.cleaned_data["reason"])
+    except RegionsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Expense cancelled."))
+    return redirect(url)

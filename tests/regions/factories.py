@@ -1,0 +1,158 @@
+"""Factories of the regions tests. Programmes and enrolments go through the services, so every row
+they make has its ledger entries and transitions, and reconciles.
+
+    ProgrammeFactory()                                   # open, Bretagne (53), budget 100,000, cap 10,000
+    ProgrammeFactory(budget=Decimal("50000"), status="draft", eligible_naf_codes=["C"])
+    EnrolmentFactory(programme=p)                        # a new company of the region applies (5,000 EUR)
+    EnrolmentFactory(programme=p, status="accepted", committed=Decimal("8000"))
+    SubmittedDiagnosticFactory(company=c, overall_score=Decimal("2.40"))
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from diagnostics.models import Diagnostic, Referential
+from portal.models import NafCode, Region
+from regions import services
+from regions.models import Enrolment, Expense, Programme
+from tests.portal.factories import CompanyFactory, OwnerFactory, RegionOfficerFactory, UserFactory
+
+
+def bretagne():
+    return Region.objects.get(code="53")
+
+
+def an_officer(region=None):
+    return RegionOfficerFactory(region=region or bretagne()).user
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    region = factory.LazyFunction(bretagne)
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    description = "Accompagnement vers l'industrie du futur."
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    end_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=335))
+    status = Programme.Status.OPEN
+    budget = Decimal("100000")
+    cap_per_company = Decimal("10000")
+    target_companies = 10
+
+    @classmethod
+    def _create(cls, model_class, *args, region, budget, eligible_naf_codes=(), by=None, **fields):
+        codes = [NafCode.objects.get(code=code) if isinstance(code, str) else code for code in eligible_naf_codes]
+        return services.create_programme(region=region, budget=budget, by=by, eligible_naf_codes=codes, **fields)
+
+
+class ReferentialStubFactory(factory.django.DjangoModelFactory):
+    """An empty referential version: enough for a diagnostic row to point at."""
+
+    class Meta:
+        model = Referential
+        django_get_or_create = ["code", "version"]
+
+    code = "regions-tests"
+    version = "1"
+    title_fr = "Référentiel de test"
+    title_en = "Test referential"
+    description_fr = "Test."
+    description_en = "Test."
+
+
+class SubmittedDiagnosticFactory(factory.django.DjangoModelFactory):
+    """A submitted diagnostic with its score snapshot; the company's latest unless is_latest=False."""
+
+    class Meta:
+        model = Diagnostic
+
+    company = factory.SubFactory(CompanyFactory)
+    referential = factory.SubFactory(ReferentialStubFactory)
+    status = Diagnostic.Status.SUBMITTED
+    started_by = factory.SubFactory(UserFactory)
+    submitted_by = factory.SelfAttribute("started_by")
+    submitted_at = factory.LazyFunction(timezone.now)
+    overall_score = Decimal("2.00")
+    band = factory.LazyAttribute(lambda d: int(d.overall_score))
+    scores = factory.LazyAttribute(lambda d: {"overall": str(d.overall_score), "band": d.band, "axes": {}})
+    is_latest = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        if fields.get("is_latest"):
+            Diagnostic.objects.filter(company=fields["company"], is_latest=True).update(is_latest=False)
+        return super()._create(model_class, *args, **fields)
+
+
+PATH = {
+    Enrolment.Status.APPLIED: [],
+    Enrolment.Status.UNDER_REVIEW: ["review"],
+    Enrolment.Status.ACCEPTED: ["review", "accept"],
+    Enrolment.Status.REFUSED: ["review", "refuse"],
+    Enrolment.Status.IN_PROGRESS: ["review", "accept", "start"],
+    Enrolment.Status.COMPLETED: ["review", "accept", "start", "complete"],
+    Enrolment.Status.WITHDRAWN: ["withdraw"],
+}
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """An application made through the service, then moved along the workflow up to `status`."""
+
+    class Meta:
+        model = Enrolment
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    company = factory.LazyAttribute(lambda e: OwnerFactory(company__region=e.programme.region).company)
+    requested_amount = Decimal("5000")
+    motivation = "Robotiser la ligne d'usinage."
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        programme,
+        company,
+        requested_amount,
+        motivation,
+        status="applied",
+        committed=None,
+        by=None,
+        officer=None,
+    ):
+        applicant = by or company.memberships.select_related("user").first().user
+        enrolment = services.apply_to_programme(
+            programme=programme, company=company, requested_amount=requested_amount, motivation=motivation, by=applicant
+        )
+        officer = officer or an_officer(programme.region)
+        for step in PATH[status]:
+            if step == "review":
+                enrolment = services.start_review(enrolment=enrolment, by=officer)
+            elif step == "accept":
+                amount = committed if committed is not None else requested_amount
+                enrolment = services.accept_enrolment(enrolment=enrolment, amount=amount, by=officer)
+            elif step == "refuse":
+                enrolment = services.refuse_enrolment(enrolment=enrolment, reason="Hors périmètre.", by=officer)
+            elif step == "start":
+                enrolment = services.start_enrolment(enrolment=enrolment, by=officer)
+            elif step == "complete":
+                enrolment = services.complete_enrolment(enrolment=enrolment, by=officer)
+            elif step == "withdraw":
+                enrolment = services.withdraw_enrolment(enrolment=enrolment, by=applicant)
+        return enrolment
+
+
+def book(enrolment, amount, *, by=None, kind=Expense.Kind.OTHER, label="Frais", source_reference=""):
+    return services.book_expense(
+        enrolment=enrolment,
+        kind=kind,
+        amount=amount,
+        label=label,
+        incurred_on=timezone.localdate(),
+        by=by,
+        source_reference=source_reference,
+    )
