@@ -268,19 +268,17 @@ def test_submit_flips_is_latest_and_links_previous(company, owner, draft):
 
 
 def test_submit_clears_the_peer_cache_and_runs_the_callbacks_after_commit(
-    draft, owner, django_capture_on_commit_callbacks
+    draft, owner, django_capture_on_commit_callbacks, monkeypatch
 ):
     key = peer_cells_cache_key(draft.referential.code)
     cache.set(key, ["stale"])
     calls = []
+    monkeypatch.setattr(extensions, "_on_submit", [])  # only this test's callback, not the apps' ones
     extensions.register_on_submit(calls.append)
-    try:
-        answer_all(draft, level=3)
-        with django_capture_on_commit_callbacks(execute=True):
-            services.submit_diagnostic(diagnostic=draft, by=owner)
-            assert calls == []  # not before commit
-    finally:
-        extensions._on_submit.remove(calls.append)
+    answer_all(draft, level=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_diagnostic(diagnostic=draft, by=owner)
+        assert calls == []  # not before commit
     assert calls == [draft.pk]
     assert cache.get(key) is None
 

@@ -105,7 +105,7 @@ def test_start_from_previous_answers(owner, company, draft):
     second = Diagnostic.objects.get(company=company, status="draft")
     assert second.answers.count() == 6
     response = client.get(axis_url(second))
-    assert "copied from the previous diagnostic" in response.content.decode() or "copiée" in response.content.decode()
+    assert "reprise du diagnostic précédent" in response.content.decode()
 
 
 def test_list_shows_status_and_overall(owner, company, draft):
