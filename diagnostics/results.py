@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Sum, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 
 from diagnostics.benchmark import Cell, PeerGroup, choose_peer_group
 from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Question, Recommendation
@@ -17,6 +27,7 @@ from diagnostics.radar import RadarAxis
 from diagnostics.scoring import MAX_LEVEL
 
 PEER_CELLS_CACHE_SECONDS = 600
+OVERALL_ROW = ""  # the axis column of the overall rows (axis codes start with a capital letter)
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,8 @@ def strengths_and_weaknesses(axes, scores, count=3):
 def peer_cells(referential_code):
     """Per (division, band, region) counts and sums of the companies' latest submitted diagnostics.
 
-    Two aggregate queries, cached for a few minutes (submitting a diagnostic clears the cache).
+    One aggregate query (the overall sums and the per-axis sums, as a UNION ALL), cached for a few
+    minutes (submitting a diagnostic clears the cache).
     """
     key = peer_cells_cache_key(referential_code)
     cells = cache.get(key)
@@ -85,9 +97,12 @@ def peer_cells(referential_code):
         "company__headcount_band",
         "company__region__code",
     )
-    latest = Diagnostic.objects.filter(is_latest=True, referential__code=referential_code)
-    overall_rows = latest.values(*group_by).annotate(
-        companies=Count("company", distinct=True), total=Sum("overall_score")
+    overall_rows = (
+        Diagnostic.objects.filter(is_latest=True, referential__code=referential_code)
+        .annotate(axis=Value(OVERALL_ROW, output_field=CharField()))
+        .values(*group_by, "axis")
+        .annotate(companies=Count("company", distinct=True), total=Sum("overall_score"))
+        .order_by()  # a compound statement's parts take no ORDER BY (SQLite)
     )
     axis_rows = (
         AxisScore.objects.filter(
@@ -95,27 +110,29 @@ def peer_cells(referential_code):
         )
         .values(*(f"diagnostic__{field}" for field in group_by), "axis_code")
         .annotate(companies=Count("diagnostic__company", distinct=True), total=Sum("score"))
+        .order_by()
     )
-    axis_counts, axis_sums = {}, {}
-    for row in axis_rows:
-        cell_key = tuple(row[f"diagnostic__{field}"] for field in group_by)
-        axis_counts.setdefault(cell_key, {})[row["axis_code"]] = row["companies"]
-        axis_sums.setdefault(cell_key, {})[row["axis_code"]] = row["total"]
-    cells = []
-    for row in overall_rows:
+    overall, axis_counts, axis_sums = {}, {}, {}
+    for row in overall_rows.union(axis_rows, all=True):  # rows named after the first query's columns
         cell_key = tuple(row[field] for field in group_by)
-        cells.append(
-            Cell(
-                division=cell_key[0],
-                section=cell_key[1],
-                band=cell_key[2],
-                region=cell_key[3],
-                companies=row["companies"],
-                overall_sum=row["total"] or Decimal(0),
-                axis_counts=axis_counts.get(cell_key, {}),
-                axis_sums=axis_sums.get(cell_key, {}),
-            )
+        if row["axis"] == OVERALL_ROW:
+            overall[cell_key] = row
+        else:
+            axis_counts.setdefault(cell_key, {})[row["axis"]] = row["companies"]
+            axis_sums.setdefault(cell_key, {})[row["axis"]] = row["total"]
+    cells = [
+        Cell(
+            division=cell_key[0],
+            section=cell_key[1],
+            band=cell_key[2],
+            region=cell_key[3],
+            companies=row["companies"],
+            overall_sum=Decimal(row["total"] or 0),
+            axis_counts=axis_counts.get(cell_key, {}),
+            axis_sums=axis_sums.get(cell_key, {}),
         )
+        for cell_key, row in overall.items()
+    ]
     cache.set(key, cells, PEER_CELLS_CACHE_SECONDS)
     return cells
 

@@ -1,5 +1,6 @@
 """Results of a submitted diagnostic: scores, radar, peer benchmark, strengths and weaknesses, action plan."""
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from diagnostics.extensions import results_panels_for
 from diagnostics.radar import radar_svg
 from diagnostics.results import results_for
 from diagnostics.selectors import diagnostics_visible_to
+from portal.models import Membership
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
 MIN_RADAR_AXES = 3  # with fewer axes a radar means nothing: the table alone shows the scores
@@ -17,14 +19,19 @@ MIN_RADAR_AXES = 3  # with fewer axes a radar means nothing: the table alone sho
 @require_GET
 def results(request, pk):
     """A submitted diagnostic's results; a draft sends to its questionnaire. Not visible: 404."""
+    user = request.user
     diagnostic = (
-        diagnostics_visible_to(request.user)
+        diagnostics_visible_to(user)
         .filter(pk=pk)
-        .select_related("company__naf_division__section", "company__region", "referential", "previous", "submitted_by")
+        .select_related("company__naf_division__section", "company__region", "referential", "previous")
+        # Whether the user is a member of the company, read once for the rules and the panels
+        # (`diagnostics.rules.is_diagnostic_company_member` reads it instead of querying).
+        .annotate(user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))))
         .first()
     )
     if diagnostic is None:
         raise Http404(_("No diagnostic you may see has this number."))
+    diagnostic.member_checked_for = user.pk
     if diagnostic.is_draft:
         return redirect("diagnostics:detail", pk=diagnostic.pk)
     results = results_for(diagnostic)

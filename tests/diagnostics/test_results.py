@@ -371,6 +371,23 @@ def test_panels_of_the_apps_above_come_at_the_end(client, owner, submitted, monk
     assert html.index("PANEL") > html.index('id="plan"')
 
 
+def test_panels_know_without_a_query_whether_the_user_is_a_member(
+    client, owner, staff, submitted, monkeypatch, django_assert_num_queries
+):
+    from diagnostics.rules import is_diagnostic_company_member
+
+    seen = []
+
+    def provider(request, diagnostic):
+        with django_assert_num_queries(0):
+            seen.append(is_diagnostic_company_member.test(request.user, diagnostic))
+
+    monkeypatch.setattr(extensions, "_results_panels", [provider])
+    page(client, owner, submitted)
+    page(client, staff, submitted)
+    assert seen == [True, False]
+
+
 # --- Queries --------------------------------------------------------------------------------------
 
 
