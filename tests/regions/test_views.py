@@ -401,3 +401,47 @@ def test_officer_enrolment_without_company(client, owner):
     assert (
         "No programme is open in your region at the moment." in response.content.decode() or response.status_code == 200
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("owner", 404),
+        ("other_company_member", 404),
+        ("expert", 404),
+        ("other_officer", 404),
+        ("officer", 302),
+        ("staff", 302),
+    ],
+)
+def test_opening_a_programme_is_for_its_regions_officers(client, request, role, expected):
+    programme = ProgrammeFactory(status="draft")
+    url = reverse("regions:programme_status", args=[programme.pk])
+    assert status_of(client, user_for(request, role), url, "post", {"status": "open"}) == expected
+    programme.refresh_from_db()
+    assert programme.status == ("open" if role in ("officer", "staff") else "draft")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"), [("anonymous", 302), ("plain_user", 403), ("owner", 403), ("expert", 403)]
+)
+def test_creating_a_programme_is_refused_to_others(client, request, role, expected):
+    data = {
+        "name": "X",
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "budget": "1",
+        "cap_per_company": "1",
+        "target_companies": "1",
+    }
+    assert status_of(client, user_for(request, role), reverse("regions:programme_create"), "post", data) == expected
+    assert not Programme.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("plain_user", 403), ("officer", 403), ("expert", 403), ("staff", 403), ("owner", 200)],
+)
+def test_applying_is_for_company_members(client, request, programme, role, expected):
+    assert status_of(client, user_for(request, role), reverse("regions:apply", args=[programme.pk])) == expected
