@@ -7,11 +7,14 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Experts")
 
     def ready(self):
-        from experts.demo import seed_demo_expert
+        from diagnostics.extensions import register_diagnostic_access, register_results_panel
+        from experts.demo import seed_demo_experts
+        from experts.panels import expert_diagnostic_access, expert_review_panel
         from experts.rules import is_expert
         from portal.demo import register_demo_step
         from portal.spaces import Space, register_space
 
-        register_demo_step(seed_demo_expert)
-
+        register_demo_step(seed_demo_experts)
         register_space(Space("expert", _("My assignments"), "experts:my_assignments", is_expert, order=30))
+        register_diagnostic_access(expert_diagnostic_access)
+        register_results_panel(expert_review_panel)

@@ -1,0 +1,238 @@
+"""Forms of the experts app: they parse and validate; the services write."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from experts.models import LANGUAGE_CHOICES, MAX_CAPACITY, MAX_VISIT_DAYS, Accreditation, SkillLevel
+from portal.models import Region
+
+NO_SKILL = [("", _("—"))]
+LEVEL_CHOICES = [("", _("—"))] + [(str(level), str(level)) for level in range(6)]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProfileForm(forms.Form):
+    """The expert's own profile; one level field per referential axis and per technology theme."""
+
+    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+    bio = forms.CharField(
+        label=_("Short biography"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Shown in the public directory."),
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions served"),
+        queryset=Region.objects.order_by("label_fr"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    day_rate = forms.DecimalField(
+        label=_("Day rate (EUR, excl. VAT)"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        help_text=_("Seen by officers, staff and companies only; never by anonymous visitors."),
+    )
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        min_value=0,
+        max_value=MAX_CAPACITY,
+        help_text=_("How many assignments you take on at the same time; 0 stops new proposals."),
+    )
+
+    def __init__(self, *args, axes=(), themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        skill_choices = NO_SKILL + [(str(value), label) for value, label in SkillLevel.choices]
+        self.axis_fields = []
+        for code, title in axes:
+            name = f"axis_{code}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=title, choices=skill_choices, coerce=int, empty_value=None, required=False
+            )
+            self.axis_fields.append((code, name))
+        self.theme_fields = []
+        for theme in themes:
+            name = f"theme_{theme.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=theme.name, choices=skill_choices, coerce=int, empty_value=None, required=False
+            )
+            self.theme_fields.append((theme, name))
+
+    def profile_fields(self):
+        return [self[name] for name in ("organisation", "bio", "regions", "languages", "day_rate", "capacity")]
+
+    def axis_skill_fields(self):
+        return [self[name] for _code, name in self.axis_fields]
+
+    def theme_skill_fields(self):
+        return [self[name] for _theme, name in self.theme_fields]
+
+    def axis_skills(self):
+        data = self.cleaned_data
+        return {code: data[name] for code, name in self.axis_fields if data.get(name)}
+
+    def theme_skills(self):
+        data = self.cleaned_data
+        return {theme.pk: data[name] for theme, name in self.theme_fields if data.get(name)}
+
+    @staticmethod
+    def initial_for(expert):
+        initial = {
+            "organisation": expert.organisation,
+            "bio": expert.bio,
+            "regions": list(expert.regions.all()),
+            "languages": [language.code for language in expert.languages.all()],
+            "day_rate": expert.day_rate,
+            "capacity": expert.capacity,
+        }
+        for skill in expert.skills.all():
+            key = f"axis_{skill.axis_code}" if skill.axis_code else f"theme_{skill.theme_id}"
+            initial[key] = str(skill.level)
+        return initial
+
+
+class AccreditationForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Accreditation.Status.choices)
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Required to reference or renew; kept as it is when left empty otherwise."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Accreditation.TRANSITIONS[current.status if current else Accreditation.NONE]
+        self.fields["status"].choices = [
+            (value, label) for value, label in Accreditation.Status.choices if value in allowed
+        ]
+
+
+class RegisterExpertForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+
+
+class ProposeForm(forms.Form):
+    """Choose one of the matched experts for the company, with a due date and a brief."""
+
+    expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, widget=forms.RadioSelect)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    brief = forms.CharField(
+        label=_("Brief for the expert"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the company expects from the assignment."),
+    )
+
+    def __init__(self, *args, proposals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = [
+            (proposal.expert.pk, f"{proposal.expert.name} ({proposal.expert.organisation}) – {proposal.reason}")
+            for proposal in proposals
+        ]
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data.get("due_date")
+        if due_date and due_date < timezone.localdate():
+            raise forms.ValidationError(_("The due date cannot be in the past."))
+        return due_date
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, required=True, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+        if label:
+            self.fields["reason"].label = label
+
+
+class VisitForm(forms.Form):
+    date = forms.DateField(label=_("Date of the visit"), widget=DateInput())
+    days = forms.DecimalField(
+        label=_("Days spent"),
+        min_value=0.25,
+        max_value=MAX_VISIT_DAYS,
+        max_digits=4,
+        decimal_places=2,
+        help_text=_("On site and preparing, e.g. 0.5 or 1."),
+    )
+    summary = forms.CharField(label=_("Summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The date of a visit cannot be in the future."))
+        return date
+
+
+class ReviewForm(forms.Form):
+    """One validated level and one comment per axis, shown beside the company's self-assessment."""
+
+    summary = forms.CharField(
+        label=_("Overall opinion"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, axes=(), self_scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self_scores = self_scores or {}
+        self.axis_rows = []
+        for axis in axes:
+            level_name, comment_name = f"level_{axis.code}", f"comment_{axis.code}"
+            self.fields[level_name] = forms.TypedChoiceField(
+                label=_("Validated level"), choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False
+            )
+            self.fields[comment_name] = forms.CharField(
+                label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.axis_rows.append((axis, self_scores.get(axis.code), self[level_name], self[comment_name]))
+
+    def levels(self):
+        return {
+            axis.code: self.cleaned_data.get(f"level_{axis.code}")
+            for axis, *_rest in self.axis_rows
+            if self.cleaned_data.get(f"level_{axis.code}") is not None
+        }
+
+    def comments(self):
+        return {axis.code: self.cleaned_data.get(f"comment_{axis.code}", "") for axis, *_rest in self.axis_rows}
+
+    @staticmethod
+    def initial_for(review):
+        initial = {"summary": review.summary}
+        for row in review.axes.all():
+            if row.validated_level is not None:
+                initial[f"level_{row.axis_code}"] = str(row.validated_level)
+            initial[f"comment_{row.axis_code}"] = row.comment
+        return initial
+
+
+class ActionForm(forms.Form):
+    recommendation = forms.CharField(
+        label=_("Recommendation"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.CharField(label=_("Owner in the company"), required=False, max_length=200)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=30, validate_max=True)

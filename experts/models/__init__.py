@@ -1,0 +1,33 @@
+"""Models of the experts app, one module per part: profiles, accreditation, assignments and visits, reviews."""
+
+from experts.models.accreditation import Accreditation, AccreditationTransition
+from experts.models.assignment import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Visit
+from experts.models.profile import (
+    DEFAULT_CAPACITY,
+    LANGUAGE_CHOICES,
+    MAX_CAPACITY,
+    Expert,
+    ExpertLanguage,
+    ExpertSkill,
+    SkillLevel,
+)
+from experts.models.review import ExpertReview, ReviewAction, ReviewAxis
+
+__all__ = [
+    "DEFAULT_CAPACITY",
+    "LANGUAGE_CHOICES",
+    "MAX_CAPACITY",
+    "MAX_VISIT_DAYS",
+    "Accreditation",
+    "AccreditationTransition",
+    "Assignment",
+    "AssignmentTransition",
+    "Expert",
+    "ExpertLanguage",
+    "ExpertReview",
+    "ExpertSkill",
+    "ReviewAction",
+    "ReviewAxis",
+    "SkillLevel",
+    "Visit",
+]

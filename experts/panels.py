@@ -1,0 +1,150 @@
+"""What the experts app plugs into the diagnostics app (registered in `ExpertsConfig.ready()`):
+
+- `expert_diagnostic_access`: an expert reads the submitted diagnostics of the companies of their
+  accepted, in-progress or done assignments;
+- `expert_review_panel`: on a diagnostic's results page, the submitted expert reviews of that
+  diagnostic, beside the self-assessment, with a radar showing both outlines. Shown to whoever may
+  see the review's assignment (the company's members, the region's officers, the expert, staff).
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Prefetch, Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from diagnostics.extensions import ResultsPanel
+from diagnostics.models import Axis
+from diagnostics.radar import RadarAxis, radar_svg
+from experts.models import ExpertReview, ReviewAction, ReviewAxis
+from experts.selectors import assignments_visible_to, companies_with_expert_access
+
+PANEL_ORDER = 40
+RADAR_LABEL_LENGTH = 24
+
+
+def expert_diagnostic_access(user):
+    """A Q over Diagnostic: the submitted diagnostics of the companies the user works with as an expert."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Q(company__in=companies_with_expert_access(user), status="submitted")
+
+
+def self_assessment(diagnostic):
+    """{axis code: Decimal score or None} from a diagnostic's score snapshot (no query)."""
+    scores = {}
+    for code, values in ((getattr(diagnostic, "scores", None) or {}).get("axes") or {}).items():
+        raw = (values or {}).get("score")
+        try:
+            scores[code] = None if raw is None else Decimal(str(raw))
+        except InvalidOperation:
+            scores[code] = None
+    return scores
+
+
+def _short(title, length=RADAR_LABEL_LENGTH):
+    if len(title) <= length:
+        return title
+    cut = title[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut}…"
+
+
+def _relabel(svg, *, prefix, description):
+    """Give the radar its own ids (the results page has another radar) and a description naming both outlines."""
+    svg = str(svg).replace('id="radar-title"', f'id="{prefix}-title"').replace('id="radar-desc"', f'id="{prefix}-desc"')
+    svg = svg.replace('aria-labelledby="radar-title radar-desc"', f'aria-labelledby="{prefix}-title {prefix}-desc"')
+    desc = f'<desc id="{prefix}-desc">{escape(description)}</desc>'
+    svg = re.sub(r"<desc id=\"[^\"]*\">.*?</desc>", lambda _match: desc, svg, count=1, flags=re.S)
+    return mark_safe(svg)  # radar_svg's escaped markup with our escaped text
+
+
+def review_rows(review, axes, self_scores):
+    """One row per axis: title, self-assessed score, the expert's validated level and comment."""
+    by_code = {row.axis_code: row for row in review.axes.all()}
+    rows = []
+    for axis in axes:
+        row = by_code.get(axis.code)
+        rows.append(
+            {
+                "code": axis.code,
+                "title": axis.title,
+                "self_score": self_scores.get(axis.code),
+                "validated": None if row is None else row.validated_level,
+                "comment": "" if row is None else row.comment,
+            }
+        )
+    return rows
+
+
+def review_radar(review, rows, *, company_name):
+    """The self-assessment (filled outline) and the expert's validated levels (dashed outline), or None
+    when the referential has fewer than three axes."""
+    if len(rows) < 3:
+        return None
+    axes = [
+        RadarAxis(
+            label=_short(row["title"]),
+            score=row["self_score"],
+            previous=None if row["validated"] is None else Decimal(row["validated"]),
+        )
+        for row in rows
+    ]
+    description = "; ".join(
+        _("%(axis)s: self-assessment %(self)s, validated by the expert %(validated)s")
+        % {
+            "axis": row["title"],
+            "self": "–" if row["self_score"] is None else row["self_score"],
+            "validated": "–" if row["validated"] is None else row["validated"],
+        }
+        for row in rows
+    )
+    svg = radar_svg(
+        axes,
+        title=_("%(company)s: self-assessment and levels validated by the expert, from 0 to 5")
+        % {"company": company_name},
+    )
+    return _relabel(svg, prefix=f"expert-review-{review.pk}-radar", description=description)
+
+
+def expert_review_panel(request, diagnostic):
+    """The submitted expert reviews of `diagnostic` the user may read, as a results-page panel, or None.
+
+    `diagnostic` needs `.pk`, `.company` and the score snapshot `.scores`. Four queries when there is a
+    review to show (reviews, their axes, actions, the referential's axes), one otherwise.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    reviews = list(
+        ExpertReview.objects.filter(
+            diagnostic_id=diagnostic.pk,
+            status=ExpertReview.Status.SUBMITTED,
+            assignment__in=assignments_visible_to(user).values("pk"),
+        )
+        .select_related("assignment__expert__user")
+        .prefetch_related(
+            Prefetch("axes", queryset=ReviewAxis.objects.order_by("pk")),
+            Prefetch("actions", queryset=ReviewAction.objects.order_by("order", "pk")),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+    if not reviews:
+        return None
+    axes = list(Axis.objects.filter(referential__diagnostics__pk=diagnostic.pk).order_by("order", "pk"))
+    self_scores = self_assessment(diagnostic)
+    company_name = diagnostic.company.name
+    blocks = []
+    for review in reviews:
+        rows = review_rows(review, axes, self_scores)
+        blocks.append(
+            {
+                "review": review,
+                "expert": review.assignment.expert,
+                "rows": rows,
+                "radar": review_radar(review, rows, company_name=company_name),
+                "actions": list(review.actions.all()),
+            }
+        )
+    return ResultsPanel(template_name="experts/_review_panel.html", context={"reviews": blocks}, order=PANEL_ORDER)

@@ -1,0 +1,356 @@
+"""Reads of the experts app, already scoped to what a user may see.
+
+- the directory lists referenced experts only (accreditation referenced and valid today);
+- an expert sees their own assignments; officers the assignments in their regions; a company's
+  members their company's ones; staff all of them;
+- a review in progress (draft) is seen by its author only; a submitted review by whoever sees the
+  assignment.
+Every function runs a fixed number of queries whatever the number of experts.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from diagnostics.models import Answer, Axis, Recommendation, TechnologyTheme
+from diagnostics.selectors import current_published_referential, latest_submitted
+from experts.matching import DEFAULT_LIMIT, Candidate, rank_experts, weakest_axes
+from experts.models import (
+    Accreditation,
+    AccreditationTransition,
+    Assignment,
+    Expert,
+    ExpertLanguage,
+    ExpertReview,
+    ExpertSkill,
+    ReviewAction,
+    ReviewAxis,
+)
+from portal.models import Company, Membership, Region, RegionOfficer
+
+# --- Profiles and the directory ---------------------------------------------------------------------
+
+
+def active_assignment_count(expert_ref=None):
+    """A subquery: how many accepted or in-progress assignments the expert (default: the outer row) has."""
+    return Coalesce(
+        Subquery(
+            Assignment.objects.filter(expert=expert_ref or OuterRef("pk"), status__in=Assignment.ACTIVE)
+            .order_by()
+            .values("expert")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def with_free_places(experts):
+    """Experts annotated with `active_count` and `free_places` (capacity − active assignments), in the same query."""
+    return experts.annotate(active_count=active_assignment_count()).annotate(
+        free_places=F("capacity") - F("active_count")
+    )
+
+
+def with_profile(experts):
+    """Experts with their user, accreditation, regions, languages and skills (four queries in all)."""
+    return experts.select_related("user", "accreditation").prefetch_related(
+        Prefetch("regions", queryset=Region.objects.order_by("label_fr")),
+        Prefetch("languages", queryset=ExpertLanguage.objects.order_by("code")),
+        Prefetch("skills", queryset=ExpertSkill.objects.select_related("theme").order_by("-level", "axis_code", "pk")),
+    )
+
+
+def directory_experts():
+    """Referenced experts, by name, with free places and their profile prefetched."""
+    return with_profile(with_free_places(Expert.objects.referenced())).order_by(
+        "user__last_name", "user__first_name", "pk"
+    )
+
+
+def directory_profile(user, pk):
+    """One expert's profile as `user` may see it, or None: referenced experts for everyone; any expert
+    for staff and for the expert themselves."""
+    experts = with_profile(with_free_places(Expert.objects.filter(pk=pk)))
+    if not (user.is_authenticated and (user.is_staff or Expert.objects.filter(pk=pk, user=user).exists())):
+        experts = experts.referenced()
+    return experts.first()
+
+
+def profile_of(user):
+    """The user's own expert profile, with its skills, or None."""
+    if not user.is_authenticated:
+        return None
+    return with_profile(with_free_places(Expert.objects.filter(user=user))).first()
+
+
+def axis_choices():
+    """(code, title) of the axes experts may declare: those of the current published referential,
+    plus any code already declared by an expert (a retired axis stays readable). Two queries."""
+    referential = current_published_referential()
+    choices = []
+    if referential is not None:
+        choices = [
+            (axis.code, axis.title) for axis in Axis.objects.filter(referential=referential).order_by("order", "pk")
+        ]
+    known = {code for code, _title in choices}
+    declared = (
+        ExpertSkill.objects.exclude(axis_code="").exclude(axis_code__in=known).values_list("axis_code", flat=True)
+    )
+    choices += [(code, code) for code in sorted(set(declared))]
+    return choices
+
+
+def axis_titles():
+    """{axis code: title} of the current published referential (two queries)."""
+    return dict(axis_choices())
+
+
+@dataclass(frozen=True)
+class SkillLabel:
+    label: str
+    level: int
+    level_label: str
+    is_theme: bool
+
+
+def label_skills(experts, titles):
+    """Set `skill_labels` on each expert (prefetched skills): axis titles from `titles`, theme names. No query."""
+    for expert in experts:
+        expert.skill_labels = [
+            SkillLabel(
+                label=skill.theme.name if skill.theme_id else titles.get(skill.axis_code, skill.axis_code),
+                level=skill.level,
+                level_label=skill.get_level_display(),
+                is_theme=bool(skill.theme_id),
+            )
+            for skill in expert.skills.all()
+        ]
+    return experts
+
+
+def themes():
+    return TechnologyTheme.objects.order_by("order", "code")
+
+
+# --- Matching ---------------------------------------------------------------------------------------
+
+
+def candidates_for(company, weak_axes, top_themes):
+    """Referenced experts with a free place, not already under way in the company, who cover at least
+    one of the weak axes or themes (all of them when none is given), with their skills and regions.
+
+    Three queries: the experts (free places computed in SQL), their skills, their regions.
+    """
+    live_here = Assignment.objects.filter(expert=OuterRef("pk"), company=company, status__in=Assignment.LIVE)
+    experts = (
+        with_free_places(Expert.objects.referenced())
+        .filter(free_places__gt=0)
+        .exclude(Exists(live_here))
+        .select_related("user")
+    )
+    if weak_axes or top_themes:
+        relevant = ExpertSkill.objects.filter(expert=OuterRef("pk")).filter(
+            Q(axis_code__in=list(weak_axes)) | Q(theme__code__in=list(top_themes))
+        )
+        experts = experts.filter(Exists(relevant))
+    return experts.prefetch_related(
+        Prefetch("skills", queryset=ExpertSkill.objects.select_related("theme")),
+        Prefetch("regions", queryset=Region.objects.only("id", "code")),
+    )
+
+
+def matching_experts_for(company, weak_axes, top_themes, limit=DEFAULT_LIMIT):
+    """The best referenced experts for `company`, as ranked `matching.Proposal`s (`.expert`, `.reason`).
+
+    `weak_axes`: the company's weakest axis codes, weakest first; `top_themes`: the technology theme
+    codes of its top actions. Suspended, expired and full experts are never proposed. Four queries.
+    """
+    weak_axes, top_themes = list(weak_axes or []), list(top_themes or [])
+    region = company.region if company.region_id else None
+    candidates = [
+        Candidate(
+            expert_id=expert.pk,
+            name=expert.name,
+            axis_levels={skill.axis_code: skill.level for skill in expert.skills.all() if skill.axis_code},
+            theme_levels={skill.theme.code: skill.level for skill in expert.skills.all() if skill.theme_id},
+            region_codes=frozenset(region.code for region in expert.regions.all()),
+            free_places=expert.free_places,
+            expert=expert,
+        )
+        for expert in candidates_for(company, weak_axes, top_themes)
+    ]
+    return rank_experts(
+        weak_axes=weak_axes,
+        top_themes=top_themes,
+        region_code=region.code if region else None,
+        region_name=region.label if region else "",
+        candidates=candidates,
+        limit=limit,
+    )
+
+
+TOP_ACTIONS = 10
+
+
+def top_action_themes(diagnostic, count=TOP_ACTIONS):
+    """The technology theme codes of the diagnostic's top `count` actions, in plan order, once each.
+
+    The actions are ranked as on the results page: the next-level recommendation of every answered
+    question below level 5, by (5 − level) × question weight × axis weight. One query.
+    """
+    next_level = Recommendation.objects.filter(question=OuterRef("question"), target_level=OuterRef("level") + 1)
+    rows = (
+        Answer.objects.filter(diagnostic_id=diagnostic.pk, level__isnull=False, level__lt=5)
+        .filter(Exists(next_level))
+        .annotate(
+            priority=(Value(5) - F("level")) * F("question__weight") * F("question__axis__weight"),
+            theme_code=Subquery(next_level.values("theme__code")[:1]),
+        )
+        .order_by(
+            "-priority", "level", "question__axis__order", "question__axis__pk", "question__order", "question__pk"
+        )
+        .values_list("theme_code", flat=True)[:count]
+    )
+    return list(dict.fromkeys(code for code in rows if code))
+
+
+def matching_inputs_for(company):
+    """(latest submitted diagnostic, its weakest axis codes, the themes of its top actions) for the
+    company, or (None, [], []) when it has not submitted a diagnostic yet. Two queries."""
+    diagnostic = latest_submitted(company)
+    if diagnostic is None:
+        return None, [], []
+    return diagnostic, weakest_axes(diagnostic.scores), top_action_themes(diagnostic)
+
+
+# --- Accreditations (staff) ------------------------------------------------------------------------
+
+
+def experts_for_staff():
+    """Every expert, referenced or not, with accreditation and free places, by name (one query)."""
+    return (
+        with_free_places(Expert.objects.all())
+        .select_related("user", "accreditation")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def accreditation_history(expert):
+    return AccreditationTransition.objects.filter(expert=expert).select_related("by").order_by("-at", "-pk")
+
+
+def current_accreditation(expert):
+    return Accreditation.objects.filter(expert=expert).first()
+
+
+# --- Assignments -----------------------------------------------------------------------------------
+
+
+def officer_region_ids(user):
+    return RegionOfficer.objects.filter(user=user).values("region_id")
+
+
+def assignments_visible_to(user):
+    """The assignments `user` may see: their own as an expert, those in their regions as an officer,
+    their company's as a member; every one for staff."""
+    if user is None or not user.is_authenticated:
+        return Assignment.objects.none()
+    assignments = Assignment.objects.select_related("expert__user", "company__region")
+    if user.is_staff:
+        return assignments
+    return assignments.filter(
+        Q(expert__user=user)
+        | Q(company__region__in=officer_region_ids(user))
+        | Q(company__in=Membership.objects.filter(user=user).values("company_id"))
+    )
+
+
+def visible_assignment(user, pk):
+    """One assignment the user may see, with its expert, company and proposer, or None (one query)."""
+    return assignments_visible_to(user).select_related("proposed_by", "diagnostic").filter(pk=pk).first()
+
+
+def assignments_of_expert(expert):
+    """An expert's assignments, live ones first then by due date, with their company (one query)."""
+    return (
+        Assignment.objects.filter(expert=expert)
+        .select_related("company__region")
+        .annotate(is_live=Case(When(status__in=Assignment.LIVE, then=Value(0)), default=Value(1)))
+        .order_by("is_live", F("due_date").asc(nulls_last=True), "-pk")
+    )
+
+
+def assignment_history(assignment):
+    return assignment.transitions.select_related("by").order_by("at", "pk")
+
+
+def companies_open_for_proposals(user):
+    """The companies `user` may propose experts to: every one for staff, those of their regions for officers."""
+    if user is None or not user.is_authenticated:
+        return Company.objects.none()
+    companies = Company.objects.select_related("region")
+    if user.is_staff:
+        return companies
+    return companies.filter(region__in=officer_region_ids(user))
+
+
+def companies_seen_for_assignments(user):
+    """Companies the user may look at from the experts pages: those open for proposals, their own, and
+    those of their own assignments as an expert."""
+    if user is None or not user.is_authenticated:
+        return Company.objects.none()
+    if user.is_staff:
+        return Company.objects.select_related("region")
+    return Company.objects.select_related("region").filter(
+        Q(region__in=officer_region_ids(user))
+        | Q(pk__in=Membership.objects.filter(user=user).values("company_id"))
+        | Q(pk__in=Assignment.objects.filter(expert__user=user).values("company_id"))
+    )
+
+
+def companies_with_expert_access(user):
+    """A subquery of the company ids whose diagnostics `user` may read as an assigned expert:
+    companies of their accepted, in-progress or done assignments."""
+    return Assignment.objects.filter(expert__user=user, status__in=Assignment.OPENING_ACCESS).values("company_id")
+
+
+# --- Reviews ---------------------------------------------------------------------------------------
+
+
+def review_of(assignment):
+    """The assignment's review with its axes and actions, or None (three queries)."""
+    return (
+        ExpertReview.objects.filter(assignment=assignment)
+        .prefetch_related(
+            Prefetch("axes", queryset=ReviewAxis.objects.order_by("pk")),
+            Prefetch("actions", queryset=ReviewAction.objects.order_by("order", "pk")),
+        )
+        .first()
+    )
+
+
+def review_visible_to(user, assignment):
+    """The assignment's review if `user` may read it: a draft by its author only, a submitted one by
+    whoever sees the assignment (the caller fetched it through `visible_assignment`)."""
+    review = review_of(assignment)
+    if review is None:
+        return None
+    if review.is_submitted or assignment.expert.user_id == user.pk:
+        return review
+    return None
+
+
+def submitted_reviews_for(diagnostic):
+    """The submitted expert reviews of a diagnostic, latest first, with expert, axes and actions (four queries)."""
+    return list(
+        ExpertReview.objects.filter(diagnostic_id=diagnostic.pk, status=ExpertReview.Status.SUBMITTED)
+        .select_related("assignment__expert__user")
+        .prefetch_related(
+            Prefetch("axes", queryset=ReviewAxis.objects.order_by("pk")),
+            Prefetch("actions", queryset=ReviewAction.objects.order_by("order", "pk")),
+        )
+        .order_by("-submitted_at", "-pk")
+    )

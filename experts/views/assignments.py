@@ -1,0 +1,267 @@
+"""Assignments: the expert's list and answers, the officers' and staff's follow-up and proposals, visits.
+
+An assignment the user may not see is a 404 (`selectors.visible_assignment`); an action they may
+not take is a 403 (`rules`); an action the assignment's state forbids is a message on the page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from experts import selectors, services
+from experts.exceptions import ExpertsError, NotAllowed
+from experts.forms import ProposeForm, ReasonForm, VisitForm
+from experts.models import Assignment
+from experts.panels import review_rows, self_assessment
+from experts.rules import (
+    can_cancel_assignment,
+    can_follow_assignments,
+    can_log_visit,
+    can_propose_assignment,
+    can_respond_to_assignment,
+    can_write_review,
+)
+
+PAGE_SIZE = 25
+MATCHES_SHOWN = 10
+
+
+def _visible(request, pk):
+    assignment = selectors.visible_assignment(request.user, pk)
+    if assignment is None:
+        raise Http404(_("No assignment you may see has this number."))
+    return assignment
+
+
+def _allowed(rule, request, obj):
+    if not rule.test(request.user, obj):
+        raise PermissionDenied
+
+
+@permission_required("experts.view_my_assignments", raise_exception=True)
+@require_GET
+def my_assignments(request):
+    """The expert's assignments: live ones first, with status, company and due date, and their actions."""
+    expert = selectors.profile_of(request.user)
+    return render(
+        request,
+        "experts/my_assignments.html",
+        {"expert": expert, "assignments": selectors.assignments_of_expert(expert), "Status": Assignment.Status},
+    )
+
+
+@require_GET
+def assignment_list(request):
+    """Officers (their regions) and staff (all): assignments by status, and companies to propose experts to."""
+    _allowed(can_follow_assignments, request, None)
+    assignments = selectors.assignments_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in Assignment.Status.values:
+        assignments = assignments.filter(status=status)
+    page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+    search = request.GET.get("company", "").strip()
+    companies = []
+    if search:
+        companies = list(selectors.companies_open_for_proposals(request.user).filter(name__icontains=search)[:20])
+    return render(
+        request,
+        "experts/assignment_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Assignment.Status.choices,
+            "search": search,
+            "companies": companies,
+        },
+    )
+
+
+@require_GET
+def assignment_detail(request, pk):
+    assignment = _visible(request, pk)
+    user = request.user
+    Status = Assignment.Status
+    responds = can_respond_to_assignment.test(user, assignment)
+    review = selectors.review_visible_to(user, assignment)
+    rows = []
+    if review is not None:
+        rows = review_rows(
+            review, services.expected_review_axes(assignment, review), self_assessment(review.diagnostic)
+        )
+    context = {
+        "assignment": assignment,
+        "history": selectors.assignment_history(assignment),
+        "visits": list(assignment.visits.select_related("logged_by").order_by("date", "pk")),
+        "review": review,
+        "review_rows": rows,
+        "can_accept": responds and assignment.status == Status.PROPOSED,
+        "can_start": responds and assignment.status == Status.ACCEPTED,
+        "can_cancel": assignment.status in Assignment.LIVE and can_cancel_assignment.test(user, assignment),
+        "can_log_visit": assignment.status in Assignment.VISITABLE and can_log_visit.test(user, assignment),
+        "can_review": assignment.status == Status.IN_PROGRESS and can_write_review.test(user, assignment),
+    }
+    return render(request, "experts/assignment_detail.html", context)
+
+
+def _run(request, assignment, action, success):
+    """Call a service; a state error becomes a message, a refusal a 403."""
+    try:
+        action()
+    except NotAllowed as error:
+        raise PermissionDenied from error
+    except ExpertsError as error:
+        messages.error(request, str(error))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@require_POST
+def accept(request, pk):
+    assignment = _visible(request, pk)
+    _allowed(can_respond_to_assignment, request, assignment)
+    _run(
+        request,
+        assignment,
+        lambda: services.accept_assignment(assignment=assignment, by=request.user),
+        _("You accepted the assignment. Start it when you begin working with the company."),
+    )
+    return redirect("experts:assignment", pk=assignment.pk)
+
+
+@require_POST
+def start(request, pk):
+    assignment = _visible(request, pk)
+    _allowed(can_respond_to_assignment, request, assignment)
+    _run(
+        request,
+        assignment,
+        lambda: services.start_assignment(assignment=assignment, by=request.user),
+        _("The assignment is in progress."),
+    )
+    return redirect("experts:assignment", pk=assignment.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def decline(request, pk):
+    assignment = _visible(request, pk)
+    _allowed(can_respond_to_assignment, request, assignment)
+    form = ReasonForm(request.POST or None, label=_("Why do you decline?"))
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            request,
+            assignment,
+            lambda: services.decline_assignment(
+                assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("You declined the assignment; the officer is told why."),
+        )
+        if done:
+            return redirect("experts:my_assignments")
+        return redirect("experts:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "experts/reason_form.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "title": _("Decline the assignment"),
+            "button": _("Decline"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk):
+    assignment = _visible(request, pk)
+    _allowed(can_cancel_assignment, request, assignment)
+    form = ReasonForm(request.POST or None, required=False, label=_("Why is it cancelled? (the expert is told)"))
+    if request.method == "POST" and form.is_valid():
+        _run(
+            request,
+            assignment,
+            lambda: services.cancel_assignment(
+                assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("The assignment is cancelled."),
+        )
+        return redirect("experts:assignment", pk=assignment.pk)
+    return render(
+        request,
+        "experts/reason_form.html",
+        {
+            "assignment": assignment,
+            "form": form,
+            "title": _("Cancel the assignment"),
+            "button": _("Cancel the assignment"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def log_visit(request, pk):
+    assignment = _visible(request, pk)
+    _allowed(can_log_visit, request, assignment)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_visit(assignment=assignment, by=request.user, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except ExpertsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The visit is logged."))
+            return redirect("experts:assignment", pk=assignment.pk)
+    return render(request, "experts/visit_form.html", {"assignment": assignment, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request, company_pk):
+    """Officers of the company's region and staff: the best matched experts, and a proposal form.
+
+    A company the user may not see is a 404; seeing it without the right to propose is a 403.
+    """
+    company = selectors.companies_seen_for_assignments(request.user).filter(pk=company_pk).first()
+    if company is None:
+        raise Http404(_("No company you may see has this number."))
+    _allowed(can_propose_assignment, request, company)
+    diagnostic, weak_axes, top_themes = selectors.matching_inputs_for(company)
+    proposals = selectors.matching_experts_for(company, weak_axes, top_themes, limit=MATCHES_SHOWN)
+    form = ProposeForm(request.POST or None, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        expert = next(p.expert for p in proposals if p.expert.pk == form.cleaned_data["expert"])
+        try:
+            assignment = services.propose_assignment(
+                company=company,
+                expert=expert,
+                by=request.user,
+                due_date=form.cleaned_data["due_date"],
+                diagnostic=diagnostic,
+                brief=form.cleaned_data["brief"],
+            )
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except ExpertsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(expert)s is proposed; they are told by e-mail.") % {"expert": expert.name})
+            return redirect("experts:assignment", pk=assignment.pk)
+    axis_titles = selectors.axis_titles()
+    return render(
+        request,
+        "experts/propose.html",
+        {
+            "company": company,
+            "diagnostic": diagnostic,
+            "weak_axes": [(code, axis_titles.get(code, code)) for code in weak_axes],
+            "top_themes": list(selectors.themes().filter(code__in=top_themes)),
+            "proposals": proposals,
+            "form": form,
+        },
+    )

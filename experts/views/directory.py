@@ -1,0 +1,54 @@
+"""The public directory of referenced experts and their profile pages (no login needed).
+
+Anonymous visitors never see an expert's day rate or e-mail address (`rules.can_see_private_details`).
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from experts import selectors
+from experts.filters import DirectoryFilter
+from experts.rules import can_see_private_details
+
+PAGE_SIZE = 20
+
+
+@login_not_required
+@require_GET
+def directory(request):
+    """Referenced experts, filtered and paginated; a fixed number of queries whatever their number."""
+    filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_experts())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.label_skills(page, dict(filterset.filters["axis"].extra["choices"]))
+    return render(
+        request,
+        "experts/directory.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "show_private": can_see_private_details.test(request.user, None),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def profile(request, pk):
+    """One expert's public profile; a non-referenced expert's only for staff and the expert. Else 404."""
+    expert = selectors.directory_profile(request.user, pk)
+    if expert is None:
+        raise Http404(_("No referenced expert has this number."))
+    selectors.label_skills([expert], selectors.axis_titles())
+    return render(
+        request,
+        "experts/profile.html",
+        {
+            "expert": expert,
+            "show_private": can_see_private_details.test(request.user, expert),
+            "is_own_profile": request.user.is_authenticated and expert.user_id == request.user.pk,
+        },
+    )

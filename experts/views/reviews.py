@@ -1,0 +1,70 @@
+"""The expert's review of an in-progress assignment: levels beside the self-assessment, comments, actions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from experts import selectors, services
+from experts.exceptions import ExpertsError, NotAllowed
+from experts.forms import ActionFormSet, ReviewForm
+from experts.models import Assignment
+from experts.panels import self_assessment
+from experts.rules import can_write_review
+from experts.services.reviews import reviewed_diagnostic
+from experts.views.assignments import _allowed, _visible
+
+
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    """The assigned expert writes the review; "save" keeps a draft only they see, "submit" closes the assignment."""
+    assignment = _visible(request, pk)
+    _allowed(can_write_review, request, assignment)
+    if assignment.status != Assignment.Status.IN_PROGRESS:
+        messages.info(request, _("A review is written while the assignment is in progress."))
+        return redirect("experts:assignment", pk=assignment.pk)
+    existing = selectors.review_of(assignment)
+    diagnostic = existing.diagnostic if existing and existing.diagnostic_id else reviewed_diagnostic(assignment)
+    axes = services.expected_review_axes(assignment, existing)
+    form = ReviewForm(
+        request.POST or None,
+        initial=ReviewForm.initial_for(existing) if existing else None,
+        axes=axes,
+        self_scores=self_assessment(diagnostic),
+    )
+    if request.method == "POST":
+        formset = ActionFormSet(request.POST, prefix="actions")
+    else:
+        actions = existing.actions.all() if existing else []
+        formset = ActionFormSet(
+            prefix="actions",
+            initial=[{"recommendation": a.recommendation, "owner": a.owner, "due_date": a.due_date} for a in actions],
+        )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        submit = "submit" in request.POST
+        write = services.submit_review if submit else services.save_review_draft
+        try:
+            write(
+                assignment=assignment,
+                by=request.user,
+                levels=form.levels(),
+                comments=form.comments(),
+                summary=form.cleaned_data["summary"],
+                actions=[action.cleaned_data for action in formset.forms if action.cleaned_data],
+            )
+        except NotAllowed as error:
+            raise PermissionDenied from error
+        except ExpertsError as error:
+            form.add_error(None, str(error))
+        else:
+            if submit:
+                messages.success(request, _("Your review is submitted and the assignment is closed. Thank you!"))
+                return redirect("experts:assignment", pk=assignment.pk)
+            messages.success(request, _("Your draft is saved; only you can see it."))
+            return redirect("experts:review", pk=assignment.pk)
+    return render(
+        request,
+        "experts/review_form.html",
+        {"assignment": assignment, "diagnostic": diagnostic, "form": form, "formset": formset, "review": existing},
+    )
