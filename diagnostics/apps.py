@@ -11,3 +11,11 @@ class DiagnosticsConfig(AppConfig):
         from portal.demo import register_demo_step
 
         register_demo_step(seed_demo_diagnostics)
+
+        # The PDF report (issue 5): enqueued once a submit commits; the demo step renders the demo's.
+        from diagnostics.extensions import register_on_submit
+        from diagnostics.report_demo import seed_demo_report
+        from diagnostics.services.report import request_report_after_submit
+
+        register_on_submit(request_report_after_submit)
+        register_demo_step(seed_demo_report)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diagnostics.views import questionnaire, referential, results
+from diagnostics.views import questionnaire, referential, reports, results
 
 app_name = "diagnostics"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("<int:pk>/soumettre/", questionnaire.submit, name="submit"),
     # Results of a submitted diagnostic (views/results.py)
     path("<int:pk>/resultats/", results.results, name="results"),
+    # The PDF report (views/reports.py): live status for htmx, download, new render
+    path("<int:pk>/rapport/statut/", reports.report_status, name="report_status"),
+    path("<int:pk>/rapport/telecharger/", reports.report_download, name="report_download"),
+    path("<int:pk>/rapport/mettre-a-jour/", reports.report_rerender, name="report_rerender"),
 ]

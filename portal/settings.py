@@ -130,6 +130,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# PDF reports render on their own queue: `celery -A portal worker -Q reports` scales them apart;
+# a worker started without -Q consumes both queues.
+CELERY_TASK_QUEUES = {"default": {}, "reports": {}}
+CELERY_TASK_ROUTES = {"diagnostics.render_report": {"queue": "reports"}}
+# The sweeper re-enqueues reports whose message was lost (broker down at submit, worker killed).
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stuck-reports": {"task": "diagnostics.requeue_stuck_reports", "schedule": 300.0},
+}
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

@@ -24,6 +24,7 @@ from diagnostics.services.referential import (
     referential_problems,
     retire_referential,
 )
+from diagnostics.services.report import latest_report, render_report, request_report, requeue_stuck_reports  # noqa: F401
 
 __all__ = [
     "AnswerInput",

@@ -1,0 +1,29 @@
+"""The PDF report part of `manage.py seed_demo`: the demo company's latest diagnostic gets its report.
+
+Registered after the diagnostics demo step (diagnostics/apps.py), which writes that diagnostic. The
+render runs in-process, whatever the broker: the demo's report exists as soon as `seed_demo` ends.
+Idempotent: a ready report of the same inputs is reused.
+"""
+
+import sys
+
+from diagnostics.models import Diagnostic
+from diagnostics.services.report import render_report, request_report
+
+
+def seed_demo_report(accounts, *, out=None):
+    out = out or sys.stdout
+    company = accounts["company"]
+    diagnostic = Diagnostic.objects.filter(company=company, is_latest=True).first()
+    if diagnostic is None:
+        out.write("Report demo skipped: the demo company has no submitted diagnostic.\n")
+        return None
+    report = request_report(diagnostic, by=accounts.get("sme"))
+    if report.is_ready:
+        return report
+    report = render_report(report.pk, notify=False)
+    if report.is_ready:
+        out.write(f"Report demo: {report.page_count}-page PDF report of {company.name} rendered.\n")
+    else:
+        out.write(f"Report demo: the report of {company.name} could not be rendered ({report.error}).\n")
+    return report

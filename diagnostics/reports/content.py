@@ -1,0 +1,304 @@
+"""What the PDF report says, gathered once as plain, already formatted values.
+
+`report_content(diagnostic)` reads the submitted diagnostic's snapshot and everything around it
+(answers and comments, the peer group, the action plan, the next steps of the apps above) in the
+company's language, and returns a tree of frozen dataclasses holding only strings and numbers.
+`content_hash(content)` digests that tree with the layout's own fingerprint: the same inputs and the
+same templates give the same hash, so a render can be skipped and its file reused.
+
+A fixed number of queries whatever the size of the referential (the peer cells are cached).
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from diagnostics.extensions import next_steps_for
+from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
+from diagnostics.results import action_plan, axis_scores, peer_group_for, strengths_and_weaknesses
+
+TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "diagnostics" / "report"
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+STYLESHEET = STATIC_DIR / "css" / "report.css"
+FONT_DIR = STATIC_DIR / "fonts"
+STRENGTHS = PRIORITIES = 3
+
+
+class ReportUnavailable(Exception):
+    """Only a submitted diagnostic has a report."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A 0..5 score: `value` for the radar ("2.45"), `text` formatted in the report's language ("2,45")."""
+
+    value: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class AxisSummary:
+    code: str
+    title: str
+    score: Figure
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    code: str
+    text: str
+    level_label: str  # "Level 3" or "Not applicable"
+    descriptor: str  # what the chosen level says is true in the company ("" when not applicable)
+    comment: str  # the company's comment, raw user text: the template escapes it
+
+
+@dataclass(frozen=True)
+class AxisSection:
+    code: str
+    title: str
+    description: str
+    score: Figure
+    peers: Figure | None
+    previous: Figure | None
+    questions: tuple
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    rank: int
+    action: str
+    axis_title: str
+    question_code: str
+    question_text: str
+    current_level: int
+    target_level: int
+    effort: str
+    impact: str
+
+
+@dataclass(frozen=True)
+class NextStepEntry:
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class NextStepsBlock:
+    title: str
+    items: tuple
+
+
+@dataclass(frozen=True)
+class BandEntry:
+    level: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    language: str
+    title: str
+    company_name: str
+    siret: str
+    activity: str
+    region: str
+    headcount: str
+    referential_title: str
+    referential_version: str
+    submitted_on: str
+    overall: Figure
+    band_level: int
+    band_name: str
+    band_description: str
+    previous_overall: Figure | None
+    previous_submitted_on: str
+    peer_group: str  # which group the benchmark used, "" when no group is large enough
+    peer_companies: int
+    peer_overall: Figure | None
+    strengths: tuple
+    priorities: tuple
+    axes: tuple
+    actions: tuple
+    next_steps: tuple
+    bands: tuple
+
+    @property
+    def first_action(self):
+        return self.actions[0] if self.actions else None
+
+
+def _figure(value):
+    if value is None:
+        return Figure(value=None, text=_("not applicable"))
+    value = Decimal(value)
+    return Figure(value=str(value), text=formats.number_format(value, decimal_pos=2))
+
+
+def _date(moment):
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else ""
+
+
+def _diagnostic_with_context(diagnostic_id):
+    return (
+        Diagnostic.objects.select_related(
+            "company__naf_division__section", "company__region", "referential", "previous"
+        )
+        .filter(pk=diagnostic_id)
+        .first()
+    )
+
+
+def _axes(referential_id):
+    """The referential's axes with their questions, level descriptors and recommendations (four queries)."""
+    questions = Question.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("levels", queryset=LevelDescriptor.objects.order_by("level")),
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("target_level")),
+    )
+    return list(
+        Axis.objects.filter(referential_id=referential_id)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("questions", queryset=questions))
+    )
+
+
+def report_content(diagnostic):
+    """The report's content for a submitted diagnostic (or its id), in its company's language."""
+    diagnostic_id = diagnostic if isinstance(diagnostic, int) else diagnostic.pk
+    diagnostic = _diagnostic_with_context(diagnostic_id)
+    if diagnostic is None or diagnostic.is_draft or not diagnostic.scores:
+        raise ReportUnavailable(f"diagnostic {diagnostic_id} is not submitted")
+    language = diagnostic.company.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _build(diagnostic, language)
+
+
+def _build(diagnostic, language):
+    company = diagnostic.company
+    referential = diagnostic.referential
+    axes = _axes(referential.pk)
+    answers = {
+        answer.question_id: answer for answer in Answer.objects.filter(diagnostic=diagnostic).order_by("question_id")
+    }
+    bands = list(MaturityBand.objects.filter(referential=referential).order_by("level"))
+    band = next((b for b in bands if b.level == diagnostic.band), None)
+    scores = axis_scores(diagnostic)
+    previous = diagnostic.previous if diagnostic.previous_id and diagnostic.previous.scores else None
+    previous_scores = axis_scores(previous) if previous else {}
+    peers = peer_group_for(diagnostic)
+
+    strengths, _weakest = strengths_and_weaknesses(axes, scores, count=STRENGTHS)
+    plan = action_plan(axes, answers)
+    actions = tuple(
+        ActionEntry(
+            rank=rank,
+            action=item.recommendation.action,
+            axis_title=item.axis.title,
+            question_code=item.question.code,
+            question_text=item.question.text,
+            current_level=item.current_level,
+            target_level=item.recommendation.target_level,
+            effort=str(item.recommendation.get_effort_display()),
+            impact=str(item.recommendation.get_impact_display()),
+        )
+        for rank, item in enumerate(plan, start=1)
+    )
+
+    sections = []
+    for axis in axes:
+        questions = []
+        for question in axis.questions.all():
+            answer = answers.get(question.pk)
+            if answer is None or answer.level is None:
+                level_label, descriptor = _("Not applicable"), ""
+            else:
+                level_label = _("Level %(level)s") % {"level": answer.level}
+                descriptor = next((d.description for d in question.levels.all() if d.level == answer.level), "")
+            questions.append(
+                QuestionEntry(
+                    code=question.code,
+                    text=question.text,
+                    level_label=level_label,
+                    descriptor=descriptor,
+                    comment=(answer.comment if answer else "").strip(),
+                )
+            )
+        peer_score = peers.axes.get(axis.code) if peers else None
+        sections.append(
+            AxisSection(
+                code=axis.code,
+                title=axis.title,
+                description=axis.description,
+                score=_figure(scores.get(axis.code)),
+                peers=_figure(peer_score) if peer_score is not None else None,
+                previous=_figure(previous_scores[axis.code]) if previous_scores.get(axis.code) is not None else None,
+                questions=tuple(questions),
+            )
+        )
+
+    next_steps = tuple(
+        NextStepsBlock(
+            title=str(section.title),
+            items=tuple(NextStepEntry(title=str(item.title), detail=str(item.detail)) for item in section.items),
+        )
+        for section in next_steps_for(diagnostic)
+    )
+
+    return ReportContent(
+        language=language,
+        title=_("Maturity self-diagnostic report – %(company)s") % {"company": company.name},
+        company_name=company.name,
+        siret=company.siret,
+        activity=f"{company.naf_division.code} – {company.naf_division.label}",
+        region=company.region.label,
+        headcount=str(company.get_headcount_band_display()),
+        referential_title=referential.title,
+        referential_version=referential.version,
+        submitted_on=_date(diagnostic.submitted_at),
+        overall=_figure(diagnostic.overall_score),
+        band_level=diagnostic.band,
+        band_name=band.name if band else "",
+        band_description=band.description if band else "",
+        previous_overall=_figure(previous.overall_score) if previous else None,
+        previous_submitted_on=_date(previous.submitted_at) if previous else "",
+        peer_group=str(peers.rung.label) if peers else "",
+        peer_companies=peers.companies if peers else 0,
+        peer_overall=_figure(peers.overall) if peers else None,
+        strengths=tuple(AxisSummary(code=a.code, title=a.title, score=_figure(s)) for a, s in strengths),
+        priorities=actions[:PRIORITIES],
+        axes=tuple(sections),
+        actions=actions,
+        next_steps=next_steps,
+        bands=tuple(BandEntry(level=b.level, name=b.name, description=b.description) for b in bands),
+    )
+
+
+@cache
+def layout_fingerprint():
+    """A digest of what shapes the PDF besides the data: templates, stylesheet, fonts, WeasyPrint's version.
+
+    Computed once per process (a deployment changes these files and restarts the processes).
+    """
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(version("weasyprint").encode())
+    files = sorted(TEMPLATE_DIR.glob("*.html")) + [STYLESHEET] + sorted(FONT_DIR.glob("*.ttf"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def content_hash(content):
+    """SHA-256 of the report's inputs: its content and the layout's fingerprint."""
+    payload = json.dumps(asdict(content), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{layout_fingerprint()}\n{payload}".encode()).hexdigest()

@@ -1,0 +1,355 @@
+"""PDF reports of submitted diagnostics: request, render (in a Celery worker), sweep, notify.
+
+At-least-once and idempotent (DESIGN.md, KNOW-HOW.md "Idempotent render task shape"):
+- `request_report` computes the content hash of the report's inputs and gets or creates the one row
+  for (diagnostic, hash); it enqueues the render once its transaction commits, passing the id only.
+  The same inputs give the same row: a ready report is reused, never rendered twice.
+- `render_report` may run any number of times for the same id (duplicate delivery, a worker lost in
+  the middle, the sweeper). It claims an attempt in a short committed transaction (attempts + 1,
+  status rendering) — after `MAX_ATTEMPTS` claims the report is failed, so a report that kills its
+  worker cannot loop forever — then renders while holding the row lock, writes the file under its
+  deterministic name and marks the row ready in that same transaction. A second delivery waits for
+  the lock (or skips a row another worker is rendering) and finds it ready.
+- `requeue_stuck_reports`, run by beat, re-enqueues reports whose message was lost (broker down
+  at submit, worker killed past the retries) and requests the missing report of any submitted
+  diagnostic.
+"""
+
+import hashlib
+import logging
+import time
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from diagnostics.models import Diagnostic, Report
+from diagnostics.models.report import report_file_name, report_storage
+from diagnostics.reports.access import can_rerender_report
+from diagnostics.reports.content import ReportUnavailable, content_hash, report_content
+from diagnostics.reports.html import report_html
+from portal.models import Membership
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "TRANSIENT_ERRORS",
+    "ReportError",
+    "TransientReportError",
+    "can_rerender_report",
+    "latest_ready_report",
+    "latest_report",
+    "notify_report_ready",
+    "render_report",
+    "request_report",
+    "request_report_after_submit",
+    "requeue_stuck_reports",
+]
+
+MAX_ATTEMPTS = Report.MAX_ATTEMPTS
+# A queued report whose render has not started after this long lost its message: enqueue it again.
+QUEUED_DEADLINE = timedelta(minutes=5)
+# A report rendering for longer than twice the hard time limit lost its worker.
+RENDERING_DEADLINE = timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 300))
+SWEEP_BATCH = 200
+
+
+class ReportError(Exception):
+    """A report use case was refused; the message says why."""
+
+
+class TransientReportError(ReportError):
+    """Storage or database trouble that may pass: the task retries with backoff."""
+
+
+# What the task retries (with backoff); anything else is a bug in the data or the layout: no retry.
+TRANSIENT_ERRORS = (TransientReportError, OperationalError, InterfaceError)
+
+
+# --- Requesting --------------------------------------------------------------------------------
+
+
+def latest_report(diagnostic):
+    """The diagnostic's most recent report row (any status), or None. One query."""
+    return Report.objects.filter(diagnostic_id=diagnostic.pk).order_by("-created_at", "-pk").first()
+
+
+def latest_ready_report(diagnostic):
+    """The diagnostic's most recent ready report, or None. One query."""
+    return Report.objects.ready().filter(diagnostic_id=diagnostic.pk).order_by("-rendered_at", "-pk").first()
+
+
+def request_report(diagnostic, by=None):
+    """Get or create the report of the diagnostic's current inputs and enqueue its render after commit.
+
+    Returns the row. A ready row whose file exists is returned as is (nothing is rendered); a failed
+    one is given a fresh set of attempts; a queued one is enqueued again (the render is idempotent).
+    Raises ReportError for a draft.
+    """
+    try:
+        content = report_content(diagnostic)
+    except ReportUnavailable as error:
+        raise ReportError(_("Only a submitted diagnostic has a report.")) from error
+    digest = content_hash(content)
+    with transaction.atomic():
+        report = _get_or_create_locked(diagnostic.pk, digest, language=content.language, by=by)
+        if report.status == Report.Status.READY and _file_exists(report):
+            return report
+        if report.status == Report.Status.RENDERING and not _is_stale(report.started_at, RENDERING_DEADLINE):
+            return report  # a worker is on it
+        report.status = Report.Status.QUEUED
+        report.attempts = 0
+        report.error = ""
+        report.enqueued_at = timezone.now()
+        report.save(update_fields=["status", "attempts", "error", "enqueued_at"])
+        transaction.on_commit(partial(enqueue_render, report.pk))
+    return report
+
+
+def _get_or_create_locked(diagnostic_id, digest, *, language, by):
+    """The (diagnostic, hash) row, locked; created if missing, even when a concurrent request races us."""
+    lookup = {"diagnostic_id": diagnostic_id, "content_hash": digest}
+    report = Report.objects.select_for_update().filter(**lookup).first()
+    if report is not None:
+        return report
+    try:
+        with transaction.atomic():
+            Report.objects.create(**lookup, language=language, requested_by=by, enqueued_at=timezone.now())
+    except IntegrityError:
+        pass  # the concurrent request created it: lock theirs
+    return Report.objects.select_for_update().get(**lookup)
+
+
+def enqueue_render(report_id):
+    """Publish the render task. A broker outage is logged, not raised: the row stays queued and the
+    sweeper enqueues it again once the broker is back."""
+    from diagnostics.tasks import render_report_task
+
+    try:
+        render_report_task.apply_async(
+            (report_id,),
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+        )
+    except Exception:
+        logger.warning("report %s: not enqueued; it stays queued for the sweeper", report_id, exc_info=True)
+        return False
+    return True
+
+
+def request_report_after_submit(diagnostic_id):
+    """The on-submit hook (`extensions.register_on_submit`): request the new diagnostic's report.
+
+    Runs after the submit committed, in the submitter's request: it must never fail that request. On
+    any error the diagnostic has no report row yet, and the sweeper requests it.
+    """
+    try:
+        diagnostic = Diagnostic.objects.select_related("submitted_by").get(pk=diagnostic_id)
+        return request_report(diagnostic, by=diagnostic.submitted_by)
+    except Exception:
+        logger.exception("diagnostic %s: the report could not be requested; the sweeper will", diagnostic_id)
+        return None
+
+
+# --- Rendering ---------------------------------------------------------------------------------
+
+
+def render_report(report_id, *, notify=True):
+    """Render the report `report_id` if it is not ready yet; safe to call any number of times.
+
+    Returns the row (None if it no longer exists). Raises a TRANSIENT_ERRORS exception for the task
+    to retry with backoff; marks the row failed on any other error or after MAX_ATTEMPTS attempts.
+    """
+    report = _claim(report_id)
+    if report is None or report.status != Report.Status.RENDERING:
+        return report if report is not None else Report.objects.filter(pk=report_id).first()
+    try:
+        with transaction.atomic():
+            report = Report.objects.select_for_update().select_related("diagnostic").get(pk=report_id)
+            if report.status != Report.Status.RENDERING:
+                return report  # finished by a duplicate delivery while we waited for the lock
+            _render_into(report)
+            if notify:
+                transaction.on_commit(partial(enqueue_ready_notification, report.pk))
+        return report
+    except TRANSIENT_ERRORS as error:
+        _record_error(report_id, error, final=False)
+        raise
+    except Exception as error:
+        logger.exception("report %s: render failed", report_id)
+        return _record_error(report_id, error, final=True)
+
+
+def _claim(report_id):
+    """Count one attempt and mark the row rendering, in a short committed transaction.
+
+    Returns the row: `rendering` when this call may render it; another status when there is nothing
+    to do (ready, failed, or locked by a worker rendering it right now); None when it does not exist.
+    """
+    with transaction.atomic():
+        report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
+        if report is None:  # no such row, or a worker holds its lock while rendering it
+            return Report.objects.filter(pk=report_id).exclude(status=Report.Status.RENDERING).first()
+        if report.status == Report.Status.READY and _file_exists(report):
+            return report
+        if report.status == Report.Status.FAILED:
+            return report
+        if report.attempts >= MAX_ATTEMPTS:
+            report.status = Report.Status.FAILED
+            report.error = report.error or _("Rendering stopped after %(count)s attempts.") % {"count": MAX_ATTEMPTS}
+            report.save(update_fields=["status", "error"])
+            logger.error("report %s: failed after %s attempts", report_id, MAX_ATTEMPTS)
+            return report
+        report.status = Report.Status.RENDERING
+        report.attempts += 1
+        report.started_at = timezone.now()
+        report.save(update_fields=["status", "attempts", "started_at"])
+        return report
+
+
+def _render_into(report):
+    """Build the content, lay it out, store the PDF under its deterministic name, mark the row ready."""
+    from diagnostics.reports.pdf import html_to_pdf  # imports WeasyPrint lazily
+
+    started = time.perf_counter()
+    content = report_content(report.diagnostic_id)
+    rendered = html_to_pdf(report_html(content))
+    elapsed = time.perf_counter() - started
+    name = _store(report, rendered.data)
+    report.file.name = name
+    report.sha256 = hashlib.sha256(rendered.data).hexdigest()
+    report.size = len(rendered.data)
+    report.page_count = rendered.page_count
+    report.render_seconds = round(elapsed, 3)
+    report.rendered_at = timezone.now()
+    report.status = Report.Status.READY
+    report.error = ""
+    report.save(
+        update_fields=["file", "sha256", "size", "page_count", "render_seconds", "rendered_at", "status", "error"]
+    )
+
+
+def _store(report, data):
+    """Write the PDF under `reports/<diagnostic id>/<content hash>.pdf`, replacing an earlier attempt's file."""
+    name = report_file_name(report.diagnostic_id, report.content_hash)
+    storage = report_storage()
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+        saved = storage.save(name, ContentFile(data))
+    except OSError as error:
+        raise TransientReportError(f"storage: {error}") from error
+    if saved != name:  # a concurrent writer got the name between delete and save: keep one file
+        storage.delete(saved)
+        raise TransientReportError(f"storage: {name} was written concurrently")
+    return name
+
+
+def _record_error(report_id, error, *, final):
+    """After a failed attempt: queued again (transient, attempts left) or failed, with the error."""
+    message = f"{type(error).__name__}: {error}"[:2000]
+    try:
+        with transaction.atomic():
+            report = Report.objects.select_for_update().filter(pk=report_id).first()
+            if report is None or report.status == Report.Status.READY:
+                return report
+            last = final or report.attempts >= MAX_ATTEMPTS
+            report.status = Report.Status.FAILED if last else Report.Status.QUEUED
+            report.error = message
+            report.save(update_fields=["status", "error"])
+            return report
+    except DatabaseError:
+        logger.exception("report %s: could not record the error %s", report_id, message)
+        return None
+
+
+def _file_exists(report):
+    try:
+        return bool(report.file.name) and report_storage().exists(report.file.name)
+    except OSError:
+        return False
+
+
+def _is_stale(moment, deadline):
+    return moment is None or moment < timezone.now() - deadline
+
+
+# --- Sweeping ----------------------------------------------------------------------------------
+
+
+def requeue_stuck_reports(older_than=QUEUED_DEADLINE, rendering_older_than=RENDERING_DEADLINE):
+    """Enqueue again the reports stuck queued (or rendering) past the deadlines; request the report of
+    every submitted diagnostic that has none. Returns the ids of the reports enqueued."""
+    now = timezone.now()
+    stuck = list(
+        Report.objects.filter(status=Report.Status.QUEUED, enqueued_at__lt=now - older_than).values_list(
+            "pk", flat=True
+        )[:SWEEP_BATCH]
+    ) + list(
+        Report.objects.filter(status=Report.Status.RENDERING, started_at__lt=now - rendering_older_than).values_list(
+            "pk", flat=True
+        )[:SWEEP_BATCH]
+    )
+    enqueued = []
+    for report_id in stuck:
+        Report.objects.filter(pk=report_id).update(enqueued_at=now)
+        if enqueue_render(report_id):
+            enqueued.append(report_id)
+    without_report = (
+        Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED)
+        .exclude(Exists(Report.objects.filter(diagnostic=OuterRef("pk"))))
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for diagnostic_id in list(without_report):
+        report = request_report_after_submit(diagnostic_id)
+        if report is not None:
+            enqueued.append(report.pk)
+    if enqueued:
+        logger.info("report sweeper: enqueued %s report(s) again: %s", len(enqueued), enqueued)
+    return enqueued
+
+
+# --- Notifying ---------------------------------------------------------------------------------
+
+
+def enqueue_ready_notification(report_id):
+    from diagnostics.tasks import notify_report_ready_task
+
+    try:
+        notify_report_ready_task.delay(report_id)
+    except Exception:
+        logger.warning("report %s: the ready e-mail could not be enqueued", report_id, exc_info=True)
+
+
+def notify_report_ready(report_id):
+    """E-mail the company's members that the report is ready, in the company's language (one e-mail each)."""
+    report = Report.objects.select_related("diagnostic__company").filter(pk=report_id, status="ready").first()
+    if report is None:
+        return 0
+    company = report.diagnostic.company
+    recipients = list(
+        Membership.objects.filter(company=company, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return 0
+    link = settings.SITE_URL.rstrip("/") + reverse("diagnostics:results", args=[report.diagnostic_id])
+    with translation.override(company.language):
+        subject = _("Your diagnostic report is ready – %(company)s") % {"company": company.name}
+        body = render_to_string(
+            "diagnostics/report/email_ready.txt", {"report": report, "company": company, "link": link}
+        )
+    for email in recipients:
+        send_mail(subject, body, None, [email])
+    return len(recipients)

@@ -1,0 +1,84 @@
+"""The PDF report of a submitted diagnostic: its live status (htmx), its download, a new render.
+
+The diagnostic comes through the scoped selector: a diagnostic the user may not see is a 404, and
+so is its report (no public media URL exists: the file is only served here). Asking for a new
+render is for the company's owners and Alliance staff (403 for the other viewers).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from diagnostics import selectors
+from diagnostics.services import report as reports
+
+STATUS_TEMPLATE = "diagnostics/report/status.html"
+
+
+def _submitted_diagnostic(request, pk):
+    diagnostic = selectors.visible_diagnostic(request.user, pk)
+    if diagnostic is None or diagnostic.is_draft:
+        raise Http404(_("No submitted diagnostic matches this address."))
+    return diagnostic
+
+
+def _status(request, diagnostic, report=None):
+    report = report or reports.latest_report(diagnostic)
+    ready = report if report is None or report.is_ready else reports.latest_ready_report(diagnostic)
+    context = {"diagnostic": diagnostic, "report": report, "ready_report": ready}
+    response = render(request, STATUS_TEMPLATE, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def report_status(request, pk):
+    """The status fragment; polled by htmx while the report is being prepared."""
+    return _status(request, _submitted_diagnostic(request, pk))
+
+
+def download_name(diagnostic):
+    """A readable file name: "rapport-diagnostic-<company>-<date>.pdf" in the user's language."""
+    date = timezone.localtime(diagnostic.submitted_at).date().isoformat() if diagnostic.submitted_at else ""
+    parts = [slugify(_("diagnostic report")), slugify(diagnostic.company.name)[:80], date]
+    return "-".join(part for part in parts if part) + ".pdf"
+
+
+@require_GET
+def report_download(request, pk):
+    """The latest ready PDF of a diagnostic the user may see."""
+    diagnostic = _submitted_diagnostic(request, pk)
+    report = reports.latest_ready_report(diagnostic)
+    if report is None:
+        raise Http404(_("This diagnostic's report is not ready yet."))
+    try:
+        handle = report.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404(_("This diagnostic's report is not ready yet.")) from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(diagnostic), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_POST
+def report_rerender(request, pk):
+    """Ask for the report of the diagnostic's current inputs (a no-op when the ready one is up to date)."""
+    diagnostic = _submitted_diagnostic(request, pk)
+    if not reports.can_rerender_report.test(request.user, diagnostic):
+        raise PermissionDenied(_("Only the company's owner or the Alliance team can ask for a new report."))
+    report = reports.request_report(diagnostic, by=request.user)
+    if request.htmx:
+        return _status(request, diagnostic, report)
+    if report.is_ready:
+        messages.info(request, _("The report is up to date."))
+    else:
+        messages.success(request, _("The report is being prepared. We e-mail you when it is ready."))
+    return redirect("diagnostics:results", pk=diagnostic.pk)

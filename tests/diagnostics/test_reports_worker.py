@@ -1,0 +1,220 @@
+"""PDF reports through Redis and a real Celery worker (PostgreSQL + Redis in CI; skipped without REDIS_URL).
+
+Each test routes the diagnostics tasks to a queue of its own, consumed only by its own worker, so
+that runs sharing the Redis server (or the other real-worker tests) never take each other's messages.
+"""
+
+import contextlib
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from unittest import mock
+from urllib.parse import quote
+
+import pytest
+from billiard.exceptions import WorkerLostError
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from diagnostics.models import Diagnostic, Report
+from diagnostics.services import report as reports
+from diagnostics.tasks import requeue_stuck_reports_task
+from portal.celery import app as celery_app
+from tests.diagnostics.report_support import pdf_text, submit
+
+pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
+CLOSED_PORT_BROKER = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
+
+
+def wait_until(condition, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture(autouse=True)
+def technology_themes(transactional_db):
+    """The themes migration's rows, emptied by the previous transactional test's flush.
+    (tests/conftest.py's REFERENCE_DATA_LOADERS reloads only the portal's reference data.)"""
+    from django.apps import apps
+
+    importlib.import_module("diagnostics.migrations.0002_technology_themes").load_themes(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def queue():
+    """A queue of this test's own for every diagnostics task; deleted afterwards."""
+    name = f"reports-test-{uuid.uuid4().hex[:12]}"
+    previous = celery_app.conf.task_routes
+    reroute({"diagnostics.*": {"queue": name}})
+    yield name
+    reroute(previous)
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_delete(name)
+
+
+def reroute(routes):
+    celery_app.conf.task_routes = routes
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)  # the cached Router keeps the previous table
+
+
+def reset_producers():
+    """Forget the cached broker connections, so that the next publish connects to `conf.broker_url`."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def worker(queue):
+    return start_worker(celery_app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=30)
+
+
+@contextlib.contextmanager
+def broker_unreachable():
+    """Point the app's producers at a closed port, as when Redis is down; restore afterwards."""
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = CLOSED_PORT_BROKER
+    reset_producers()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = previous
+        reset_producers()
+
+
+def ready(diagnostic):
+    return Report.objects.filter(diagnostic=diagnostic, status=Report.Status.READY).exists()
+
+
+def test_a_submitted_diagnostic_gets_its_pdf_from_a_real_worker(company, owner, queue):
+    assert celery_app.conf.task_always_eager is False
+    assert celery_app.conf.broker_url.startswith("redis://")
+    with worker(queue):
+        diagnostic = submit(company, owner)  # commits; the on-submit hook enqueues the render
+        assert wait_until(lambda: ready(diagnostic)), "the worker produced no PDF"
+        assert wait_until(lambda: mail.outbox), "the worker sent no e-mail"
+
+    report = Report.objects.get(diagnostic=diagnostic)
+    assert (report.status, report.attempts) == (Report.Status.READY, 1)
+    assert company.name in pdf_text(report.file.read())
+    assert [message.to for message in mail.outbox] == [[owner.email]]
+
+
+def test_a_worker_lost_in_the_middle_of_a_render_ends_ready_exactly_once(company, owner, queue, media_root):
+    """The child dies after claiming its attempt (WorkerLostError, as the pool reports a killed child):
+    acks_late + reject_on_worker_lost put the message back, the redelivery renders it once."""
+    real_render = reports.render_report
+    deaths = []
+
+    def dies_once(report_id, **kwargs):
+        if not deaths:
+            deaths.append(report_id)
+            reports._claim(report_id)  # the attempt was counted, then the child was killed mid-render
+            raise WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL).")
+        return real_render(report_id, **kwargs)
+
+    with mock.patch("diagnostics.tasks.reports.render_report", side_effect=dies_once), worker(queue):
+        diagnostic = submit(company, owner)
+        assert wait_until(lambda: ready(diagnostic)), "the redelivered render did not finish"
+        time.sleep(1)  # leave room for a wrong second delivery
+
+    report = Report.objects.get(diagnostic=diagnostic)
+    assert deaths == [report.pk]
+    assert (report.status, report.attempts) == (Report.Status.READY, 2)
+    assert [path.name for path in (media_root / "reports" / str(diagnostic.pk)).iterdir()] == [
+        f"{report.content_hash}.pdf"
+    ]
+
+
+def test_broker_down_at_submit_then_the_sweeper_renders_once_it_is_back(company, owner, queue):
+    with broker_unreachable():
+        diagnostic = submit(company, owner)  # must not fail: the enqueue error is logged
+
+    diagnostic.refresh_from_db()
+    assert diagnostic.status == Diagnostic.Status.SUBMITTED
+    report = Report.objects.get(diagnostic=diagnostic)
+    assert (report.status, report.attempts) == (Report.Status.QUEUED, 0)
+
+    # Redis is back; past the deadline, beat's sweep re-enqueues the report and a worker renders it.
+    Report.objects.filter(pk=report.pk).update(enqueued_at=timezone.now() - timedelta(minutes=10))
+    with worker(queue):
+        requeue_stuck_reports_task.delay()
+        assert wait_until(lambda: ready(diagnostic)), "the sweeper did not get the report rendered"
+
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Report.Status.READY, 1)
+    assert Report.objects.filter(diagnostic=diagnostic).count() == 1
+
+
+def children_of(pid):
+    path = f"/proc/{pid}/task/{pid}/children"
+    with open(path) as handle:
+        return [int(child) for child in handle.read().split()]
+
+
+def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, owner, queue, media_root, tmp_path):
+    """A real prefork worker in a subprocess; its pool child is killed (SIGKILL) in the middle of the
+    render: the parent reports the lost child, the late-acked message is delivered again, and the
+    attempt counter shows the two attempts of one report rendered once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker subprocess shares the test database through PostgreSQL")
+    database = connection.settings_dict
+    credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "MEDIA_ROOT": str(media_root),
+        "REPORT_TEST_QUEUE": queue,
+        "REPORT_TEST_RENDER_DELAY": "4",
+    }
+    log = tmp_path / "worker.log"
+    command = [
+        sys.executable, "-m", "celery", "-A", "tests.diagnostics.report_worker_app", "worker",
+        "--pool=prefork", "--concurrency=1", f"--queues={queue}", "--without-heartbeat", "--without-mingle",
+        "--without-gossip", "--loglevel=INFO", f"--hostname=kill-test-{queue}@%h",
+    ]  # fmt: skip
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        diagnostic = submit(company, owner)
+        report = Report.objects.get(diagnostic=diagnostic)
+        rendering = wait_until(lambda: Report.objects.get(pk=report.pk).status == Report.Status.RENDERING, 90)
+        assert rendering, log.read_text()[-3000:]
+        children = children_of(process.pid)
+        assert len(children) == 1, children
+        os.kill(children[0], signal.SIGKILL)
+
+        assert wait_until(lambda: ready(diagnostic), 90), log.read_text()[-3000:]
+        time.sleep(1)  # leave room for a wrong second delivery
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    output = log.read_text()
+    assert "WorkerLostError" in output or "exited prematurely" in output, output[-3000:]
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Report.Status.READY, 2)
+    assert Report.objects.filter(diagnostic=diagnostic).count() == 1
+    assert [path.name for path in (media_root / "reports" / str(diagnostic.pk)).iterdir()] == [
+        f"{report.content_hash}.pdf"
+    ]
+    assert company.name in pdf_text(report.file.read())
