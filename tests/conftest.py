@@ -3,13 +3,14 @@ import os
 import pytest
 from django.core.cache import cache
 
+from diagnostics.reference_data import load_technology_themes
 from portal.celery import app as celery_app
 from portal.reference_data import load_reference_data
 from tests.portal.factories import OwnerFactory, RegionOfficerFactory, StaffFactory, UserFactory
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Each app's reference-data loader (also run by its data migration), re-run for transactional tests.
-REFERENCE_DATA_LOADERS = [load_reference_data]
+REFERENCE_DATA_LOADERS = [load_reference_data, load_technology_themes]
 
 
 @pytest.fixture(autouse=True)
