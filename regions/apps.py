@@ -20,3 +20,8 @@ class RegionsConfig(AppConfig):
         register_results_panel(programmes_results_panel)
         register_next_steps(programmes_next_steps)
         register_demo_step(seed_demo_programme)
+
+        from experts.events import visit_logged
+        from regions.tasks import on_visit_logged
+
+        visit_logged.connect(on_visit_logged, dispatch_uid="regions.book_visit_cost")

@@ -4,8 +4,9 @@ demo company's region (Bretagne) with the demo company enrolled and accepted."""
 from datetime import date
 from decimal import Decimal
 
+from experts.models import Assignment
 from regions import services
-from regions.models import Enrolment, Programme
+from regions.models import Enrolment, EnrolmentAssignment, Programme
 
 DEMO_PROGRAMME = "Bretagne Industrie du Futur 2026"
 
@@ -53,4 +54,9 @@ def seed_demo_programme(accounts):
         enrolment = services.accept_enrolment(
             enrolment=enrolment, amount=Decimal("20000"), by=officer, comment="Projet solide, priorité régionale."
         )
+    # The demo expert's mission at the demo company books its visits on this enrolment.
+    for assignment in Assignment.objects.filter(
+        company=company, status__in=Assignment.LIVE, enrolment_link__isnull=True
+    ):
+        EnrolmentAssignment.objects.create(enrolment=enrolment, assignment=assignment, created_by=officer)
     return programme

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from diagnostics.models import Diagnostic
 from portal.models import Company, Membership, NafCode, Region
 from regions.eligibility import Eligibility, eligibility
-from regions.models import Enrolment, EnrolmentTransition, Expense, LedgerEntry, Programme
+from regions.models import Enrolment, EnrolmentAssignment, EnrolmentTransition, Expense, LedgerEntry, Programme
 
 
 def officer_region_ids(user):
@@ -102,8 +102,16 @@ def visible_expense(user, pk):
 
 
 def expert_links(enrolment):
-    """The expert assignments proposed from this enrolment (filled once the experts app links them)."""
-    return []
+    """The expert assignments proposed from this enrolment, with their expert (one query)."""
+    return EnrolmentAssignment.objects.filter(enrolment=enrolment).select_related("assignment__expert__user")
+
+
+def matching_experts(enrolment):
+    """The experts app's ranked proposals for the enrolled company (its selector; a few queries)."""
+    from experts.selectors import matching_experts_for, matching_inputs_for
+
+    _diagnostic, weak_axes, top_themes = matching_inputs_for(enrolment.company)
+    return matching_experts_for(enrolment.company, weak_axes, top_themes)
 
 
 def programme_enrolments(programme, status=None):

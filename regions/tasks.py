@@ -8,3 +8,17 @@ def send_transition_email(transition_id):
     from regions.services.notifications import send_transition_email as send
 
     return send(transition_id=transition_id)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def book_visit_cost(visit_id):
+    """Book a logged visit's cost on its enrolment; safe to run twice (one expense per visit)."""
+    from regions.services.experts import book_visit_cost as book
+
+    expense = book(visit_id=visit_id)
+    return expense.pk if expense else None
+
+
+def on_visit_logged(sender, visit_id, **kwargs):
+    """Receiver of experts.events.visit_logged (sent after commit): enqueue the booking."""
+    book_visit_cost.delay(visit_id)

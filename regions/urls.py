@@ -17,6 +17,7 @@ urlpatterns = [
         officer.enrolment_action,
         name="enrolment_action",
     ),
+    path("candidatures/<int:pk>/experts/", officer.enrolment_experts, name="enrolment_experts"),
     path("candidatures/<int:pk>/depenses/nouvelle/", officer.expense_create, name="expense_create"),
     path("depenses/<int:pk>/annuler/", officer.expense_cancel, name="expense_cancel"),
     # Dashboards and exports (views/dashboard.py)

@@ -1,11 +1,12 @@
 """Programmes, enrolments and the budget ledger of the regions app; one module per part."""
 
-from regions.models.enrolment import Enrolment, EnrolmentTransition
+from regions.models.enrolment import Enrolment, EnrolmentAssignment, EnrolmentTransition
 from regions.models.ledger import Expense, LedgerEntry
 from regions.models.programme import Programme
 
 __all__ = [
     "Enrolment",
+    "EnrolmentAssignment",
     "EnrolmentTransition",
     "Expense",
     "LedgerEntry",

@@ -143,3 +143,23 @@ class EnrolmentTransition(models.Model):
 
     def __str__(self):
         return f"{self.enrolment_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class EnrolmentAssignment(models.Model):
+    """An expert assignment proposed from an enrolment: the visits of that assignment book their cost
+    on this enrolment. (The experts app knows nothing of enrolments; the link lives here.)"""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="expert_assignments")
+    assignment = models.OneToOneField(
+        "experts.Assignment", on_delete=models.PROTECT, related_name="enrolment_link", verbose_name=_("assignment")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("expert assigned from an enrolment")
+        verbose_name_plural = _("experts assigned from enrolments")
+
+    def __str__(self):
+        return f"{self.enrolment} ← {self.assignment_id}"

@@ -11,19 +11,23 @@ from regions.services.enrolments import (
     start_review,
     withdraw_enrolment,
 )
+from regions.services.experts import ExpertProposalRefused, book_visit_cost, propose_expert
 from regions.services.ledger import book_expense, cancel_expense, change_budget
 from regions.services.programmes import create_programme, set_programme_status, update_programme
 from regions.services.reconcile import Reconciliation, reconcile, verify_ledger
 
 __all__ = [
+    "ExpertProposalRefused",
     "Reconciliation",
     "accept_enrolment",
     "apply_to_programme",
     "book_expense",
+    "book_visit_cost",
     "cancel_expense",
     "change_budget",
     "complete_enrolment",
     "create_programme",
+    "propose_expert",
     "reconcile",
     "refuse_enrolment",
     "set_programme_status",

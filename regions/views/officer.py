@@ -9,7 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from regions import selectors, services
 from regions.dashboard import programme_rows
 from regions.exceptions import RegionsError
-from regions.forms import AcceptForm, CancelExpenseForm, CommentForm, ExpenseForm, ProgrammeForm, RefuseForm
+from regions.forms import (
+    AcceptForm,
+    CancelExpenseForm,
+    CommentForm,
+    ExpenseForm,
+    ProgrammeForm,
+    ProposeExpertForm,
+    RefuseForm,
+)
 from regions.models import Enrolment, Programme
 from regions.money import format_eur
 from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
@@ -146,6 +154,9 @@ def _enrolment_page(request, enrolment, *, status=200, **forms):
         "can_withdraw": can_withdraw_enrolment.test(request.user, enrolment) and enrolment.can_become("withdrawn"),
         "cancel_form": CancelExpenseForm() if can_decide else None,
         "expert_links": selectors.expert_links(enrolment) if can_decide else [],
+        "experts_url": reverse("regions:enrolment_experts", args=[enrolment.pk])
+        if can_decide and enrolment.status in Enrolment.BOOKABLE
+        else "",
         **forms,
     }
     return render(request, "regions/enrolment_detail.html", context, status=status)
@@ -237,3 +248,40 @@ def expense_cancel(request, pk):
     else:
         messages.success(request, _("Expense cancelled."))
     return redirect(url)
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_experts(request, pk):
+    """The experts matching the enrolled company (the experts app's ranking, with its reason), and the
+    proposal of one: the assignment is linked to this enrolment, so its visits are booked on it."""
+    from regions.services.experts import propose_expert
+
+    enrolment = found(selectors.enrolment_detail(request.user, pk))
+    allowed(can_decide_enrolment, request.user, enrolment)
+    proposals = selectors.matching_experts(enrolment) if enrolment.status in Enrolment.BOOKABLE else []
+    experts = {proposal.expert.pk: proposal.expert for proposal in proposals}
+    form = ProposeExpertForm(request.POST or None, experts=experts.values())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = propose_expert(
+                enrolment=enrolment,
+                expert=experts[data["expert"]],
+                by=request.user,
+                due_date=data["due_date"],
+                brief=data["brief"],
+            )
+        except RegionsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("%(expert)s is proposed; they are told by e-mail.") % {"expert": assignment.expert}
+            )
+            return redirect("regions:enrolment_detail", pk=enrolment.pk)
+    context = {
+        "enrolment": enrolment,
+        "proposals": proposals,
+        "form": form,
+        "links": selectors.expert_links(enrolment),
+    }
+    return render(request, "regions/enrolment_experts.html", context, status=400 if form.errors else 200)

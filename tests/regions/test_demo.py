@@ -25,3 +25,14 @@ def test_seed_demo_is_idempotent_for_programmes():
     call_command("seed_demo")
     assert (Programme.objects.count(), Enrolment.objects.count(), LedgerEntry.objects.count()) == counts
     assert services.reconcile().ok
+
+
+def test_the_demo_experts_mission_books_on_the_demo_enrolment():
+    from regions.models import EnrolmentAssignment
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    links = EnrolmentAssignment.objects.filter(enrolment__company__siret=DEMO_SIRET)
+    assert links.count() <= 1
+    for link in links:
+        assert link.assignment.company == link.enrolment.company
