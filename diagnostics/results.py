@@ -18,11 +18,10 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 
 from diagnostics.benchmark import Cell, PeerGroup, choose_peer_group
-from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Question, Recommendation
+from diagnostics.models import Answer, AxisScore, Diagnostic, MaturityBand, Question, Recommendation
 from diagnostics.radar import RadarAxis
 from diagnostics.scoring import MAX_LEVEL
 
@@ -259,12 +258,15 @@ def short_label(title, length):
     return " ".join(words).rstrip(" ,;:-–") + "…"
 
 
-def with_results_content(referential, diagnostic):
-    """Prefetch what the results page reads of the pinned version: bands, axes, questions (each with
-    `answer_level`, the diagnostic's level for it, None when not applicable) and, per question, only
-    the recommendation of the level after the company's answer (with its theme).
+def results_content(diagnostic):
+    """What the results page reads of the pinned version, as (bands, axes): the bands, and the axes in
+    order, each with its questions (`axis.questions.all()`), each question with `answer_level` (the
+    diagnostic's level for it, None when not applicable) and only the recommendation of the level
+    after that answer, with its theme (`question.recommendations.all()`).
 
-    Four queries whatever the size of the referential.
+    Three queries whatever the size of the referential: the bands; the questions with their axis
+    (`select_related`: every axis has questions, the referential's file format requires it) and
+    their answer's level; the next-level recommendations.
     """
     next_level = (
         Recommendation.objects.filter(
@@ -275,31 +277,33 @@ def with_results_content(referential, diagnostic):
     )
     answer_level = Answer.objects.filter(diagnostic=diagnostic, question=OuterRef("pk")).values("level")[:1]
     questions = (
-        Question.objects.order_by("order", "pk")
+        Question.objects.filter(referential_id=diagnostic.referential_id)
+        .select_related("axis")
         .annotate(answer_level=Subquery(answer_level))
         .prefetch_related(Prefetch("recommendations", next_level))
+        .order_by("axis__order", "axis__pk", "order", "pk")
     )
-    prefetch_related_objects(
-        [referential],
-        "bands",
-        Prefetch(
-            "axes", queryset=Axis.objects.order_by("order", "pk").prefetch_related(Prefetch("questions", questions))
-        ),
-    )
-    return referential
+    axes = []
+    for question in questions:
+        if not axes or axes[-1].pk != question.axis_id:
+            axes.append(question.axis)
+            # What `prefetch_related("questions")` would store: `axis.questions.all()` reads it, no query.
+            question.axis._prefetched_objects_cache = {"questions": []}
+        question.axis = axes[-1]
+        axes[-1]._prefetched_objects_cache["questions"].append(question)
+    bands = list(MaturityBand.objects.filter(referential_id=diagnostic.referential_id).order_by("level"))
+    return bands, axes
 
 
 def results_for(diagnostic):
     """The results of a submitted diagnostic, fetched with its company (division, section, region),
     referential and previous diagnostic (`select_related`).
 
-    Six queries whatever the number of questions, answers and peers: the referential's bands, axes,
-    questions with the answers' levels, next-level recommendations, and the peer cells (two, cached).
+    Four queries whatever the number of questions, answers and peers: the bands, the questions with
+    their axis and the answers' levels, the next-level recommendations, and the peer cells (cached).
     """
-    referential = with_results_content(diagnostic.referential, diagnostic)
-    bands = list(referential.bands.all())
+    bands, axes = results_content(diagnostic)
     band_by_level = {band.level: band for band in bands}
-    axes = list(referential.axes.all())
     snapshot_axes = (diagnostic.scores or {}).get("axes", {})
     scores = axis_scores(diagnostic)
     previous = diagnostic.previous if diagnostic.previous_id else None
@@ -326,7 +330,7 @@ def results_for(diagnostic):
     answers = {question.pk: AnswerLevel(question.answer_level) for axis in axes for question in axis.questions.all()}
     return Results(
         diagnostic=diagnostic,
-        referential=referential,
+        referential=diagnostic.referential,
         band=band_by_level.get(diagnostic.band),
         bands=bands,
         axes=results,

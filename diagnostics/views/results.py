@@ -10,6 +10,7 @@ from diagnostics.extensions import results_panels_for
 from diagnostics.radar import radar_svg
 from diagnostics.results import results_for
 from diagnostics.selectors import diagnostics_visible_to
+from diagnostics.services import report as reports
 from portal.models import Membership
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
@@ -41,7 +42,10 @@ def results(request, pk):
             results.radar_axes(),
             title=_("Maturity per axis of %(company)s, from 0 to 5") % {"company": diagnostic.company.name},
         )
+    report = reports.latest_report(diagnostic)
     context = {
+        "report": report,
+        "ready_report": report if report is None or report.is_ready else reports.latest_ready_report(diagnostic),
         "diagnostic": diagnostic,
         "company": diagnostic.company,
         "results": results,

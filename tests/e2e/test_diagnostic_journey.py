@@ -1,12 +1,10 @@
 """The SME manager's journey: sign up, fill in the diagnostic over two visits, submit, read the results."""
 
-import importlib
 import random
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -29,8 +27,8 @@ PEERS = 5
 
 @pytest.fixture
 def referential():
-    """The shipped referential, published; the technology themes first (a flush emptied their table)."""
-    importlib.import_module("diagnostics.migrations.0002_technology_themes").load_themes(apps, None)
+    """The shipped referential, published (tests/conftest.py reloaded the technology themes it names),
+    and five peer companies of the profile the company signs up with."""
     call_command("load_referential", str(REFERENTIAL_FILE), "--publish", stdout=StringIO())
     referential = current_published_referential()
     content = peers.ReferentialContent(referential)
@@ -113,6 +111,7 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     diagnostic.refresh_from_db()
     assert diagnostic.status == Diagnostic.Status.SUBMITTED and diagnostic.is_latest
 
+    expect(page.locator("#report-status")).to_be_visible()
     expect(page.locator("svg.radar")).to_be_visible()
     expect(page.locator("svg.radar title")).to_contain_text(company.name)
     expect(page.locator("#axes table tbody tr")).to_have_count(len(axes))
