@@ -23,6 +23,7 @@ PASSWORD = "correct-horse-battery-42"
 SIRET = "91234567500017"
 PROFILE = peers.Profile(division="25", band="10-49", region="53")
 PEERS = 5
+SUBMIT_TIMEOUT = 60_000  # ms
 
 
 @pytest.fixture
@@ -107,7 +108,10 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     # Review, submit, results.
     page.goto(f"/diagnostics/{diagnostic.pk}/relecture/")
     page.locator(f"form[action$='/diagnostics/{diagnostic.pk}/soumettre/'] button").click()
-    expect(page).to_have_url(f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/resultats/")
+    # Tasks run in-process here: the submit also renders the PDF report before answering.
+    expect(page).to_have_url(
+        f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/resultats/", timeout=SUBMIT_TIMEOUT
+    )
     diagnostic.refresh_from_db()
     assert diagnostic.status == Diagnostic.Status.SUBMITTED and diagnostic.is_latest
 
