@@ -1,11 +1,17 @@
 from django.urls import path
 
-from portal import views
+from portal import security_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("inscription/", views.signup, name="signup"),
+    path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
+    path("inscription/confirmer/<str:token>/", views.signup_confirm, name="signup_confirm"),
+    path("compte/securite/", security_views.security_page, name="security"),
+    path("compte/securite/authentificateur/", security_views.otp_setup, name="otp_setup"),
+    path("compte/securite/authentificateur/retirer/", security_views.otp_remove, name="otp_remove"),
+    path("compte/verification/", security_views.otp_verify, name="otp_verify"),
     path("entreprise/", views.my_company, name="my_company"),
     path("entreprise/<int:pk>/", views.company_detail, name="company_detail"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal and identity")
 
     def ready(self):
+        from portal import security  # noqa: F401  (connects the account-security signals)
         from portal.rules import has_company
         from portal.spaces import Space, register_space
 

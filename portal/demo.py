@@ -7,6 +7,7 @@ never imports them.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import Company, Membership, NafCode, Region, RegionOfficer, User
 
@@ -19,12 +20,13 @@ class DemoAccount:
     role: str
     email: str
     password: str = DEMO_PASSWORD
+    two_factor: bool = False  # officers and staff must type a code from an authenticator app
 
 
 SME = DemoAccount("SME manager", "pme@demo.industrie-du-futur.fr")
-OFFICER = DemoAccount("Regional officer (Bretagne)", "region@demo.industrie-du-futur.fr")
+OFFICER = DemoAccount("Regional officer (Bretagne)", "region@demo.industrie-du-futur.fr", two_factor=True)
 EXPERT = DemoAccount("Expert", "expert@demo.industrie-du-futur.fr")
-STAFF = DemoAccount("Alliance staff", "alliance@demo.industrie-du-futur.fr")
+STAFF = DemoAccount("Alliance staff", "alliance@demo.industrie-du-futur.fr", two_factor=True)
 DEMO_ACCOUNTS = [SME, OFFICER, EXPERT, STAFF]
 
 _demo_steps = []
@@ -40,7 +42,16 @@ def _account(demo, **fields):
     user, _created = User.objects.update_or_create(email=demo.email, defaults=fields)
     user.set_password(demo.password)
     user.save(update_fields=["password"])
+    if demo.two_factor:
+        demo_device(user)
     return user
+
+
+def demo_device(user):
+    """The demo account's authenticator: made once with a random key, kept on later runs so that a
+    tester's authenticator app keeps working; `seed_demo` prints its key."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Company, HeadcountBand, NafCode, Region, User
-from portal.validators import clean_siret
+from portal.validators import clean_siret, validate_printable
 
 
 class PasswordPairMixin:
@@ -42,15 +42,26 @@ def password_fields():
 
 class SignupForm(PasswordPairMixin, forms.Form):
     first_name = forms.CharField(
-        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"),
+        max_length=150,
+        validators=[validate_printable],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"),
+        max_length=150,
+        validators=[validate_printable],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(label=_("Work e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("Work e-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password1, password2 = password_fields()
     company_name = forms.CharField(
-        label=_("Company name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+        label=_("Company name"),
+        max_length=200,
+        validators=[validate_printable],
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     siret = forms.CharField(
         label=_("SIRET of your establishment"),
@@ -70,13 +81,9 @@ class SignupForm(PasswordPairMixin, forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account already uses this e-mail address. Log in, or reset your password if you forgot it."),
-                code="duplicate_email",
-            )
-        return email
+        # Whether an account already uses the address is not said here (that would tell anyone who
+        # has an account): the service e-mails the address instead, and the page reads the same.
+        return self.cleaned_data["email"].lower()
 
     def clean_siret(self):
         siret = clean_siret(self.cleaned_data["siret"])
@@ -89,7 +96,7 @@ class SignupForm(PasswordPairMixin, forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = forms.EmailField(label=_("Colleague's e-mail address"), max_length=254)
 
     def __init__(self, *args, company, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,10 +110,28 @@ class InvitationForm(forms.Form):
 
 
 class InvitedAccountForm(PasswordPairMixin, forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, validators=[validate_printable])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[validate_printable])
     password1, password2 = password_fields()
 
     def __init__(self, *args, invited_email, **kwargs):
         super().__init__(*args, **kwargs)
         self.invited_email = invited_email
+
+
+class TokenForm(forms.Form):
+    """The six-digit code an authenticator app shows."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}
+        ),
+    )
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not (token.isascii() and token.isdigit() and len(token) == 6):
+            raise forms.ValidationError(_("Type the six digits your app shows, without letters."), code="format")
+        return token

@@ -8,6 +8,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -224,3 +225,67 @@ class Invitation(models.Model):
     @property
     def is_used(self):
         return self.accepted_at is not None
+
+
+class UserSession(AbstractBaseSession):
+    """A session row that also records whose it is (Django's own table does not).
+
+    Written by `portal.sessions.SessionStore` on every save, so `portal.security.end_sessions(user)`
+    finds a user's sessions without decoding every row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from portal.sessions import SessionStore
+
+        return SessionStore
+
+
+class PendingSignup(models.Model):
+    """A company sign-up waiting for its e-mail address to be confirmed.
+
+    Nothing else exists until the link sent to the address is followed: the account, the company
+    and the owner's membership are created together then. Only a hash of the link's token is kept,
+    and the password only as Django's hash. The link works once, until it expires.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    password_hash = models.CharField(max_length=128)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    company_name = models.CharField(_("company name"), max_length=200)
+    siret = models.CharField(_("SIRET"), max_length=14, validators=[validate_siret])
+    naf_division = models.ForeignKey(NafCode, on_delete=models.PROTECT, related_name="+")
+    headcount_band = models.CharField(_("headcount"), max_length=10, choices=HeadcountBand.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pending sign-up")
+        verbose_name_plural = _("pending sign-ups")
+
+    def __str__(self):
+        return f"{self.email} – {self.company_name}"
+
+    hash_token = staticmethod(Invitation.hash_token)
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_used(self):
+        return self.confirmed_at is not None

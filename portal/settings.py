@@ -5,6 +5,7 @@ in-process, e-mail printed to the console. `DJANGO_ENV=production` switches on t
 defaults that `manage.py check --deploy` asks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "health_check",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "portal",
     "diagnostics",
     "experts",
@@ -55,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,10 +68,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.middleware.CachedOTPMiddleware",  # django-otp's, device read from the cache
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionLifetimeMiddleware",
+    "portal.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -141,6 +151,7 @@ CELERY_BEAT_SCHEDULE = {
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username+IP before any check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -155,6 +166,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=14)
+SIGNUP_CONFIRMATION_VALIDITY_HOURS = env.int("SIGNUP_CONFIRMATION_VALIDITY_HOURS", default=48)
+
+# Login throttling (django-axes): 5 failures for one e-mail from one address lock that pair out for
+# 15 minutes; the attempts are stored and logged. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how
+# many proxies append to X-Forwarded-For, so the client's address is read there and not forged.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command; failures and lockouts are still logged
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"  # renders registration/lockout.html
+AXES_USERNAME_FORM_FIELD = "username"  # what Django's login form calls its e-mail field
+AXES_USERNAME_CALLABLE = "portal.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor authentication (django-otp, TOTP): officers and staff must verify a code from an
+# authenticator app before any page of their role; every other user may enrol one.
+OTP_REQUIRED_FOR_ROLES = env.bool("OTP_REQUIRED_FOR_ROLES", default=True)
+OTP_TOTP_ISSUER = "Industrie du Futur"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -191,13 +222,40 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Sessions are read from the cache (Redis in production) and written through to the database, so a
 # request usually costs no session query (autosave stays within its query budget).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The portal's store is Django's cached_db one whose rows also record the user, so that disabling an
+# account can end its sessions at once (portal/sessions.py).
+SESSION_ENGINE = "portal.sessions"
+# An absolute lifetime for every session, counted from the login, and an inactivity limit for the
+# accounts that handle money and companies' data (officers and staff); both enforced server-side.
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME_HOURS", default=12) * 3600
+SESSION_IDLE_TIMEOUT_PRIVILEGED = env.int("SESSION_IDLE_TIMEOUT_PRIVILEGED_MINUTES", default=30) * 60
+# Cookies and rows outlive those limits by a quarter of an hour, so that the portal, not the store,
+# notices the end and can tell the user why they must log in again.
+SESSION_EXPIRY_GRACE = 15 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME + SESSION_EXPIRY_GRACE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline nor
+# eval'd (htmx is told so in base.html). Styles allow inline attributes and the <style> of the SVG
+# charts drawn on the server; nothing user-written reaches a style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

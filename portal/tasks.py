@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from portal.models import Invitation
-from portal.services import send_invitation_email
+from portal.models import Invitation, PendingSignup
+from portal.services import send_invitation_email, send_signup_confirmation_email, send_signup_notice_email
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -12,3 +12,16 @@ def deliver_invitation(invitation_id, token):
     if invitation is None:
         return  # accepted or deleted meanwhile: nothing to send
     send_invitation_email(invitation=invitation, token=token)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def deliver_signup_confirmation(pending_id, token):
+    pending = PendingSignup.objects.filter(pk=pending_id, confirmed_at=None).first()
+    if pending is None:
+        return  # confirmed or purged meanwhile: nothing to send
+    send_signup_confirmation_email(pending=pending, token=token)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def deliver_signup_notice(email, language):
+    send_signup_notice_email(email=email, language=language)

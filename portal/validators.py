@@ -1,4 +1,6 @@
-"""SIRET checks with python-stdnum, each failure explained in the user's language."""
+"""SIRET checks with python-stdnum, each failure explained in the user's language; text hygiene."""
+
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -32,3 +34,16 @@ def clean_siret(value):
 
 def validate_siret(value):
     clean_siret(value)
+
+
+JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiners: part of spelling in some scripts
+
+
+def validate_printable(value):
+    """Refuse invisible control and direction-override characters in a name (they garble e-mails,
+    reports and exports, and can disguise a name); ordinary letters of any script pass."""
+    if any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} and char not in JOINERS for char in value or ""):
+        raise ValidationError(
+            _("Remove the invisible control characters from this field (they are often pasted by mistake)."),
+            code="control_characters",
+        )

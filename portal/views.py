@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -28,36 +29,56 @@ def home(request):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Registration form. Whatever the address, a valid form ends on "check your mailbox"."""
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.sign_up_company(
-                email=data["email"],
-                password=data["password1"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                company_name=data["company_name"],
-                siret=data["siret"],
-                naf_division=data["naf_division"],
-                headcount_band=data["headcount_band"],
-                region=data["region"],
-                language=data["language"],
-            )
-        except services.SignupConflict:
-            form.add_error(
-                None,
-                _(
-                    "This e-mail address or SIRET has just been registered. Log in or ask the company's owner to invite you."
-                ),
-            )
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your company is registered; you are its owner."))
-            return redirect("portal:my_company")
+        services.request_signup(
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            company_name=data["company_name"],
+            siret=data["siret"],
+            naf_division=data["naf_division"],
+            headcount_band=data["headcount_band"],
+            region=data["region"],
+            language=data["language"],
+        )
+        return redirect("portal:signup_sent")
     return render(request, "portal/signup.html", {"form": form})
+
+
+@login_not_required
+def signup_sent(request):
+    return render(request, "portal/signup_sent.html", {"hours": settings.SIGNUP_CONFIRMATION_VALIDITY_HOURS})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, token):
+    """The link of the confirmation e-mail. GET shows a button (mail scanners that follow links must
+    not use it up); POST creates the account and the company and logs the owner in."""
+    try:
+        pending = services.find_usable_signup(token)
+    except services.SignupLinkError as error:
+        return render(request, "portal/signup_invalid.html", {"reason": str(error)}, status=410)
+    if request.method == "POST":
+        try:
+            user = services.confirm_signup(token)
+        except services.SignupLinkError as error:
+            return render(request, "portal/signup_invalid.html", {"reason": str(error)}, status=410)
+        except services.SignupConflict:
+            reason = _(
+                "This e-mail address or SIRET has been registered since you asked. Log in, or ask the company's owner to invite you."
+            )
+            return render(request, "portal/signup_invalid.html", {"reason": reason}, status=409)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your company is registered; you are its owner."))
+        return redirect("portal:my_company")
+    return render(request, "portal/signup_confirm.html", {"pending": pending})
 
 
 def my_company(request):

@@ -88,3 +88,31 @@ def staff(db):
 @pytest.fixture
 def plain_user(db):
     return UserFactory()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "second_factor_unverified: client.force_login leaves the second factor unverified"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(request, monkeypatch):
+    """Officers and staff must pass a second factor (TOTP) before their pages; a session opened with
+    `client.force_login` counts as having passed it, unless the test is marked
+    `second_factor_unverified`. See tests/portal/two_factor.py for the helpers."""
+    if request.node.get_closest_marker("second_factor_unverified"):
+        return
+    from django.test import Client
+
+    from tests.portal.two_factor import force_login_with_second_factor
+
+    monkeypatch.setattr(Client, "force_login", force_login_with_second_factor)
+
+
+@pytest.fixture
+def login_verified():
+    """`login_verified(client, user)`: force_login plus a passed second factor; returns the device."""
+    from tests.portal.two_factor import login_verified
+
+    return login_verified
