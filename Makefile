@@ -22,6 +22,7 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
+	$(PY) scripts/audit_dependencies.py
 
 setup: system-deps $(VENV)/.installed
 setup-dev: system-deps-test $(VENV)/.installed-dev
