@@ -51,5 +51,8 @@ messages: $(VENV)/.installed
 bench: setup-dev
 	$(PY) -m bench
 
+bench-report: setup-dev  # PDF report: median render, pages, size, full / bare WeasyPrint ratio, cache hit
+	$(PY) -m bench.report
+
 clean:
 	rm -rf $(VENV) var staticfiles

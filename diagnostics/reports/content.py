@@ -1,17 +1,22 @@
-"""What the PDF report says, gathered once as plain, already formatted values.
+"""What the PDF report says, and the fingerprint of what it is made from.
 
 `report_content(diagnostic)` reads the submitted diagnostic's snapshot and everything around it
 (answers and comments, the peer group, the action plan, the next steps of the apps above) in the
-company's language, and returns a tree of frozen dataclasses holding only strings and numbers.
-`content_hash(content)` digests that tree with the layout's own fingerprint: the same inputs and the
-same templates give the same hash, so a render can be skipped and its file reused.
+company's language, and returns a tree of frozen dataclasses holding only strings and numbers: what
+the templates print.
+
+`report_inputs(diagnostic)` lists the same inputs cheaply, for `content_hash`: the immutable ones by
+identity (a published referential version never changes, nor does a submitted diagnostic's snapshot
+or previous diagnostic), the others by value (answers and comments, the company, the peer group, the
+next steps), with the layout's fingerprint (templates, stylesheet, fonts, translations, this code).
+The same inputs give the same hash, so asking again for an unchanged report renders nothing.
 
 A fixed number of queries whatever the size of the referential (the peer cells are cached).
 """
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -25,10 +30,13 @@ from diagnostics.extensions import next_steps_for
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
 from diagnostics.results import action_plan, axis_scores, peer_group_for, strengths_and_weaknesses
 
-TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "diagnostics" / "report"
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
+BASE_DIR = Path(settings.BASE_DIR)
+TEMPLATE_DIR = BASE_DIR / "templates" / "diagnostics" / "report"
+STATIC_DIR = BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "css" / "report.css"
 FONT_DIR = STATIC_DIR / "fonts"
+# The code that turns the inputs into the document: a change there changes every report.
+CODE_FILES = [Path(__file__), Path(__file__).with_name("html.py"), BASE_DIR / "diagnostics" / "radar.py"]
 STRENGTHS = PRIORITIES = 3
 
 
@@ -281,24 +289,68 @@ def _build(diagnostic, language):
     )
 
 
-@cache
-def layout_fingerprint():
-    """A digest of what shapes the PDF besides the data: templates, stylesheet, fonts, WeasyPrint's version.
+def report_inputs(diagnostic):
+    """Everything the report of a submitted diagnostic (or its id) is made from, as JSON-ready values.
 
-    Computed once per process (a deployment changes these files and restarts the processes).
+    Four queries, plus the next steps' providers; the peer cells come from their cache.
+    """
+    diagnostic_id = diagnostic if isinstance(diagnostic, int) else diagnostic.pk
+    diagnostic = _diagnostic_with_context(diagnostic_id)
+    if diagnostic is None or diagnostic.is_draft or not diagnostic.scores:
+        raise ReportUnavailable(f"diagnostic {diagnostic_id} is not submitted")
+    company = diagnostic.company
+    language = company.language or settings.LANGUAGE_CODE
+    peers = peer_group_for(diagnostic)
+    with translation.override(language):
+        next_steps = [
+            [str(section.title), [[str(item.title), str(item.detail)] for item in section.items]]
+            for section in next_steps_for(diagnostic)
+        ]
+    return {
+        "language": language,
+        "time_zone": settings.TIME_ZONE,
+        "diagnostic": [diagnostic.pk, diagnostic.referential_id, diagnostic.previous_id, diagnostic.scores],
+        "submitted_at": diagnostic.submitted_at.isoformat(),
+        "company": [
+            company.name,
+            company.siret,
+            company.headcount_band,
+            [company.naf_division.code, company.naf_division.label_fr, company.naf_division.label_en],
+            [company.region.code, company.region.label_fr, company.region.label_en],
+        ],
+        "answers": list(
+            Answer.objects.filter(diagnostic_id=diagnostic.pk)
+            .order_by("question_id")
+            .values_list("question_id", "level", "not_applicable", "comment")
+        ),
+        "peers": None
+        if peers is None
+        else [peers.rung.key, peers.companies, str(peers.overall), {k: str(v) for k, v in sorted(peers.axes.items())}],
+        "next_steps": next_steps,
+    }
+
+
+@cache
+def layout_fingerprint(language):
+    """A digest of what shapes the PDF besides the data: templates, stylesheet, fonts, the language's
+    compiled translations, the report code and WeasyPrint's version.
+
+    Computed once per process and language (a deployment changes these files and restarts the processes).
     """
     from importlib.metadata import version
 
     digest = hashlib.sha256()
     digest.update(version("weasyprint").encode())
-    files = sorted(TEMPLATE_DIR.glob("*.html")) + [STYLESHEET] + sorted(FONT_DIR.glob("*.ttf"))
+    files = sorted(TEMPLATE_DIR.glob("*.html")) + [STYLESHEET] + sorted(FONT_DIR.glob("*.ttf")) + CODE_FILES
+    files += [Path(path) / language / "LC_MESSAGES" / "django.mo" for path in settings.LOCALE_PATHS]
     for path in files:
         digest.update(path.name.encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        if path.exists():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def content_hash(content):
-    """SHA-256 of the report's inputs: its content and the layout's fingerprint."""
-    payload = json.dumps(asdict(content), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{layout_fingerprint()}\n{payload}".encode()).hexdigest()
+def content_hash(inputs):
+    """SHA-256 of a report's inputs (`report_inputs`) and of its layout's fingerprint."""
+    payload = json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{layout_fingerprint(inputs['language'])}\n{payload}".encode()).hexdigest()

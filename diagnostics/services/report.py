@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from diagnostics.models import Diagnostic, Report
 from diagnostics.models.report import report_file_name, report_storage
 from diagnostics.reports.access import can_rerender_report
-from diagnostics.reports.content import ReportUnavailable, content_hash, report_content
+from diagnostics.reports.content import ReportUnavailable, content_hash, report_content, report_inputs
 from diagnostics.reports.html import report_html
 from portal.models import Membership
 
@@ -96,12 +96,12 @@ def request_report(diagnostic, by=None):
     Raises ReportError for a draft.
     """
     try:
-        content = report_content(diagnostic)
+        inputs = report_inputs(diagnostic)
     except ReportUnavailable as error:
         raise ReportError(_("Only a submitted diagnostic has a report.")) from error
-    digest = content_hash(content)
+    digest = content_hash(inputs)
     with transaction.atomic():
-        report = _get_or_create_locked(diagnostic.pk, digest, language=content.language, by=by)
+        report = _get_or_create_locked(diagnostic.pk, digest, language=inputs["language"], by=by)
         if report.status == Report.Status.READY and _file_exists(report):
             return report
         if report.status == Report.Status.RENDERING and not _is_stale(report.started_at, RENDERING_DEADLINE):

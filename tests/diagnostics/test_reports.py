@@ -9,10 +9,10 @@ from django.utils import timezone
 from pypdf.generic import NameObject
 
 from diagnostics import services
-from diagnostics.models import Axis, Report
+from diagnostics.models import Answer, Axis, Report
 from diagnostics.reports import content as report_content_module
 from diagnostics.reports import fetcher, pdf
-from diagnostics.reports.content import content_hash, report_content
+from diagnostics.reports.content import content_hash, report_content, report_inputs
 from diagnostics.reports.html import report_html
 from diagnostics.services import report as reports
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
@@ -166,14 +166,17 @@ def test_same_inputs_are_not_enqueued_again(diagnostic, django_capture_on_commit
 
 
 def test_content_hash_is_stable_and_follows_the_inputs(diagnostic):
-    first = content_hash(report_content(diagnostic))
-    assert content_hash(report_content(diagnostic)) == first
+    first = content_hash(report_inputs(diagnostic))
+    assert content_hash(report_inputs(diagnostic)) == first
     diagnostic.company.name = "Usine renommée"
     diagnostic.company.save()
-    renamed = content_hash(report_content(diagnostic))
+    renamed = content_hash(report_inputs(diagnostic))
     assert renamed != first
+    Answer.objects.filter(diagnostic=diagnostic, question__code="AX1-1").update(comment="Corrigé par l'admin.")
+    commented = content_hash(report_inputs(diagnostic))
+    assert commented != renamed
     with mock.patch.object(report_content_module, "layout_fingerprint", return_value="another layout"):
-        assert content_hash(report_content(diagnostic)) != renamed
+        assert content_hash(report_inputs(diagnostic)) != commented
 
 
 def test_new_inputs_make_a_new_report_and_keep_the_old_file(diagnostic):
@@ -374,7 +377,7 @@ def test_the_submit_hook_never_fails_the_submit(company, owner, django_capture_o
     draft = DiagnosticFactory(company=company, started_by=owner)
     answer_all(draft, level=2)
     with (
-        mock.patch("diagnostics.services.report.report_content", side_effect=RuntimeError("bug")),
+        mock.patch("diagnostics.services.report.report_inputs", side_effect=RuntimeError("bug")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.submit_diagnostic(diagnostic=draft, by=owner)
