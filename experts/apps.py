@@ -7,9 +7,9 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Experts")
 
     def ready(self):
-        from diagnostics.extensions import register_diagnostic_access, register_results_panel
+        from diagnostics.extensions import register_diagnostic_access, register_next_steps, register_results_panel
         from experts.demo import seed_demo_experts
-        from experts.panels import expert_diagnostic_access, expert_review_panel
+        from experts.panels import expert_diagnostic_access, expert_review_panel, experts_next_steps
         from experts.rules import is_expert
         from portal.demo import register_demo_step
         from portal.spaces import Space, register_space
@@ -18,3 +18,4 @@ class ExpertsConfig(AppConfig):
         register_space(Space("expert", _("My assignments"), "experts:my_assignments", is_expert, order=30))
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
+        register_next_steps(experts_next_steps)

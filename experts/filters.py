@@ -15,15 +15,23 @@ from portal.models import Region
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, organisation or keyword"), method="filter_text")
     region = django_filters.ModelChoiceFilter(
-        label=_("Region served"), queryset=Region.objects.order_by("label_fr"), method="filter_region"
+        label=_("Region served"),
+        queryset=Region.objects.order_by("label_fr"),
+        method="filter_region",
+        empty_label=_("All regions"),
     )
-    axis = django_filters.ChoiceFilter(label=_("Skill on a referential axis"), method="filter_axis", choices=[])
+    axis = django_filters.ChoiceFilter(
+        label=_("Skill on a referential axis"), method="filter_axis", choices=[], empty_label=_("All axes")
+    )
     theme = django_filters.ModelChoiceFilter(
         label=_("Technology theme"),
         queryset=TechnologyTheme.objects.order_by("order", "code"),
         method="filter_theme",
+        empty_label=_("All themes"),
     )
-    language = django_filters.ChoiceFilter(label=_("Language"), choices=LANGUAGE_CHOICES, method="filter_language")
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=LANGUAGE_CHOICES, method="filter_language", empty_label=_("All languages")
+    )
     available = django_filters.BooleanFilter(
         label=_("With a free place only"), method="filter_available", widget=forms.CheckboxInput
     )

@@ -4,7 +4,9 @@
   accepted, in-progress or done assignments;
 - `expert_review_panel`: on a diagnostic's results page, the submitted expert reviews of that
   diagnostic, beside the self-assessment, with a radar showing both outlines. Shown to whoever may
-  see the review's assignment (the company's members, the region's officers, the expert, staff).
+  see the review's assignment (the company's members, the region's officers, the expert, staff);
+- `experts_next_steps`: in the PDF report's next steps, the referenced experts matched to the
+  diagnostic's weakest axes and the themes of its top actions, each with the reason in one line.
 """
 
 import re
@@ -15,14 +17,22 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from diagnostics.extensions import ResultsPanel
+from diagnostics.extensions import NextStepItem, NextStepsSection, ResultsPanel
 from diagnostics.models import Axis
 from diagnostics.radar import RadarAxis, radar_svg
+from diagnostics.results import radar_label_room, short_label
+from experts.matching import weakest_axes
 from experts.models import ExpertReview, ReviewAction, ReviewAxis
-from experts.selectors import assignments_visible_to, companies_with_expert_access
+from experts.selectors import (
+    assignments_visible_to,
+    companies_with_expert_access,
+    matching_experts_for,
+    top_action_themes,
+)
 
 PANEL_ORDER = 40
-RADAR_LABEL_LENGTH = 24
+NEXT_STEPS_ORDER = 50
+NEXT_STEPS_EXPERTS = 3
 
 
 def expert_diagnostic_access(user):
@@ -42,13 +52,6 @@ def self_assessment(diagnostic):
         except InvalidOperation:
             scores[code] = None
     return scores
-
-
-def _short(title, length=RADAR_LABEL_LENGTH):
-    if len(title) <= length:
-        return title
-    cut = title[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–")
-    return f"{cut}…"
 
 
 def _relabel(svg, *, prefix, description):
@@ -85,11 +88,11 @@ def review_radar(review, rows, *, company_name):
         return None
     axes = [
         RadarAxis(
-            label=_short(row["title"]),
+            label=short_label(row["title"], radar_label_room(index, len(rows))),  # as on the results page's radar
             score=row["self_score"],
             previous=None if row["validated"] is None else Decimal(row["validated"]),
         )
-        for row in rows
+        for index, row in enumerate(rows)
     ]
     description = "; ".join(
         _("%(axis)s: self-assessment %(self)s, validated by the expert %(validated)s")
@@ -148,3 +151,26 @@ def expert_review_panel(request, diagnostic):
             }
         )
     return ResultsPanel(template_name="experts/_review_panel.html", context={"reviews": blocks}, order=PANEL_ORDER)
+
+
+def experts_next_steps(diagnostic):
+    """The report's "next steps" section of matched referenced experts, or None when none matches.
+
+    Reads the diagnostic's score snapshot (weakest axes) and its top actions' themes; about five queries.
+    """
+    proposals = matching_experts_for(
+        diagnostic.company, weakest_axes(diagnostic.scores), top_action_themes(diagnostic), limit=NEXT_STEPS_EXPERTS
+    )
+    if not proposals:
+        return None
+    return NextStepsSection(
+        title=_("Referenced experts who can help you"),
+        items=[
+            NextStepItem(
+                title=f"{proposal.expert.name} – {proposal.expert.organisation}",
+                detail=proposal.reason[:1].upper() + proposal.reason[1:],
+            )
+            for proposal in proposals
+        ],
+        order=NEXT_STEPS_ORDER,
+    )

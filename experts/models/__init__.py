@@ -1,7 +1,8 @@
-"""Models of the experts app, one module per part: profiles, accreditation, assignments and visits, reviews."""
+"""Models of the experts app, one module per part: profiles, accreditation, assignments and visits, reviews, audit."""
 
 from experts.models.accreditation import Accreditation, AccreditationTransition
 from experts.models.assignment import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Visit
+from experts.models.audit import AuditEntry
 from experts.models.profile import (
     DEFAULT_CAPACITY,
     LANGUAGE_CHOICES,
@@ -22,6 +23,7 @@ __all__ = [
     "AccreditationTransition",
     "Assignment",
     "AssignmentTransition",
+    "AuditEntry",
     "Expert",
     "ExpertLanguage",
     "ExpertReview",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.selectors import latest_submitted
+from experts import audit
 from experts.events import visit_logged
 from experts.exceptions import (
     CapacityReached,
@@ -25,7 +26,7 @@ from experts.exceptions import (
     NotAllowed,
     NotReferenced,
 )
-from experts.models import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Expert, Visit
+from experts.models import MAX_VISIT_DAYS, Assignment, AssignmentTransition, AuditEntry, Expert, Visit
 from experts.rules import can_cancel_assignment, can_log_visit, can_propose_assignment, can_respond_to_assignment
 
 CENT = Decimal("0.01")
@@ -53,9 +54,20 @@ def _move(assignment, to_status, *, by, comment="", extra_fields=(), notify=True
     step = AssignmentTransition.objects.create(
         assignment=assignment, from_status=from_status, to_status=to_status, by=by, comment=comment
     )
+    _audit_step(step)
     if notify:
         _notify_after_commit(step)
     return step
+
+
+def _audit_step(step):
+    audit.record(
+        chain=audit.assignment_chain(step.assignment_id),
+        kind=AuditEntry.Kind.TRANSITION,
+        payload={"from": step.from_status, "to": step.to_status, "comment": step.comment},
+        by=step.by,
+        at=step.at,
+    )
 
 
 def _notify_after_commit(step):
@@ -126,6 +138,7 @@ def propose_assignment(*, company, expert, by, due_date=None, diagnostic=None, b
         at=assignment.proposed_at,
         comment=brief,
     )
+    _audit_step(step)
     if notify:
         _notify_after_commit(step)
     return assignment
@@ -232,6 +245,13 @@ def log_visit(*, assignment, by, date, days, summary):
         day_rate=rate,
         cost=(days * rate).quantize(CENT, rounding=ROUND_HALF_UP),
         logged_by=by,
+    )
+    audit.record(
+        chain=audit.assignment_chain(row.pk),
+        kind=AuditEntry.Kind.VISIT,
+        payload={"visit": visit.pk, "date": date, "days": days, "day_rate": rate, "cost": visit.cost},
+        by=by,
+        at=visit.logged_at,
     )
     transaction.on_commit(partial(visit_logged.send, sender=Visit, visit_id=visit.pk))
     return visit

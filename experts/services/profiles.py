@@ -8,12 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import TechnologyTheme
+from experts import audit
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import (
     LANGUAGE_CHOICES,
     MAX_CAPACITY,
     Accreditation,
     AccreditationTransition,
+    AuditEntry,
     Expert,
     ExpertLanguage,
     ExpertSkill,
@@ -162,6 +164,13 @@ def change_accreditation(*, expert, by, status, valid_until=None, comment="", no
         by=by,
         at=now,
         comment=comment,
+    )
+    audit.record(
+        chain=audit.expert_chain(expert.pk),
+        kind=AuditEntry.Kind.ACCREDITATION,
+        payload={"from": from_status, "to": status, "valid_until": valid_until, "comment": comment},
+        by=by,
+        at=now,
     )
     if notify:
         from experts.tasks import notify_accreditation_change

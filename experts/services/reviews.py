@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Axis
 from diagnostics.selectors import current_published_referential, latest_submitted
+from experts import audit
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
-from experts.models import Assignment, ExpertReview, ReviewAction, ReviewAxis
+from experts.models import Assignment, AuditEntry, ExpertReview, ReviewAction, ReviewAxis
 from experts.rules import can_write_review
 from experts.services.assignments import _locked_assignment, _move
 
@@ -106,6 +107,13 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
         ReviewAction(review=review, order=index, **action) for index, action in enumerate(actions)
     )
     if submit:
+        audit.record(
+            chain=audit.assignment_chain(row.pk),
+            kind=AuditEntry.Kind.REVIEW,
+            payload={"review": review.pk, "levels": {code: levels[code] for code in codes}, "summary": review.summary},
+            by=by,
+            at=review.submitted_at,
+        )
         _move(row, Assignment.Status.DONE, by=by, comment=_("Review submitted."), notify=notify)
     return review
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from experts import selectors
 from experts.filters import DirectoryFilter
-from experts.rules import can_see_private_details
+from experts.rules import can_follow_assignments, can_manage_accreditations, can_see_private_details
 
 PAGE_SIZE = 20
 
@@ -31,6 +31,8 @@ def directory(request):
             "filter": filterset,
             "page": page,
             "show_private": can_see_private_details.test(request.user, None),
+            "can_follow": can_follow_assignments.test(request.user),
+            "can_manage": can_manage_accreditations.test(request.user),
         },
     )
 

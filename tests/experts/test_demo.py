@@ -50,7 +50,7 @@ def test_seeding_twice_changes_nothing_more(seeded):
 
 
 def test_the_demo_expert_logs_in_to_the_assignment(client, seeded):
-    assert client.login(username=EXPERT.email, password=EXPERT.password)
+    client.post(reverse("login"), {"username": EXPERT.email, "password": EXPERT.password})
     page = client.get(reverse("experts:my_assignments")).content.decode()
     assert "Atelier Mécanique de Démonstration" in page
 

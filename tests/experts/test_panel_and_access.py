@@ -182,3 +182,23 @@ def test_the_panel_is_registered_and_shown_on_the_results_page(client, owner, re
     page = client.get(reverse("diagnostics:results", args=[submitted_diagnostic.pk])).content.decode()
     assert "Avis final de l&#x27;expert." in page
     assert "Mettre en place un tableau de bord." in page
+
+
+# --- The report's next steps ----------------------------------------------------------------------
+
+
+def test_the_report_next_steps_list_the_matched_experts_with_their_reason(company, submitted_diagnostic):
+    from diagnostics.extensions import next_steps_for
+
+    expert = ReferencedExpertFactory(axes={"AX1": 3}, regions=["53"])
+    sections = [s for s in next_steps_for(submitted_diagnostic) if any(expert.name in item.title for item in s.items)]
+    assert len(sections) == 1
+    (item,) = sections[0].items
+    assert item.title == f"{expert.name} – {expert.organisation}"
+    assert item.detail.startswith("Couvre 1 de vos") and "région Bretagne" in item.detail
+
+
+def test_no_matched_expert_no_next_steps_section(submitted_diagnostic):
+    from experts.panels import experts_next_steps
+
+    assert experts_next_steps(submitted_diagnostic) is None
