@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.rules import is_region_officer
 from regions import selectors, services
 from regions.dashboard import programme_rows
 from regions.exceptions import RegionsError
@@ -38,11 +39,12 @@ PROGRAMME_FIELDS = [
 
 @require_GET
 def my_region(request):
-    """The officer's space: their region's programmes with their money figures."""
-    allowed(can_create_programme, request.user)
-    programmes = selectors.programmes_visible_to(request.user)
-    if not request.user.is_staff:
-        programmes = programmes.filter(region_id__in=selectors.officer_region_ids(request.user))
+    """The officer's space: their region's programmes with their money figures. (Staff have the
+    national view; they reach any programme from there.)"""
+    allowed(is_region_officer, request.user)
+    programmes = selectors.programmes_visible_to(request.user).filter(
+        region_id__in=selectors.officer_region_ids(request.user)
+    )
     context = {
         "regions": selectors.regions_of_officer(request.user),
         "programmes": programme_rows(programmes),
