@@ -266,3 +266,10 @@ def test_an_expert_not_in_the_matched_list_cannot_be_posted(client, officer, com
 def test_the_propose_page_by_role(client, request, role, status, company):
     login(client, request, role)
     assert client.get(reverse("experts:propose", args=[company.pk])).status_code == status
+
+
+def test_a_superuser_without_an_expert_profile_gets_403_not_an_error(client, staff):
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get(reverse("experts:my_assignments")).status_code == 403
