@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from diagnostics.radar import RadarAxis, radar_svg
+from diagnostics.results import radar_label_room, short_label
 
 TEMPLATE = "diagnostics/report/report.html"
 
@@ -16,15 +17,21 @@ def _decimal(figure):
 
 
 def report_radar(content):
-    """The results page's SVG radar for the report's axes, with the previous diagnostic and the peers if known."""
+    """The results page's SVG radar for the report's axes (same component, same labels cut to the room
+    beside each spoke; the list below it gives the titles in full), with the previous diagnostic and
+    the peers if known."""
+    count = len(content.axes)
+    if count < 3:
+        return ""
     axes = [
         RadarAxis(
-            label=axis.title, score=_decimal(axis.score), previous=_decimal(axis.previous), peers=_decimal(axis.peers)
+            label=short_label(axis.title, radar_label_room(index, count)),
+            score=_decimal(axis.score),
+            previous=_decimal(axis.previous),
+            peers=_decimal(axis.peers),
         )
-        for axis in content.axes
+        for index, axis in enumerate(content.axes)
     ]
-    if len(axes) < 3:
-        return ""
     return radar_svg(axes, title=_("Maturity per axis, from 0 to 5"))
 
 

@@ -395,3 +395,21 @@ def test_ready_email_is_sent_once_per_member_in_the_company_language(company, ow
     assert reports.notify_report_ready(report.pk) == 1
     assert mail.outbox[0].subject == f"Your diagnostic report is ready – {company.name}"
     assert "9 pages" in mail.outbox[0].body
+
+
+# --- seed_demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_step_renders_the_demo_companys_latest_report_once(company, owner):
+    import io
+
+    from diagnostics.report_demo import seed_demo_report
+
+    out = io.StringIO()
+    assert seed_demo_report({"company": company, "sme": owner}, out=out) is None  # nothing submitted yet
+    diagnostic = submit(company, owner)
+    first = seed_demo_report({"company": company, "sme": owner}, out=out)
+    assert first.status == Report.Status.READY and first.diagnostic == diagnostic
+    again = seed_demo_report({"company": company, "sme": owner}, out=out)
+    assert again.pk == first.pk and again.rendered_at == first.rendered_at
+    assert Report.objects.count() == 1 and "rendered" in out.getvalue()
