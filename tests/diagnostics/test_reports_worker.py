@@ -5,7 +5,6 @@ that runs sharing the Redis server (or the other real-worker tests) never take e
 """
 
 import contextlib
-import importlib
 import os
 import signal
 import subprocess
@@ -39,15 +38,6 @@ def wait_until(condition, timeout=60.0):
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.1)
     return condition()
-
-
-@pytest.fixture(autouse=True)
-def technology_themes(transactional_db):
-    """The themes migration's rows, emptied by the previous transactional test's flush.
-    (tests/conftest.py's REFERENCE_DATA_LOADERS reloads only the portal's reference data.)"""
-    from django.apps import apps
-
-    importlib.import_module("diagnostics.migrations.0002_technology_themes").load_themes(apps, None)
 
 
 @pytest.fixture(autouse=True)
