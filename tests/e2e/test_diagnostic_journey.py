@@ -1,6 +1,7 @@
 """The SME manager's journey: sign up, fill in the diagnostic over two visits, submit, read the results."""
 
 import random
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def referential():
     return referential
 
 
-def sign_up(page):
+def sign_up(page, mailoutbox):
+    """The sign-up form, then the link of the confirmation e-mail, then "Activate my account"."""
     page.goto("/inscription/")
     for name, value in {
         "first_name": "Claire",
@@ -55,6 +57,11 @@ def sign_up(page):
     page.locator("[name=headcount_band]").select_option(PROFILE.band)
     page.locator("[name=region]").select_option(str(Region.objects.get(code=PROFILE.region).pk))
     page.get_by_role("button", name="Créer mon compte et mon entreprise").click()
+    expect(page).to_have_url(re.compile(r"/inscription/envoyee/$"))
+    link = re.search(r"https?://\S+/inscription/confirmer/\S+/", mailoutbox[-1].body).group(0)
+    page.goto("/inscription/confirmer/" + link.split("/inscription/confirmer/", 1)[1])
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/entreprise/\d+/$"))
     company = Company.objects.get(siret=SIRET)
     expect(page.get_by_role("heading", level=1)).to_have_text(company.name)
     return company
@@ -77,12 +84,12 @@ def answer_axis(page, axis_index, axis):
     page.locator("form.questionnaire button[type=submit]").click()
 
 
-def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page, referential):
+def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page, referential, mailoutbox):
     axes = list(referential.axes.order_by("order", "pk"))
     half = len(axes) // 2
 
     # First visit: sign up, start a diagnostic, answer the first half of the axes.
-    company = sign_up(page)
+    company = sign_up(page, mailoutbox)
     page.locator(f"a[href$='/diagnostics/entreprise/{company.pk}/']").click()
     page.locator(f"form[action$='/diagnostics/entreprise/{company.pk}/nouveau/'] button").click()
     diagnostic = Diagnostic.objects.get(company=company)
