@@ -25,6 +25,7 @@ SIRET = "91234567500017"
 PROFILE = peers.Profile(division="25", band="10-49", region="53")
 PEERS = 5
 SUBMIT_TIMEOUT = 60_000  # ms
+WAIT = 15_000  # ms: the machines running the suite are often busy
 
 
 @pytest.fixture
@@ -57,13 +58,13 @@ def sign_up(page, mailoutbox):
     page.locator("[name=headcount_band]").select_option(PROFILE.band)
     page.locator("[name=region]").select_option(str(Region.objects.get(code=PROFILE.region).pk))
     page.get_by_role("button", name="Créer mon compte et mon entreprise").click()
-    expect(page).to_have_url(re.compile(r"/inscription/envoyee/$"))
+    expect(page).to_have_url(re.compile(r"/inscription/envoyee/$"), timeout=WAIT)
     link = re.search(r"https?://\S+/inscription/confirmer/\S+/", mailoutbox[-1].body).group(0)
     page.goto("/inscription/confirmer/" + link.split("/inscription/confirmer/", 1)[1])
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/entreprise/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/entreprise/\d+/$"), timeout=WAIT)
     company = Company.objects.get(siret=SIRET)
-    expect(page.get_by_role("heading", level=1)).to_have_text(company.name)
+    expect(page.get_by_role("heading", level=1)).to_have_text(company.name, timeout=WAIT)
     return company
 
 
@@ -80,7 +81,7 @@ def answer_axis(page, axis_index, axis):
         fieldset = page.locator(f"fieldset#q-{question.code}")
         fieldset.locator(f"input[type=radio][value='{choice_for(axis_index, question_index, question)}']").check()
         # Autosave: the question's status says it is saved.
-        expect(page.locator(f"#q{question.pk}-status .text-success")).to_be_visible()
+        expect(page.locator(f"#q{question.pk}-status .text-success")).to_be_visible(timeout=WAIT)
     page.locator("form.questionnaire button[type=submit]").click()
 
 
@@ -93,24 +94,31 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     page.locator(f"a[href$='/diagnostics/entreprise/{company.pk}/']").click()
     page.locator(f"form[action$='/diagnostics/entreprise/{company.pk}/nouveau/'] button").click()
     diagnostic = Diagnostic.objects.get(company=company)
-    expect(page).to_have_url(f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/")
+    expect(page).to_have_url(
+        f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/", timeout=WAIT
+    )
     for index, axis in enumerate(axes[:half]):
-        expect(page.get_by_role("heading", level=1)).to_have_text(axis.title_fr)
+        expect(page.get_by_role("heading", level=1)).to_have_text(axis.title_fr, timeout=WAIT)
         answer_axis(page, index, axis)
     page.locator("form[action$='/logout/'] button").click()
+    expect(page.locator("form[action$='/logout/']")).to_have_count(0, timeout=WAIT)  # logged out
 
     # Second visit: log in again, the earlier answers are there; continue where the answers stop.
     log_in(page, EMAIL, PASSWORD)
     page.goto(f"/diagnostics/entreprise/{company.pk}/")
     page.locator(f"a[href$='/diagnostics/{diagnostic.pk}/']").first.click()
-    expect(page).to_have_url(f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[half].code}/")
+    expect(page).to_have_url(
+        f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[half].code}/", timeout=WAIT
+    )
     for index, axis in enumerate(axes[half:], start=half):
         answer_axis(page, index, axis)
 
     page.goto(f"/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/")
     for question_index, question in enumerate(axes[0].questions.order_by("order", "pk")):
         expected = choice_for(0, question_index, question)
-        expect(page.locator(f"fieldset#q-{question.code} input[type=radio][value='{expected}']")).to_be_checked()
+        expect(page.locator(f"fieldset#q-{question.code} input[type=radio][value='{expected}']")).to_be_checked(
+            timeout=WAIT
+        )
 
     # Review, submit, results.
     page.goto(f"/diagnostics/{diagnostic.pk}/relecture/")
@@ -122,17 +130,17 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     diagnostic.refresh_from_db()
     assert diagnostic.status == Diagnostic.Status.SUBMITTED and diagnostic.is_latest
 
-    expect(page.locator("#report-status")).to_be_visible()
-    expect(page.locator("svg.radar")).to_be_visible()
-    expect(page.locator("svg.radar title")).to_contain_text(company.name)
-    expect(page.locator("#axes table tbody tr")).to_have_count(len(axes))
+    expect(page.locator("#report-status")).to_be_visible(timeout=WAIT)
+    expect(page.locator("svg.radar")).to_be_visible(timeout=WAIT)
+    expect(page.locator("svg.radar title")).to_contain_text(company.name, timeout=WAIT)
+    expect(page.locator("#axes table tbody tr")).to_have_count(len(axes), timeout=WAIT)
     benchmark = page.locator("#benchmark")
-    expect(benchmark).to_be_visible()
+    expect(benchmark).to_be_visible(timeout=WAIT)
     # This company and its 5 peers: the closest group is published, and the page names it.
-    expect(benchmark.locator("strong")).to_have_count(1)
-    expect(benchmark).to_contain_text(str(PEERS + 1))
-    expect(benchmark).to_contain_text(Region.objects.get(code=PROFILE.region).label_fr)
+    expect(benchmark.locator("strong")).to_have_count(1, timeout=WAIT)
+    expect(benchmark).to_contain_text(str(PEERS + 1), timeout=WAIT)
+    expect(benchmark).to_contain_text(Region.objects.get(code=PROFILE.region).label_fr, timeout=WAIT)
     plan = page.locator("#plan")
-    expect(plan).to_be_visible()
-    expect(plan.locator(".results-action").first).to_be_visible()
-    expect(plan.locator(".results-action").first).to_contain_text("1")
+    expect(plan).to_be_visible(timeout=WAIT)
+    expect(plan.locator(".results-action").first).to_be_visible(timeout=WAIT)
+    expect(plan.locator(".results-action").first).to_contain_text("1", timeout=WAIT)
