@@ -16,6 +16,7 @@ from diagnostics.models import Diagnostic
 from portal.models import HeadcountBand, Region
 from regions.filters import EnrolmentFilter
 from regions.models import Enrolment, LedgerEntry
+from regions.money import cents
 from regions.selectors import officer_region_ids, programmes_visible_to
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -88,7 +89,7 @@ def _burn(programmes):
     points, budget, committed, spent = {}, Decimal("0"), Decimal("0"), Decimal("0")
     for row in monthly:
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        kind, total = row["kind"], row["total"] or Decimal("0")
+        kind, total = row["kind"], cents(row["total"])
         if kind == LedgerEntry.Kind.BUDGET:
             budget += total
         elif kind in (LedgerEntry.Kind.COMMIT, LedgerEntry.Kind.RELEASE):
@@ -115,7 +116,8 @@ def _maturity(enrolments):
         gain=Coalesce(Sum(F("latest_score") - F("diagnostic__overall_score"), output_field=MONEY), ZERO),
         spent=Coalesce(Sum("spent_total", filter=Q(latest_score__isnull=False)), ZERO),
     )
-    spent = figures["spent"]
+    spent = figures["spent"] = cents(figures["spent"])
+    figures["gain"] = cents(figures["gain"])
     figures["gain_per_10k"] = (figures["gain"] * Decimal("10000") / spent).quantize(Decimal("0.01")) if spent else None
     return figures
 
@@ -157,6 +159,7 @@ def build_dashboard(user, data=None, *, national=False):
         target=Coalesce(Sum("target_companies"), 0),
         count=Count("pk"),
     )
+    totals.update({key: cents(totals[key]) for key in ("budget", "committed", "spent")})
     totals["remaining"] = totals["budget"] - totals["committed"]
     selection = enrolments.aggregate(
         count=Count("pk"),
@@ -166,6 +169,7 @@ def build_dashboard(user, data=None, *, national=False):
         committed=Coalesce(Sum("committed_amount"), ZERO),
         spent=Coalesce(Sum("spent_total"), ZERO),
     )
+    selection.update({key: cents(selection[key]) for key in ("requested", "committed", "spent")})
     selection["progress"] = min(100, round(100 * selection["enrolled"] / totals["target"])) if totals["target"] else 0
 
     by_status = dict(enrolments.order_by().values_list("status").annotate(n=Count("pk")))

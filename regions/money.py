@@ -21,8 +21,13 @@ def to_money(value):
     return amount.quantize(CENT)
 
 
+def cents(value):
+    """A sum read from the database, to the cent (SQLite sums decimals in floating point)."""
+    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def format_eur(amount):
     """ "12,000 EUR" in English, "12 000 EUR" in French; cents only when there are some."""
-    amount = Decimal(amount)
+    amount = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
     places = 0 if amount == amount.to_integral_value() else 2
     return f"{number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)} EUR"

@@ -2,7 +2,6 @@
 programme's row lock (`lock_programme`), taken first, before any enrolment or expense row."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,18 +60,20 @@ def append_ledger(*, programme, kind, amount, by, enrolment=None, expense=None, 
 
 
 def add_to_totals(*, programme, committed=ZERO, spent=ZERO, enrolment=None, enrolment_committed=ZERO):
-    """Move the running totals in SQL (F expressions, under the lock) and mirror them in memory."""
-    Programme.objects.filter(pk=programme.pk).update(
-        committed_total=F("committed_total") + committed, spent_total=F("spent_total") + spent
-    )
+    """Move the running totals. `programme` and `enrolment` were read under their row locks, so the new
+    totals are computed exactly, in Decimal, and written as values (SQLite would add F() expressions
+    in floating point, and 0.1 + 0.2 drifts)."""
     programme.committed_total += committed
     programme.spent_total += spent
+    Programme.objects.filter(pk=programme.pk).update(
+        committed_total=programme.committed_total, spent_total=programme.spent_total
+    )
     if enrolment is not None:
-        Enrolment.objects.filter(pk=enrolment.pk).update(
-            committed_amount=F("committed_amount") + enrolment_committed, spent_total=F("spent_total") + spent
-        )
         enrolment.committed_amount += enrolment_committed
         enrolment.spent_total += spent
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            committed_amount=enrolment.committed_amount, spent_total=enrolment.spent_total
+        )
 
 
 def release_unspent(*, programme, enrolment, by, comment=""):

@@ -9,6 +9,7 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
+from regions.money import cents
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -63,6 +64,8 @@ def reconcile(programme=None):
         ledger_spent=_ledger_sum([LedgerEntry.Kind.EXPENSE, LedgerEntry.Kind.EXPENSE_CANCELLED]),
     ).order_by("pk")
     for row in rows:
+        for name in ("sum_committed", "sum_spent", "ledger_budget", "ledger_committed", "ledger_spent"):
+            setattr(row, name, cents(getattr(row, name)))
         report.programmes += 1
         label = f"programme {row.pk} ({row.name})"
         checks = [
@@ -87,6 +90,7 @@ def reconcile(programme=None):
     )
     for row in enrolments.values("pk", "status", "cap_amount", "committed_amount", "spent_total", "sum_expenses"):
         report.enrolments += 1
+        row["sum_expenses"] = cents(row["sum_expenses"])
         label = f"enrolment {row['pk']}"
         if row["sum_expenses"] != row["spent_total"]:
             report.problems.append(f"{label}: Σ expenses {row['sum_expenses']} ≠ spent {row['spent_total']}")
