@@ -10,12 +10,12 @@ class ExpertsConfig(AppConfig):
         from diagnostics.extensions import register_diagnostic_access, register_next_steps, register_results_panel
         from experts.demo import seed_demo_experts
         from experts.panels import expert_diagnostic_access, expert_review_panel, experts_next_steps
-        from experts.rules import is_expert
+        from experts.rules import expert_role
         from portal.demo import register_demo_step
         from portal.spaces import Space, register_space
 
         register_demo_step(seed_demo_experts)
-        register_space(Space("expert", _("My assignments"), "experts:my_assignments", is_expert, order=30))
+        register_space(Space("expert", _("My assignments"), "experts:my_assignments", expert_role, order=30))
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)

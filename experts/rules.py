@@ -8,6 +8,7 @@ Whether the object's *state* allows the action is the services' business (they r
 """
 
 import rules
+from django.db.models import Exists, OuterRef
 
 from experts.models import Expert
 from portal.models import Membership, RegionOfficer
@@ -18,6 +19,11 @@ from portal.rules import has_company, is_alliance_staff, is_region_officer
 def is_expert(user):
     """Experts: users with a profile in the directory."""
     return bool(user and user.is_authenticated and Expert.objects.filter(user=user).exists())
+
+
+def expert_role():
+    """The same role as an SQL expression over the user row, for the role spaces."""
+    return Exists(Expert.objects.filter(user=OuterRef("pk")))
 
 
 @rules.predicate

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import security  # noqa: F401  (connects the account-security signals)
-        from portal.rules import has_company
+        from portal.rules import company_member_role
         from portal.spaces import Space, register_space
 
-        register_space(Space("company", _("My company"), "portal:my_company", has_company, order=40))
+        register_space(Space("company", _("My company"), "portal:my_company", company_member_role, order=40))

@@ -1,8 +1,9 @@
 """Who may act on identity objects. Each predicate names who may act in its docstring."""
 
 import rules
+from django.db.models import Exists, OuterRef, Q
 
-from portal.models import Membership
+from portal.models import Membership, RegionOfficer
 
 
 @rules.predicate
@@ -50,3 +51,19 @@ can_invite_colleague = is_company_owner
 
 rules.add_perm("portal.view_company", can_view_company)
 rules.add_perm("portal.invite_colleague", can_invite_colleague)
+
+
+# The same roles as SQL expressions over the user row, for the role spaces (portal/spaces.py).
+def staff_role():
+    """Alliance staff."""
+    return Q(is_staff=True)
+
+
+def officer_role():
+    """Users with at least one officer post."""
+    return Exists(RegionOfficer.objects.filter(user=OuterRef("pk")))
+
+
+def company_member_role():
+    """Users with a membership in a company."""
+    return Exists(Membership.objects.filter(user=OuterRef("pk")))
