@@ -46,9 +46,12 @@ def programmes_results_panel(request, diagnostic):
     from regions.selectors import programmes_for_company
 
     user = request.user
-    if not user.is_authenticated or not user.memberships.filter(company_id=diagnostic.company_id).exists():
+    is_member = getattr(diagnostic, "user_is_member", None)  # annotated by diagnostics' selector
+    if is_member is None:
+        is_member = user.is_authenticated and user.memberships.filter(company_id=diagnostic.company_id).exists()
+    if not is_member:
         return None
-    offers = programmes_for_company(diagnostic.company)
+    offers = programmes_for_company(diagnostic.company, latest_diagnostic=diagnostic if diagnostic.is_latest else None)
     if not offers:
         return None
     return ResultsPanel(template_name="regions/_results_panel.html", context={"offers": offers}, order=60)

@@ -149,15 +149,16 @@ class ProgrammeOffer:
     enrolment: Enrolment | None
 
 
-def programmes_for_company(company):
+def programmes_for_company(company, latest_diagnostic=None):
     """The open programmes of the company's region, each with whether the company may apply (and why not)
-    and its live application if any. Four queries whatever the number of programmes."""
+    and its live application if any. Four queries whatever the number of programmes (three when the
+    caller already holds the company's latest submitted diagnostic)."""
     programmes = list(
         Programme.objects.filter(region_id=company.region_id, status=Programme.Status.OPEN)
         .prefetch_related(Prefetch("eligible_naf_codes", queryset=NafCode.objects.only("code")))
         .order_by("end_date", "name")
     )
-    latest = Diagnostic.objects.filter(company=company, is_latest=True).first()
+    latest = latest_diagnostic or Diagnostic.objects.filter(company=company, is_latest=True).first()
     live = {
         enrolment.programme_id: enrolment
         for enrolment in Enrolment.objects.filter(

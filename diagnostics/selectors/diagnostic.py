@@ -32,23 +32,26 @@ def diagnostics_visible_to(user):
     return Diagnostic.objects.filter(pk__in=Diagnostic.objects.filter(visible).values("pk"))
 
 
-def _membership_of(user, company_ref):
+def _membership_of(user, company_ref, **role):
     if user is None or not user.is_authenticated:
         return Value(False)
-    return Exists(Membership.objects.filter(user=user, company=company_ref))
+    return Exists(Membership.objects.filter(user=user, company=company_ref, **role))
 
 
 def visible_diagnostic(user, pk):
     """One diagnostic the user may see, with its company and referential, or None (one query).
 
-    The row carries `user_is_member` (is `user` a member of its company?) so that the rules need
-    no further query; `member_checked_for` records which user that answer is about.
+    The row carries `user_is_member` and `user_is_owner` (is `user` a member, an owner of its
+    company?) so that the rules need no further query; `member_checked_for` records which user that answer is about.
     """
     diagnostic = (
         diagnostics_visible_to(user)
         .filter(pk=pk)
         .select_related("company", "referential")
-        .annotate(user_is_member=_membership_of(user, OuterRef("company")))
+        .annotate(
+            user_is_member=_membership_of(user, OuterRef("company")),
+            user_is_owner=_membership_of(user, OuterRef("company"), role=Membership.Role.OWNER),
+        )
         .first()
     )
     if diagnostic is not None:

@@ -25,9 +25,14 @@ def results(request, pk):
         diagnostics_visible_to(user)
         .filter(pk=pk)
         .select_related("company__naf_division__section", "company__region", "referential", "previous")
-        # Whether the user is a member of the company, read once for the rules and the panels
-        # (`diagnostics.rules.is_diagnostic_company_member` reads it instead of querying).
-        .annotate(user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))))
+        # Whether the user is a member (an owner) of the company, read once for the rules and the
+        # panels (`is_diagnostic_company_member` and the report's owner rule read it instead of querying).
+        .annotate(
+            user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))),
+            user_is_owner=Exists(
+                Membership.objects.filter(user=user, company=OuterRef("company"), role=Membership.Role.OWNER)
+            ),
+        )
         .first()
     )
     if diagnostic is None:
