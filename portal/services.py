@@ -44,10 +44,13 @@ def request_signup(
     """
     email = email.lower()
     password_hash = make_password(password)
-    if User.objects.filter(email__iexact=email).exists():
+    existing = User.objects.filter(email__iexact=email).only("email", "preferred_language").first()
+    if existing is not None:
         from portal.tasks import deliver_signup_notice
 
-        transaction.on_commit(lambda: deliver_signup_notice.delay(email, language))
+        # In the language the account's owner chose, to the address as the account holds it.
+        notice = (existing.email, existing.preferred_language)
+        transaction.on_commit(lambda: deliver_signup_notice.delay(*notice))
         return None
     from portal.tasks import deliver_signup_confirmation
 

@@ -132,3 +132,17 @@ def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client,
     assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
     page = client.get(known.url).content.decode()
     assert owner.email not in page
+
+
+def test_password_reset_link_expires_after_a_day(client, owner, settings):
+    import re
+
+    from django.core import mail
+
+    client.post(reverse("password_reset"), {"email": owner.email})
+    link = re.search(r"https?://[^/]+(/compte/reset/\S+/)", mail.outbox[0].body).group(1)
+    # Two hours past the limit: Django's reset tokens read the naive local clock, which time-machine
+    # may shift by the time-zone offset.
+    later = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT) + timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        assert client.get(link, follow=True).context["validlink"] is False
