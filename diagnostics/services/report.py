@@ -100,12 +100,15 @@ def request_report(diagnostic, by=None):
     except ReportUnavailable as error:
         raise ReportError(_("Only a submitted diagnostic has a report.")) from error
     digest = content_hash(inputs)
+    # Without a lock first: a ready report is the common answer, and a report being rendered is locked
+    # by its worker for the length of the render (no need to wait for it).
+    report = Report.objects.filter(diagnostic_id=diagnostic.pk, content_hash=digest).first()
+    if report is not None and _nothing_to_do(report):
+        return report
     with transaction.atomic():
         report = _get_or_create_locked(diagnostic.pk, digest, language=inputs["language"], by=by)
-        if report.status == Report.Status.READY and _file_exists(report):
+        if _nothing_to_do(report):
             return report
-        if report.status == Report.Status.RENDERING and not _is_stale(report.started_at, RENDERING_DEADLINE):
-            return report  # a worker is on it
         report.status = Report.Status.QUEUED
         report.attempts = 0
         report.error = ""
@@ -113,6 +116,13 @@ def request_report(diagnostic, by=None):
         report.save(update_fields=["status", "attempts", "error", "enqueued_at"])
         transaction.on_commit(partial(enqueue_render, report.pk))
     return report
+
+
+def _nothing_to_do(report):
+    """Ready with its file, or being rendered by a live worker."""
+    if report.status == Report.Status.READY:
+        return _file_exists(report)
+    return report.status == Report.Status.RENDERING and not _is_stale(report.started_at, RENDERING_DEADLINE)
 
 
 def _get_or_create_locked(diagnostic_id, digest, *, language, by):
