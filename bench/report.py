@@ -95,7 +95,7 @@ def main(argv=None):
 
         diagnostic = Diagnostic.objects.get(company__siret=DEMO_SIRET, is_latest=True)
         report = request_report(diagnostic)
-        assert report.is_ready, "seed_demo left no ready report"
+        assert report.is_ready, "seed_demo left no ready report of the demo's final data"
         html = report_html(report_content(diagnostic))
 
         def full_pipeline():

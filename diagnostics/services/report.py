@@ -88,8 +88,9 @@ def latest_ready_report(diagnostic):
     return Report.objects.ready().filter(diagnostic_id=diagnostic.pk).order_by("-rendered_at", "-pk").first()
 
 
-def request_report(diagnostic, by=None):
-    """Get or create the report of the diagnostic's current inputs and enqueue its render after commit.
+def request_report(diagnostic, by=None, *, enqueue=True):
+    """Get or create the report of the diagnostic's current inputs and enqueue its render after commit
+    (with `enqueue=False`, the caller renders it: `render_report(report.pk)`).
 
     Returns the row. A ready row whose file exists is returned as is (nothing is rendered); a failed
     one is given a fresh set of attempts; a queued one is enqueued again (the render is idempotent).
@@ -114,7 +115,8 @@ def request_report(diagnostic, by=None):
         report.error = ""
         report.enqueued_at = timezone.now()
         report.save(update_fields=["status", "attempts", "error", "enqueued_at"])
-        transaction.on_commit(partial(enqueue_render, report.pk))
+        if enqueue:
+            transaction.on_commit(partial(enqueue_render, report.pk))
     return report
 
 

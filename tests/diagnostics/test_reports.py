@@ -1,15 +1,17 @@
 """PDF reports: content, tagging, idempotent rendering, bounded attempts, the sweeper, e-mail, hook."""
 
+import io
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from pypdf.generic import NameObject
 
 from diagnostics import services
-from diagnostics.models import Answer, Axis, Report
+from diagnostics.models import Answer, Axis, Diagnostic, Report
 from diagnostics.reports import content as report_content_module
 from diagnostics.reports import fetcher, pdf
 from diagnostics.reports.content import content_hash, report_content, report_inputs
@@ -400,16 +402,40 @@ def test_ready_email_is_sent_once_per_member_in_the_company_language(company, ow
 # --- seed_demo -----------------------------------------------------------------------------------
 
 
-def test_the_demo_step_renders_the_demo_companys_latest_report_once(company, owner):
-    import io
-
+def test_the_demo_step_renders_the_demo_report_once_the_seed_committed(
+    company, owner, django_capture_on_commit_callbacks
+):
     from diagnostics.report_demo import seed_demo_report
 
-    out = io.StringIO()
-    assert seed_demo_report({"company": company, "sme": owner}, out=out) is None  # nothing submitted yet
+    accounts, out = {"company": company, "sme": owner}, io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo_report(accounts, out=out)
+    assert "skipped" in out.getvalue()  # nothing submitted yet
     diagnostic = submit(company, owner)
-    first = seed_demo_report({"company": company, "sme": owner}, out=out)
-    assert first.status == Report.Status.READY and first.diagnostic == diagnostic
-    again = seed_demo_report({"company": company, "sme": owner}, out=out)
-    assert again.pk == first.pk and again.rendered_at == first.rendered_at
-    assert Report.objects.count() == 1 and "rendered" in out.getvalue()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        seed_demo_report(accounts, out=out)
+        assert not Report.objects.exists()  # not before the seed commits: later steps change the next steps
+    assert len(callbacks) == 1
+    first = Report.objects.get()
+    assert first.status == Report.Status.READY and first.diagnostic == diagnostic and "rendered" in out.getvalue()
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        seed_demo_report(accounts, out=out)
+    assert len(callbacks) == 1  # no render enqueued: the ready report is reused
+    assert Report.objects.get().rendered_at == first.rendered_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_leaves_the_demo_diagnostic_with_its_rendered_report(media_root):
+    from django.core.management import call_command
+
+    from portal.demo import DEMO_SIRET
+
+    referential = settings.BASE_DIR / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
+    call_command("load_referential", str(referential), "--publish", verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
+    diagnostic = Diagnostic.objects.get(company__siret=DEMO_SIRET, is_latest=True)
+    report = reports.latest_ready_report(diagnostic)
+    assert report is not None and report.page_count > 10
+    assert reports.request_report(diagnostic).pk == report.pk  # it matches the seeded data as they end up
+    assert diagnostic.company.name in pdf_text(report.file.read())
