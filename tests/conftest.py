@@ -38,7 +38,11 @@ def _tasks_in_process(request):
     if request.node.get_closest_marker("real_worker"):
         if not REDIS_URL:
             pytest.skip("needs REDIS_URL and a real Celery worker")
+        # Each real-worker test starts on empty queues: messages an earlier test left behind (a
+        # render whose rows were rolled back) would otherwise hold up its worker.
+        celery_app.control.purge()
         yield
+        celery_app.control.purge()
         return
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True

@@ -11,7 +11,7 @@ from portal.services import invite_colleague
 from tests.portal.factories import OwnerFactory
 
 
-def wait_until(condition, timeout=15.0):
+def wait_until(condition, timeout=30.0):
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.05)
