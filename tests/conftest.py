@@ -38,8 +38,10 @@ def _tasks_in_process(request):
     if request.node.get_closest_marker("real_worker"):
         if not REDIS_URL:
             pytest.skip("needs REDIS_URL and a real Celery worker")
-        # Each real-worker test starts on empty queues: messages an earlier test left behind (a
-        # render whose rows were rolled back) would otherwise hold up its worker.
+        # Each real-worker test starts from the configured app on empty queues: an earlier test may
+        # have pointed the app elsewhere (broker outage, test queues), and messages it left behind (a
+        # render whose rows were rolled back) would otherwise hold up this test's worker.
+        _reset_celery_app()
         celery_app.control.purge()
         yield
         celery_app.control.purge()
@@ -48,6 +50,18 @@ def _tasks_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+def _reset_celery_app():
+    from django.conf import settings
+
+    celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+    celery_app.conf.task_routes = settings.CELERY_TASK_ROUTES
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+    celery_app.amqp.queues._consume_from = None  # a worker started with -Q narrows it for the process
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
