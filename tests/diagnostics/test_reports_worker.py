@@ -1,7 +1,9 @@
 """PDF reports through Redis and a real Celery worker (PostgreSQL + Redis in CI; skipped without REDIS_URL).
 
-Each test routes the diagnostics tasks to a queue of its own, consumed only by its own worker, so
-that runs sharing the Redis server (or the other real-worker tests) never take each other's messages.
+Each test routes the diagnostics tasks to a queue of its own, consumed only by its own worker, on a
+Redis database of its own (`BROKER_DB`): test runs sharing the Redis server never take each other's
+messages, and the suites' `cache.clear()` (a FLUSHDB of the cache's database, REDIS_URL's) cannot
+wipe the queue in the middle of a test.
 """
 
 import contextlib
@@ -13,7 +15,7 @@ import time
 import uuid
 from datetime import timedelta
 from unittest import mock
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from billiard.exceptions import WorkerLostError
@@ -31,6 +33,11 @@ from tests.diagnostics.report_support import pdf_text, submit
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
 CLOSED_PORT_BROKER = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
+BROKER_DB = 15
+
+
+def isolated_broker_url():
+    return urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{BROKER_DB}").geturl()
 
 
 def wait_until(condition, timeout=60.0):
@@ -50,12 +57,20 @@ def media_root(settings, tmp_path):
 def queue():
     """A queue of this test's own for every diagnostics task; deleted afterwards."""
     name = f"reports-test-{uuid.uuid4().hex[:12]}"
-    previous = celery_app.conf.task_routes
+    previous_routes, previous_broker = celery_app.conf.task_routes, celery_app.conf.broker_url
+    queues = celery_app.amqp.queues
+    consumed = queues._consume_from  # a worker started with queues=[…] narrows the app's selection
+    celery_app.conf.broker_url = isolated_broker_url()
+    reset_producers()
     reroute({"diagnostics.*": {"queue": name}})
     yield name
-    reroute(previous)
     with celery_app.connection_for_write() as connection:
         connection.default_channel.queue_delete(name)
+    reroute(previous_routes)
+    queues._consume_from = consumed
+    queues.pop(name, None)
+    celery_app.conf.broker_url = previous_broker
+    reset_producers()
 
 
 def reroute(routes):
@@ -169,6 +184,7 @@ def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, ow
         **os.environ,
         "DATABASE_URL": f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "MEDIA_ROOT": str(media_root),
+        "REDIS_URL": isolated_broker_url(),
         "REPORT_TEST_QUEUE": queue,
         "REPORT_TEST_RENDER_DELAY": "4",
     }
