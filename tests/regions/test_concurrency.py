@@ -10,6 +10,7 @@ own database connection and closes it at the end.
   (WAL, `transaction_mode="IMMEDIATE"`, a 20 s busy timeout). No "database is locked" may come out.
 """
 
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -56,6 +57,13 @@ def thread_database(tmp_path):
     path = tmp_path / "concurrency.sqlite3"
     with connection.cursor() as cursor:
         cursor.execute("VACUUM INTO %s", [str(path)])
+    # The copy comes out in rollback-journal mode. Switching to WAL takes an exclusive lock that the
+    # busy timeout does not wait for, so threads connecting together (each connection runs the
+    # settings' `PRAGMA journal_mode=WAL`) could fail with "database is locked". WAL is a property of
+    # the file: switch it once here, before any thread connects.
+    with sqlite3.connect(path) as copy:
+        copy.execute("PRAGMA journal_mode=WAL")
+    copy.close()
     settings_dict = {**connection.settings_dict, "NAME": str(path)}
     wrapper = type(connections["default"])  # the backend's DatabaseWrapper (`connection` is a proxy)
 
