@@ -7,6 +7,7 @@ defaults that `manage.py check --deploy` asks for.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -117,10 +118,21 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when given, is the Celery broker and the cache; without it tasks run in-process.
+
+def _neighbour_redis_database(url):
+    """The same Redis server, another database number: the cache must not live in the broker's
+    database, or clearing the cache would also drop the queued tasks."""
+    parts = urlsplit(url)
+    broker_db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{broker_db + 1 if broker_db < 15 else broker_db - 1}"))
+
+
+# Redis, when given, is the Celery broker and the cache (CACHE_URL, by default the next database of
+# the same server); without it tasks run in-process and the cache is per process.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHE_URL = env.str("CACHE_URL", default=_neighbour_redis_database(REDIS_URL))
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

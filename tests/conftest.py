@@ -25,6 +25,15 @@ def _reference_data_after_flush(request):
             load(apps)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Files the suite writes (PDF reports rendered on submit) go to a temporary folder, not var/media."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     cache.clear()
