@@ -1,0 +1,250 @@
+"""Page cost: server time and SQL queries of the portal's main pages, against a FLOOR measured in the same run.
+
+`.venv/bin/python -m bench.pages --runs 30` (DATABASE_URL: PostgreSQL with the data set to measure on).
+
+In this one process, Django's test Client sends each request through the whole middleware stack
+(sessions, login required, second factor, CSP, axes…), logged in as the user who would open the page:
+
+- floor: a bench-only view rendering the base template (bench/urls.py, mounted only in this process),
+  once per role (SME, officer, staff), since a role's middleware and menus cost differ;
+- the questionnaire page (one axis), an autosave POST, the results page (SME member of a company with
+  submitted diagnostics), the regional dashboard and the CSV export of the region's enrolments (a
+  regional officer of the region with the most enrolments), the national dashboard (Alliance staff),
+  the expert directory (SME).
+
+Warm-up runs first, then `--runs` rounds; every round requests every page once (a noisy neighbour
+weighs on the floor as on the pages). Server time is the wall-clock time of the whole request in the
+Client; the query count comes from one more request per page under CaptureQueriesContext (not timed).
+Prints one JSON line per figure: median and p95 (ms), queries, ratio of the median to the floor's.
+
+The bench accounts (…@bench.invalid) and the draft it starts are removed at the end.
+"""
+
+import argparse
+import time
+from dataclasses import dataclass, field
+
+from bench.common import bench_device, bench_user, cleanup, emit, setup_django, summary_ms
+
+GOAL_RATIO = 5
+GOAL_QUERIES = 12
+GOAL_DASHBOARD_P95_MS = 300
+
+
+@dataclass
+class Page:
+    name: str
+    role: str  # whose floor it is compared with
+    method: str
+    url: str
+    data: object = None  # POST data, or a callable(run) giving it
+    streaming: bool = False
+    seconds: list = field(default_factory=list)
+    queries: int | None = None
+
+
+@dataclass
+class Targets:
+    users: dict
+    pages: list
+    region: object
+    company: object
+    described: dict
+
+
+def _pick_region():
+    from django.db.models import Count
+
+    from portal.models import Region
+
+    region = (
+        Region.objects.annotate(n=Count("programmes__enrolments"))
+        .filter(n__gt=0)
+        .order_by("-n", "code")
+        .first()
+    )
+    return region or Region.objects.order_by("code").first()
+
+
+def _pick_company(region):
+    """A company of the region with the most submitted diagnostics (and an enrolment when possible)
+    and no draft in progress: the bench starts its own draft on it and removes it at the end."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from diagnostics.models import Diagnostic
+    from portal.models import Company
+    from regions.models import Enrolment
+
+    candidates = (
+        Company.objects.filter(diagnostics__is_latest=True)
+        .exclude(Exists(Diagnostic.objects.filter(company=OuterRef("pk"), status=Diagnostic.Status.DRAFT)))
+        .annotate(
+            submitted=Count("diagnostics", filter=Q(diagnostics__status=Diagnostic.Status.SUBMITTED)),
+            enrolled=Exists(Enrolment.objects.filter(company=OuterRef("pk"))),
+        )
+    )
+    in_region = candidates.filter(region=region).order_by("-enrolled", "-submitted", "pk").first()
+    return in_region or candidates.order_by("-enrolled", "-submitted", "pk").first()
+
+
+def prepare_targets():
+    """Bench accounts and the pages to measure, on whatever data set the database holds."""
+    from django.urls import reverse
+
+    from diagnostics import services
+    from diagnostics.models import Diagnostic
+    from portal.models import Membership, RegionOfficer
+
+    region = _pick_region()
+    company = _pick_company(region)
+    if company is None:
+        raise SystemExit("No company with a submitted diagnostic: load a data set first (seed_national or seed_demo).")
+    sme = bench_user("pages-sme")
+    Membership.objects.get_or_create(user=sme, company=company, defaults={"role": Membership.Role.MEMBER})
+    officer = bench_user("pages-officer")
+    RegionOfficer.objects.get_or_create(user=officer, region=region)
+    staff = bench_user("pages-staff", is_staff=True)
+    for user in (officer, staff):
+        bench_device(user)
+
+    submitted = Diagnostic.objects.get(company=company, is_latest=True)
+    draft = services.start_diagnostic(company=company, by=sme, from_previous=True)
+    axis = draft.referential.axes.order_by("order", "pk").first()
+    questions = list(axis.questions.order_by("order", "pk").values_list("pk", flat=True))
+
+    def autosave_data(run):
+        question = questions[run % len(questions)]
+        return question, {f"q{question}-choice": str(run % 6), f"q{question}-comment": f"bench run {run}"}
+
+    pages = [
+        Page("floor (SME)", "sme", "get", reverse("bench_floor")),
+        Page("floor (officer)", "officer", "get", reverse("bench_floor")),
+        Page("floor (staff)", "staff", "get", reverse("bench_floor")),
+        Page("questionnaire page", "sme", "get", reverse("diagnostics:axis", args=[draft.pk, axis.code])),
+        Page("autosave", "sme", "autosave", str(draft.pk), data=autosave_data),
+        Page("results page", "sme", "get", reverse("diagnostics:results", args=[submitted.pk])),
+        Page("regional dashboard", "officer", "get", reverse("regions:dashboard")),
+        Page("national dashboard", "staff", "get", reverse("regions:national")),
+        Page("expert directory", "sme", "get", reverse("experts:directory")),
+        Page(
+            "export of the region's enrolments (CSV)",
+            "officer",
+            "get",
+            reverse("regions:export", kwargs={"kind": "candidatures", "fmt": "csv"}),
+            streaming=True,
+        ),
+    ]
+    described = {
+        "region": f"{region.code} {region}",
+        "company_diagnostics": Diagnostic.objects.filter(company=company).count(),
+        "region_enrolments": region.programmes.values("enrolments").exclude(enrolments=None).count(),
+    }
+    return Targets({"sme": sme, "officer": officer, "staff": staff}, pages, region, company, described)
+
+
+def _clients(users):
+    """One logged-in Client per role; officers and staff pass the second factor with a real TOTP code."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from portal.security import current_token, needs_second_factor
+
+    clients = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        if needs_second_factor(user):
+            device = bench_device(user)
+            response = client.post(reverse("portal:otp_verify"), {"token": current_token(device)})
+            assert response.status_code == 302, f"second factor refused for the bench {role}"
+        clients[role] = client
+    return clients
+
+
+def _request(client, page, run):
+    from django.urls import reverse
+
+    if page.method == "autosave":
+        question, data = page.data(run)
+        response = client.post(
+            reverse("diagnostics:autosave", args=[int(page.url), question]), data, headers={"HX-Request": "true"}
+        )
+    elif page.method == "post":
+        response = client.post(page.url, page.data)
+    else:
+        response = client.get(page.url)
+    if page.streaming:
+        b"".join(response.streaming_content)
+    else:
+        response.content  # noqa: B018 - the body is built by now; read it as a browser would
+    assert response.status_code == 200, f"{page.name}: HTTP {response.status_code}"
+    return response
+
+
+def measure(targets, *, runs, warmup):
+    """Warm-up, then `runs` interleaved rounds, then one counted request per page. Fills the pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clients = _clients(targets.users)
+    for run in range(warmup):
+        for page in targets.pages:
+            _request(clients[page.role], page, run)
+    for run in range(runs):
+        for page in targets.pages:
+            client = clients[page.role]
+            start = time.perf_counter()
+            _request(client, page, warmup + run)
+            page.seconds.append(time.perf_counter() - start)
+    for page in targets.pages:
+        with CaptureQueriesContext(connection) as queries:
+            _request(clients[page.role], page, warmup + runs)
+        page.queries = len(queries)
+    return targets.pages
+
+
+def figures(pages):
+    """One dict per page: median, p95, queries, ratio to its role's floor, and the goals met."""
+    floors = {page.role: summary_ms(page.seconds)["median_ms"] for page in pages if page.name.startswith("floor")}
+    rows = []
+    for page in pages:
+        row = {"page": page.name, "runs": len(page.seconds), **summary_ms(page.seconds), "queries": page.queries}
+        if not page.name.startswith("floor"):
+            row["floor_ms"] = floors[page.role]
+            row["ratio"] = round(row["median_ms"] / floors[page.role], 2)
+            row["goal_ratio_met"] = row["ratio"] <= GOAL_RATIO
+            row["goal_queries_met"] = page.queries <= GOAL_QUERIES
+            if "dashboard" in page.name:
+                row["goal_p95_met"] = row["p95_ms"] <= GOAL_DASHBOARD_P95_MS
+        rows.append(row)
+    return rows
+
+
+def run(*, runs, warmup):
+    """Prepare, measure and return the figures (the caller cleans up). The bench URLconf (with the
+    floor) is in force for this call only."""
+    from django.test.utils import override_settings
+
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        targets = prepare_targets()
+        return targets, figures(measure(targets, runs=runs, warmup=warmup))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30, help="measured rounds (default 30)")
+    parser.add_argument("--warmup", type=int, default=3, help="rounds before measuring (default 3)")
+    arguments = parser.parse_args(argv)
+    setup_django()
+    cleanup()
+    try:
+        targets, rows = run(runs=arguments.runs, warmup=arguments.warmup)
+        emit("pages", kind="context", **targets.described)
+        for row in rows:
+            emit("pages", **row)
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    main()
