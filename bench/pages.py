@@ -57,12 +57,7 @@ def _pick_region():
 
     from portal.models import Region
 
-    region = (
-        Region.objects.annotate(n=Count("programmes__enrolments"))
-        .filter(n__gt=0)
-        .order_by("-n", "code")
-        .first()
-    )
+    region = Region.objects.annotate(n=Count("programmes__enrolments")).filter(n__gt=0).order_by("-n", "code").first()
     return region or Region.objects.order_by("code").first()
 
 
