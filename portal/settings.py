@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -159,6 +160,8 @@ CELERY_TASK_ROUTES = {"diagnostics.render_report": {"queue": "reports"}}
 # The sweeper re-enqueues reports whose message was lost (broker down at submit, worker killed).
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-reports": {"task": "diagnostics.requeue_stuck_reports", "schedule": 300.0},
+    # Seal yesterday's audit trail (portal/audit.py) shortly after midnight, Paris time.
+    "seal-audit-days": {"task": "portal.seal_audit_days", "schedule": crontab(hour=0, minute=10)},
 }
 
 AUTH_USER_MODEL = "portal.User"
