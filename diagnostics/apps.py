@@ -19,3 +19,7 @@ class DiagnosticsConfig(AppConfig):
 
         register_on_submit(request_report_after_submit)
         register_demo_step(seed_demo_report)
+
+        from diagnostics import privacy
+
+        privacy.register()  # GDPR: export, erasure on closure, purge of abandoned drafts, report files

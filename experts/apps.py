@@ -19,3 +19,7 @@ class ExpertsConfig(AppConfig):
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)
+
+        from experts import privacy
+
+        privacy.register()  # GDPR: the company's assignments in its export and closure

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import security_views, views
+from portal import privacy_views, security_views, views
 
 app_name = "portal"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("entreprise/", views.my_company, name="my_company"),
     path("entreprise/<int:pk>/", views.company_detail, name="company_detail"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("confidentialite/", privacy_views.privacy_notice, name="privacy"),
+    path("entreprise/<int:pk>/donnees/", privacy_views.company_data, name="company_data"),
+    path("entreprise/<int:pk>/donnees/export/", privacy_views.company_export, name="company_export"),
+    path("entreprise/<int:pk>/fermer/", privacy_views.company_close, name="company_close"),
 ]

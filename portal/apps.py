@@ -12,3 +12,8 @@ class PortalConfig(AppConfig):
         from portal.spaces import Space, register_space
 
         register_space(Space("company", _("My company"), "portal:my_company", company_member_role, order=40))
+
+        from portal.privacy import identity, retention
+
+        identity.register()  # GDPR: the company, members and invitations in the export and closure
+        retention.register()  # GDPR: purge of expired invitations and sign-up requests

@@ -52,6 +52,14 @@ can_invite_colleague = is_company_owner
 rules.add_perm("portal.view_company", can_view_company)
 rules.add_perm("portal.invite_colleague", can_invite_colleague)
 
+# GDPR rights (portal/privacy): any member may download the company's data; only an owner may close
+# the company's account. Staff, officers and experts may do neither.
+can_export_company_data = is_company_member
+can_close_company = is_company_owner
+
+rules.add_perm("portal.export_company_data", can_export_company_data)
+rules.add_perm("portal.close_company", can_close_company)
+
 
 # The same roles as SQL expressions over the user row, for the role spaces (portal/spaces.py).
 def staff_role():

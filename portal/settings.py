@@ -182,6 +182,13 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALIDITY_DAYS = env.int("INVITATION_VALIDITY_DAYS", default=14)
 SIGNUP_CONFIRMATION_VALIDITY_HOURS = env.int("SIGNUP_CONFIRMATION_VALIDITY_HOURS", default=48)
+# Retention (portal.privacy.retention, shown on the privacy page): draft diagnostics untouched this
+# many days are deleted; invitations and sign-up requests this many days after their link expired.
+# Beat runs the purge (`manage.py purge_expired` does the same) once a day.
+RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
+RETENTION_EXPIRED_INVITATION_DAYS = env.int("RETENTION_EXPIRED_INVITATION_DAYS", default=30)
+RETENTION_EXPIRED_SIGNUP_DAYS = env.int("RETENTION_EXPIRED_SIGNUP_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["purge-expired-data"] = {"task": "portal.purge_expired", "schedule": timedelta(days=1)}
 
 # Login throttling (django-axes): 5 failures for one e-mail from one address lock that pair out for
 # 15 minutes; the attempts are stored and logged. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how

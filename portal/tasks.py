@@ -33,3 +33,11 @@ def seal_audit_days():
     from portal.audit import seal
 
     return len(seal())
+
+
+@shared_task(name="portal.purge_expired")
+def purge_expired_data():
+    """Daily (beat): the retention purge, as `manage.py purge_expired` runs it."""
+    from portal.privacy.retention import purge_expired
+
+    return purge_expired()

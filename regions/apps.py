@@ -21,6 +21,10 @@ class RegionsConfig(AppConfig):
         register_next_steps(programmes_next_steps)
         register_demo_step(seed_demo_programme)
 
+        from regions import privacy
+
+        privacy.register()  # GDPR: the company's enrolments in its export and closure
+
         from experts.events import visit_logged
         from regions.tasks import on_visit_logged
 

@@ -1,0 +1,151 @@
+"""The diagnostics app's part of a company's data (export, erasure on closure), the purge of abandoned
+drafts, and the removal of a report's PDF from storage when its row is deleted."""
+
+import logging
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from diagnostics.models import Answer, AxisScore, Diagnostic, Report
+from portal.privacy import CompanyData, ExportPart, register_company_data, register_retention
+
+logger = logging.getLogger("diagnostics.privacy")
+
+
+def export_diagnostics(company):
+    diagnostics = Diagnostic.objects.filter(company=company).select_related("referential").order_by("started_at", "pk")
+    answers, axis_scores, reports = {}, {}, {}
+    for answer in Answer.objects.filter(diagnostic__company=company).select_related("question").order_by("pk"):
+        answers.setdefault(answer.diagnostic_id, []).append(
+            {
+                "question": answer.question.code,
+                "level": answer.level,
+                "not_applicable": answer.not_applicable,
+                "comment": answer.comment,
+                "answered_by": answer.answered_by_id,
+                "answered_at": answer.answered_at,
+            }
+        )
+    for score in AxisScore.objects.filter(diagnostic__company=company).order_by("pk"):
+        axis_scores.setdefault(score.diagnostic_id, {})[score.axis_code] = score.score
+    files = []
+    for report in Report.objects.filter(diagnostic__company=company).order_by("pk"):
+        archive_name = ""
+        if report.is_ready and report.file.name:
+            archive_name = f"reports/diagnostic-{report.diagnostic_id}-report-{report.pk}-{report.language}.pdf"
+            files.append((archive_name, report.file))
+        reports.setdefault(report.diagnostic_id, []).append(
+            {
+                "id": report.pk,
+                "language": report.language,
+                "status": report.status,
+                "created_at": report.created_at,
+                "rendered_at": report.rendered_at,
+                "sha256": report.sha256,
+                "file": archive_name,
+                "requested_by": report.requested_by_id,
+            }
+        )
+    data = {
+        "accesses_from_outside": _accesses(company),
+        "diagnostics": [
+            {
+                "id": diagnostic.pk,
+                "referential": {"code": diagnostic.referential.code, "version": diagnostic.referential.version},
+                "status": diagnostic.status,
+                "started_by": diagnostic.started_by_id,
+                "started_at": diagnostic.started_at,
+                "submitted_by": diagnostic.submitted_by_id,
+                "submitted_at": diagnostic.submitted_at,
+                "previous": diagnostic.previous_id,
+                "overall_score": diagnostic.overall_score,
+                "band": diagnostic.band,
+                "scores": diagnostic.scores,
+                "axis_scores": axis_scores.get(diagnostic.pk, {}),
+                "answers": answers.get(diagnostic.pk, []),
+                "reports": reports.get(diagnostic.pk, []),
+            }
+            for diagnostic in diagnostics
+        ],
+    }
+    return ExportPart(data=data, files=files)
+
+
+def _accesses(company):
+    """Who outside the company looked at its diagnostics (the access log, when the portal keeps one)."""
+    try:
+        access_model = apps.get_model("diagnostics", "DiagnosticAccess")
+    except LookupError:
+        return []
+    return list(
+        access_model.objects.filter(company=company)
+        .order_by("at", "pk")
+        .values("diagnostic_id", "user_id", "kind", "region__code", "organisation", "what", "at")
+    )
+
+
+def erase_diagnostics(*, company, user_ids):
+    """Comments written in the answers go, and so do the PDF reports (they name the company); the
+    levels and the score snapshots stay, so the benchmarks keep counting the company anonymously."""
+    Answer.objects.filter(diagnostic__company=company).exclude(comment="").update(comment="")
+    for report in Report.objects.filter(diagnostic__company=company):
+        report.delete()  # the file follows (post_delete below)
+
+
+def purge_abandoned_drafts(*, now):
+    """Draft diagnostics with no change (start or answer) for RETENTION_DRAFT_DAYS days; their answers go with them.
+
+    A draft an expert's review points at is kept."""
+    cutoff = now - timedelta(days=settings.RETENTION_DRAFT_DAYS)
+    abandoned = (
+        Diagnostic.objects.filter(status=Diagnostic.Status.DRAFT, expert_reviews__isnull=True)
+        .annotate(last_change=Greatest("started_at", Coalesce(Max("answers__answered_at"), "started_at")))
+        .filter(last_change__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    ids = list(abandoned)
+    with transaction.atomic():
+        Diagnostic.objects.filter(pk__in=ids, status=Diagnostic.Status.DRAFT).delete()
+    return len(ids)
+
+
+@receiver(post_delete, sender=Report, dispatch_uid="diagnostics.privacy.delete_report_file")
+def _delete_report_file(sender, instance, **kwargs):
+    """A report's PDF leaves the storage with its row, once the deletion has committed."""
+    name = instance.file.name
+    if not name:
+        return
+    storage = instance.file.storage
+
+    def delete_file():
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the report file %s", name, exc_info=True)
+
+    transaction.on_commit(delete_file)
+
+
+def register():
+    register_company_data(
+        CompanyData(
+            key="diagnostics",
+            models=(
+                "diagnostics.Diagnostic",
+                "diagnostics.Answer",
+                "diagnostics.AxisScore",
+                "diagnostics.Report",
+                "diagnostics.DiagnosticAccess",
+            ),
+            export=export_diagnostics,
+            erase=erase_diagnostics,
+            order=10,
+        )
+    )
+    register_retention("draft_diagnostics", purge_abandoned_drafts)

@@ -1,0 +1,78 @@
+"""The regions app's part of a company's data: its applications and enrolments, their steps, the
+expenses booked on them and the experts assigned from them; and what the closure erases among them
+(never an amount: the programmes' totals and ledger stay as they are)."""
+
+from portal.privacy import CompanyData, ExportPart, register_company_data
+from regions.models import Enrolment, EnrolmentAssignment, EnrolmentTransition, Expense
+
+
+def export_enrolments(company):
+    enrolments = (
+        Enrolment.objects.filter(company=company).select_related("programme__region").order_by("applied_at", "pk")
+    )
+    steps, expenses, assignments = {}, {}, {}
+    for step in EnrolmentTransition.objects.filter(enrolment__company=company).order_by("at", "pk"):
+        steps.setdefault(step.enrolment_id, []).append(
+            {"from": step.from_status, "to": step.to_status, "by": step.by_id, "at": step.at, "comment": step.comment}
+        )
+    for expense in Expense.objects.filter(enrolment__company=company).order_by("incurred_on", "pk"):
+        expenses.setdefault(expense.enrolment_id, []).append(
+            {
+                "kind": expense.kind,
+                "amount": expense.amount,
+                "label": expense.label,
+                "incurred_on": expense.incurred_on,
+                "cancelled_at": expense.cancelled_at,
+                "cancel_reason": expense.cancel_reason,
+            }
+        )
+    for link in EnrolmentAssignment.objects.filter(enrolment__company=company).order_by("pk"):
+        assignments.setdefault(link.enrolment_id, []).append(link.assignment_id)
+    data = {
+        "enrolments": [
+            {
+                "id": enrolment.pk,
+                "programme": {"id": enrolment.programme_id, "name": enrolment.programme.name},
+                "region": enrolment.programme.region.code,
+                "diagnostic": enrolment.diagnostic_id,
+                "status": enrolment.status,
+                "requested_amount": enrolment.requested_amount,
+                "motivation": enrolment.motivation,
+                "cap_amount": enrolment.cap_amount,
+                "committed_amount": enrolment.committed_amount,
+                "spent_total": enrolment.spent_total,
+                "refusal_reason": enrolment.refusal_reason,
+                "applied_by": enrolment.applied_by_id,
+                "applied_at": enrolment.applied_at,
+                "decided_at": enrolment.decided_at,
+                "steps": steps.get(enrolment.pk, []),
+                "expenses": expenses.get(enrolment.pk, []),
+                "expert_assignments": assignments.get(enrolment.pk, []),
+            }
+            for enrolment in enrolments
+        ]
+    }
+    return ExportPart(data=data)
+
+
+def erase_enrolments(*, company, user_ids):
+    """The motivations the company wrote go; amounts, statuses and expenses stay, so the programmes'
+    totals and ledger do not change."""
+    Enrolment.objects.filter(company=company).exclude(motivation="").update(motivation="")
+
+
+def register():
+    register_company_data(
+        CompanyData(
+            key="regions",
+            models=(
+                "regions.Enrolment",
+                "regions.EnrolmentTransition",
+                "regions.Expense",
+                "regions.EnrolmentAssignment",
+            ),
+            export=export_enrolments,
+            erase=erase_enrolments,
+            order=30,
+        )
+    )
