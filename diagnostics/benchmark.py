@@ -2,10 +2,24 @@
 
 A peer figure is shown only when at least `MIN_COMPANIES` distinct companies stand behind it. The
 peer group starts as close as possible to the company (same NAF division, headcount band and
-region) and widens along `LADDER` until it is large enough. A group is also passed over when a
-nested group that someone else may see differs from it by fewer than `MIN_COMPANIES` companies:
-subtracting the two published figures would otherwise reveal those few companies (INSEE's
-secondary-secrecy rule).
+region) and widens along `LADDER` until it reaches a group that may be published.
+
+Which groups may be published is decided once for the whole population, the same for every viewer
+(`published_groups`), so that the figures anyone can collect together never reveal a few companies:
+
+1. primary secrecy: a group needs `MIN_COMPANIES` companies;
+2. pairwise rule: two groups of `MIN_COMPANIES` or more, nested in each other and differing by 1 to
+   `MIN_COMPANIES - 1` companies, are both passed over (subtracting one figure from the other
+   would reveal those few companies; INSEE's secondary secrecy);
+3. differencing by several groups: the ladder's groups nest (each rung merges whole groups of the
+   rung before), so going from the narrowest rung to the widest, a group is published only when the
+   companies it holds outside its largest published subgroups number 0 or at least
+   `MIN_COMPANIES`. Then, for any published group and any published subgroups disjoint from each
+   other, the group minus their sum is 0 or at least `MIN_COMPANIES` companies (each subgroup's own
+   remainder is 0 or at least `MIN_COMPANIES` by the same rule, one rung before).
+
+Each axis figure is a statistic of its own, over the companies that scored that axis: the same three
+rules apply to the axis counts, within the published groups.
 
 Pure: the caller gives per-cell counts and sums (one aggregate query), this module decides.
 """
@@ -48,6 +62,7 @@ class Rung:
         return (sector, cell.region if self.by_region else "*", cell.band if self.by_band else "*")
 
 
+# From the narrowest group to the widest; each rung's groups are unions of the previous rung's.
 LADDER = [
     Rung("division-band-region", "division", True, True, _("same activity (NAF division), size and region")),
     Rung("division-band", "division", False, True, _("same activity (NAF division) and size, all France")),
@@ -79,11 +94,11 @@ class _Totals:
 
 
 def _aggregate(cells):
-    """Totals of every group of every rung, keyed by (rung key, group key)."""
-    groups = defaultdict(_Totals)
-    for index, cell in enumerate(cells):
-        for rung in LADDER:
-            totals = groups[(rung.key, rung.group_key(cell))]
+    """Totals of every group of every rung, keyed by (rung key, group key), in the ladder's order."""
+    groups = {}
+    for rung in LADDER:
+        for index, cell in enumerate(cells):
+            totals = groups.setdefault((rung.key, rung.group_key(cell)), _Totals())
             totals.companies += cell.companies
             totals.overall_sum += cell.overall_sum
             totals.cells.add(index)
@@ -93,29 +108,80 @@ def _aggregate(cells):
     return groups
 
 
-def _safe_against_differencing(candidate, groups):
-    """No other publishable group nested with this one differs from it by 1 to MIN_COMPANIES - 1 companies."""
-    for other in groups.values():
-        if other is candidate or other.companies < MIN_COMPANIES:
+def _chains(cells):
+    """For each cell, the keys of the groups holding it, narrowest first (one per rung)."""
+    return [[(rung.key, rung.group_key(cell)) for rung in LADDER] for cell in cells]
+
+
+def _secret(keys, count, chains):
+    """The keys (in the ladder's order) of the groups whose figure may be published.
+
+    `count(key)` is the number of companies behind the figure of group `key`.
+    """
+    candidates = {key for key in keys if count(key) >= MIN_COMPANIES}
+    # Pairwise rule: nested groups (a group and a wider one on the same chain) differing by 1 to 4.
+    passed_over = set()
+    for chain in chains:
+        for position, narrow in enumerate(chain):
+            for wide in chain[position + 1 :]:
+                if narrow in candidates and wide in candidates and 0 < count(wide) - count(narrow) < MIN_COMPANIES:
+                    passed_over.update((narrow, wide))
+    # Differencing by several groups, narrowest rung first.
+    published = set()
+    top = {}  # cell index -> key of the widest published group holding it so far
+    members = defaultdict(list)  # group key -> its cells' indexes
+    for index, chain in enumerate(chains):
+        for key in chain:
+            members[key].append(index)
+    for key in keys:
+        if key not in candidates or key in passed_over:
             continue
-        nested = other.cells <= candidate.cells or candidate.cells <= other.cells
-        if nested and 0 < abs(other.companies - candidate.companies) < MIN_COMPANIES:
-            return False
-    return True
+        largest = {top[index] for index in members[key] if index in top}
+        remainder = count(key) - sum(count(sub) for sub in largest)
+        if remainder == 0 or remainder >= MIN_COMPANIES:
+            published.add(key)
+            for index in members[key]:
+                top[index] = key
+    return published
 
 
-def choose_peer_group(cells, *, division, section, band, region):
-    """The narrowest peer group that may be published for this company profile, or None."""
+@dataclass(frozen=True)
+class Publication:
+    """What may be published of a population: the groups' totals, the groups and each axis's groups."""
+
+    groups: dict  # (rung key, group key) -> _Totals
+    published: frozenset  # keys of the groups whose overall figure may be shown
+    axes: dict  # axis code -> frozenset of the keys whose figure on that axis may be shown
+
+
+def published_groups(cells):
+    """Decide, for the whole population, which group figures may be published."""
+    cells = [cell for cell in cells if cell.companies > 0]
     groups = _aggregate(cells)
+    chains = _chains(cells)
+    keys = list(groups)
+    published = _secret(keys, lambda key: groups[key].companies, chains)
+    axis_codes = {axis for cell in cells for axis in cell.axis_counts}
+    axes = {}
+    for axis in sorted(axis_codes):
+        within = [key for key in keys if key in published]
+        axes[axis] = frozenset(_secret(within, lambda key, axis=axis: groups[key].axis_counts.get(axis, 0), chains))
+    return Publication(groups=groups, published=frozenset(published), axes=axes)
+
+
+def choose_peer_group(cells, *, division, section, band, region, publication=None):
+    """The narrowest peer group that may be published for this company profile, or None."""
+    publication = publication or published_groups(cells)
     probe = Cell(division, section, band, region, 0, Decimal(0))
     for rung in LADDER:
-        totals = groups.get((rung.key, rung.group_key(probe)))
-        if totals is None or totals.companies < MIN_COMPANIES or not _safe_against_differencing(totals, groups):
+        key = (rung.key, rung.group_key(probe))
+        if key not in publication.published:
             continue
+        totals = publication.groups[key]
         axes = {
             axis: _mean(totals.axis_sums[axis], count)
             for axis, count in totals.axis_counts.items()
-            if count >= MIN_COMPANIES
+            if key in publication.axes.get(axis, ())
         }
         return PeerGroup(
             rung=rung, companies=totals.companies, overall=_mean(totals.overall_sum, totals.companies), axes=axes
