@@ -8,7 +8,6 @@ from experts.models import (
     AccreditationTransition,
     Assignment,
     AssignmentTransition,
-    AuditEntry,
     Expert,
     ExpertLanguage,
     ExpertReview,
@@ -107,22 +106,3 @@ class ExpertReviewAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     readonly_fields = ["assignment", "diagnostic", "status", "summary", "submitted_at", "submitted_by"]
     inlines = [ReviewAxisInline, ReviewActionInline]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the trail is written by the services and checked by `manage.py verify_experts_audit`."""
-
-    list_display = ["chain", "seq", "kind", "by", "at"]
-    list_filter = ["kind"]
-    search_fields = ["chain"]
-    readonly_fields = ["chain", "seq", "kind", "payload", "by", "at", "prev_hash", "hash"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

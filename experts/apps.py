@@ -20,6 +20,12 @@ class ExpertsConfig(AppConfig):
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)
 
+        from experts.audit import ACTIONS, verify_state
+        from portal.audit import register_actions, register_verifier
+
+        register_actions(ACTIONS)
+        register_verifier(verify_state)
+
         from experts import privacy
 
         privacy.register()  # GDPR: the company's assignments in its export and closure

@@ -1,8 +1,8 @@
-"""Models of the experts app, one module per part: profiles, accreditation, assignments and visits, reviews, audit."""
+"""Models of the experts app, one module per part: profiles, accreditation, assignments and visits, reviews.
+(Their audit trail is the portal's: `portal.audit`, see `experts/audit.py`.)"""
 
 from experts.models.accreditation import Accreditation, AccreditationTransition
 from experts.models.assignment import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Visit
-from experts.models.audit import AuditEntry
 from experts.models.profile import (
     DEFAULT_CAPACITY,
     LANGUAGE_CHOICES,
@@ -23,7 +23,6 @@ __all__ = [
     "AccreditationTransition",
     "Assignment",
     "AssignmentTransition",
-    "AuditEntry",
     "Expert",
     "ExpertLanguage",
     "ExpertReview",

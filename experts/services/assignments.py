@@ -26,8 +26,9 @@ from experts.exceptions import (
     NotAllowed,
     NotReferenced,
 )
-from experts.models import MAX_VISIT_DAYS, Assignment, AssignmentTransition, AuditEntry, Expert, Visit
+from experts.models import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Expert, Visit
 from experts.rules import can_cancel_assignment, can_log_visit, can_propose_assignment, can_respond_to_assignment
+from portal.audit import record
 
 CENT = Decimal("0.01")
 MIN_VISIT_DAYS = Decimal("0.25")
@@ -45,8 +46,9 @@ def _check_move(assignment, to_status):
         )
 
 
-def _move(assignment, to_status, *, by, comment="", extra_fields=(), notify=True):
-    """Move a locked assignment along the transition table and record the step."""
+def _move(assignment, to_status, *, by, comment="", extra_fields=(), notify=True, audited=True):
+    """Move a locked assignment along the transition table and record the step (and its audit entry,
+    unless the caller writes one entry for the whole change: `audited=False`)."""
     _check_move(assignment, to_status)
     from_status = assignment.status
     assignment.status = to_status
@@ -54,19 +56,21 @@ def _move(assignment, to_status, *, by, comment="", extra_fields=(), notify=True
     step = AssignmentTransition.objects.create(
         assignment=assignment, from_status=from_status, to_status=to_status, by=by, comment=comment
     )
-    _audit_step(step)
+    if audited:
+        _audit_step(step, assignment)
     if notify:
         _notify_after_commit(step)
     return step
 
 
-def _audit_step(step):
-    audit.record(
-        chain=audit.assignment_chain(step.assignment_id),
-        kind=AuditEntry.Kind.TRANSITION,
-        payload={"from": step.from_status, "to": step.to_status, "comment": step.comment},
+def _audit_step(step, assignment):
+    record(
+        action=audit.step_action(step.to_status),
+        subject=assignment,
         by=step.by,
-        at=step.at,
+        before={"status": step.from_status} if step.from_status else None,
+        after={"status": step.to_status, "comment": step.comment},
+        region=assignment.company.region_id,
     )
 
 
@@ -138,7 +142,7 @@ def propose_assignment(*, company, expert, by, due_date=None, diagnostic=None, b
         at=assignment.proposed_at,
         comment=brief,
     )
-    _audit_step(step)
+    _audit_step(step, assignment)
     if notify:
         _notify_after_commit(step)
     return assignment
@@ -246,12 +250,12 @@ def log_visit(*, assignment, by, date, days, summary):
         cost=(days * rate).quantize(CENT, rounding=ROUND_HALF_UP),
         logged_by=by,
     )
-    audit.record(
-        chain=audit.assignment_chain(row.pk),
-        kind=AuditEntry.Kind.VISIT,
-        payload={"visit": visit.pk, "date": date, "days": days, "day_rate": rate, "cost": visit.cost},
+    record(
+        action=audit.VISIT,
+        subject=row,
         by=by,
-        at=visit.logged_at,
+        after={"visit": visit.pk, "date": date, "days": days, "day_rate": rate, "cost": visit.cost},
+        region=row.company.region_id,
     )
     transaction.on_commit(partial(visit_logged.send, sender=Visit, visit_id=visit.pk))
     return visit

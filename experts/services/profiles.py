@@ -15,7 +15,6 @@ from experts.models import (
     MAX_CAPACITY,
     Accreditation,
     AccreditationTransition,
-    AuditEntry,
     Expert,
     ExpertLanguage,
     ExpertSkill,
@@ -23,6 +22,7 @@ from experts.models import (
 )
 from experts.models.profile import validate_axis_code
 from experts.rules import can_edit_profile, can_manage_accreditations
+from portal.audit import record
 from portal.models import User
 
 LANGUAGE_CODES = {code for code, _name in LANGUAGE_CHOICES}
@@ -165,12 +165,12 @@ def change_accreditation(*, expert, by, status, valid_until=None, comment="", no
         at=now,
         comment=comment,
     )
-    audit.record(
-        chain=audit.expert_chain(expert.pk),
-        kind=AuditEntry.Kind.ACCREDITATION,
-        payload={"from": from_status, "to": status, "valid_until": valid_until, "comment": comment},
+    record(
+        action=audit.ACCREDITATION,
+        subject=expert,
         by=by,
-        at=now,
+        before={"status": from_status, "valid_until": current.valid_until} if current else None,
+        after={"status": status, "valid_until": valid_until, "comment": comment},
     )
     if notify:
         from experts.tasks import notify_accreditation_change

@@ -15,9 +15,10 @@ from diagnostics.models import Axis
 from diagnostics.selectors import current_published_referential, latest_submitted
 from experts import audit
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
-from experts.models import Assignment, AuditEntry, ExpertReview, ReviewAction, ReviewAxis
+from experts.models import Assignment, ExpertReview, ReviewAction, ReviewAxis
 from experts.rules import can_write_review
 from experts.services.assignments import _locked_assignment, _move
+from portal.audit import record
 
 
 def reviewed_diagnostic(assignment):
@@ -107,14 +108,21 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
         ReviewAction(review=review, order=index, **action) for index, action in enumerate(actions)
     )
     if submit:
-        audit.record(
-            chain=audit.assignment_chain(row.pk),
-            kind=AuditEntry.Kind.REVIEW,
-            payload={"review": review.pk, "levels": {code: levels[code] for code in codes}, "summary": review.summary},
+        # One entry for the whole change: the review submitted and the assignment done.
+        record(
+            action=audit.REVIEW,
+            subject=row,
             by=by,
-            at=review.submitted_at,
+            before={"status": row.status},
+            after={
+                "status": Assignment.Status.DONE,
+                "review": review.pk,
+                "levels": {code: levels[code] for code in codes},
+                "summary": review.summary,
+            },
+            region=row.company.region_id,
         )
-        _move(row, Assignment.Status.DONE, by=by, comment=_("Review submitted."), notify=notify)
+        _move(row, Assignment.Status.DONE, by=by, comment=_("Review submitted."), notify=notify, audited=False)
     return review
 
 
