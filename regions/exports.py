@@ -1,25 +1,17 @@
 """CSV and XLSX exports of enrolments and expenses. Rows come from the dashboard's filtered queryset,
-read with `iterator()` (constant memory); text cells that a spreadsheet would run as a formula are
-neutralised."""
+read with `iterator()` (constant memory); every cell goes through `portal.spreadsheets` (text that a
+spreadsheet would run as a formula is neutralised)."""
 
 import csv
-from datetime import datetime
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.spreadsheets import csv_cell, xlsx_cell
 from regions.models import Expense
 
 FORMATS = {"csv", "xlsx"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """A text cell that cannot run as a formula in a spreadsheet."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _enrolment_rows(enrolments):
@@ -119,14 +111,6 @@ class _Echo:
         return value
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    return safe_text(value) if isinstance(value, str) else value
-
-
 def export_response(*, kind, fmt, enrolments):
     header, rows = _enrolment_rows(enrolments) if kind == "enrolments" else _expense_rows(enrolments)
     stamp = timezone.localdate().isoformat()
@@ -136,9 +120,9 @@ def export_response(*, kind, fmt, enrolments):
 
         def lines():
             yield "\ufeff"  # the BOM lets spreadsheets read UTF-8
-            yield writer.writerow(header)
+            yield writer.writerow([csv_cell(str(title)) for title in header])
             for row in rows:
-                yield writer.writerow([_csv_cell(value) for value in row])
+                yield writer.writerow([csv_cell(value) for value in row])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     else:
@@ -146,9 +130,9 @@ def export_response(*, kind, fmt, enrolments):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(_("Applications") if kind == "enrolments" else _("Expenses"))[:31])
-        sheet.append([str(title) for title in header])
+        sheet.append([xlsx_cell(str(title)) for title in header])
         for row in rows:
-            sheet.append([safe_text(value) for value in row])
+            sheet.append([xlsx_cell(value) for value in row])
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         workbook.save(response)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
