@@ -21,6 +21,12 @@ class RegionsConfig(AppConfig):
         register_next_steps(programmes_next_steps)
         register_demo_step(seed_demo_programme)
 
+        from portal.audit import register_actions, register_verifier
+        from regions.services.audit import ACTIONS, verify_state
+
+        register_actions(ACTIONS)
+        register_verifier(verify_state)
+
         from regions import privacy
 
         privacy.register()  # GDPR: the company's enrolments in its export and closure

@@ -2,7 +2,8 @@
 
 Every step goes through `_move`, which checks the one transition table (`Enrolment.TRANSITIONS`)
 against the status re-read under lock and records the transition. Locks are always taken in the
-same order: the programme row, then the enrolment row.
+same order: the programme row, then the enrolment row. Each step writes one entry of the portal's
+audit trail, with the money it moved (`regions.services.audit.record_enrolment`).
 """
 
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from regions.exceptions import (
 )
 from regions.models import Enrolment, EnrolmentTransition, LedgerEntry
 from regions.money import ZERO, format_eur
+from regions.services.audit import enrolment_state, record_enrolment
 from regions.services.ledger import (
     add_to_totals,
     append_ledger,
@@ -124,15 +126,18 @@ def apply_to_programme(*, programme, company, requested_amount, motivation, by, 
     except IntegrityError as error:  # a colleague's application landed first
         raise AlreadyApplied(_("Your company has already applied to this programme.")) from error
     _record(enrolment, from_status="", to_status=Status.APPLIED, by=by)
+    record_enrolment(enrolment=enrolment, programme=programme, by=by, before=None)
     return enrolment
 
 
 @transaction.atomic
 def start_review(*, enrolment, by, comment=""):
     """applied → under review."""
-    lock_programme(enrolment.programme_id)
+    programme = lock_programme(enrolment.programme_id)
     current = lock_enrolment(enrolment.pk)
+    before = enrolment_state(current, programme)
     _move(current, Status.UNDER_REVIEW, by=by, comment=comment)
+    record_enrolment(enrolment=current, programme=programme, by=by, before=before, comment=comment)
     return current
 
 
@@ -156,6 +161,7 @@ def accept_enrolment(*, enrolment, amount, by, comment=""):
     left = programme.budget - programme.committed_total
     if amount > left:
         raise BudgetExhausted(left=left, asked=amount)
+    before = enrolment_state(current, programme)
     _move(
         current,
         Status.ACCEPTED,
@@ -170,6 +176,7 @@ def accept_enrolment(*, enrolment, amount, by, comment=""):
     append_ledger(
         programme=programme, kind=LedgerEntry.Kind.COMMIT, amount=amount, by=by, enrolment=current, comment=comment
     )
+    record_enrolment(enrolment=current, programme=programme, by=by, before=before, comment=comment)
     return current
 
 
@@ -179,20 +186,24 @@ def refuse_enrolment(*, enrolment, reason, by):
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Give the reason for the refusal; the company will read it."))
-    lock_programme(enrolment.programme_id)
+    programme = lock_programme(enrolment.programme_id)
     current = lock_enrolment(enrolment.pk)
+    before = enrolment_state(current, programme)
     _move(
         current, Status.REFUSED, by=by, comment=reason, refusal_reason=reason, decided_by=by, decided_at=timezone.now()
     )
+    record_enrolment(enrolment=current, programme=programme, by=by, before=before, comment=reason)
     return current
 
 
 @transaction.atomic
 def start_enrolment(*, enrolment, by, comment=""):
     """accepted → in progress (the support has started)."""
-    lock_programme(enrolment.programme_id)
+    programme = lock_programme(enrolment.programme_id)
     current = lock_enrolment(enrolment.pk)
+    before = enrolment_state(current, programme)
     _move(current, Status.IN_PROGRESS, by=by, comment=comment)
+    record_enrolment(enrolment=current, programme=programme, by=by, before=before, comment=comment)
     return current
 
 
@@ -201,8 +212,10 @@ def complete_enrolment(*, enrolment, by, comment=""):
     """in progress → completed; what was committed and not spent goes back to the programme."""
     programme = lock_programme(enrolment.programme_id)
     current = lock_enrolment(enrolment.pk)
+    before = enrolment_state(current, programme)
     _move(current, Status.COMPLETED, by=by, comment=comment)
     release_unspent(programme=programme, enrolment=current, by=by, comment=comment)
+    record_enrolment(enrolment=current, programme=programme, by=by, before=before, comment=comment)
     return current
 
 
@@ -211,7 +224,9 @@ def withdraw_enrolment(*, enrolment, by, comment=""):
     """Any live, not completed enrolment → withdrawn; an unspent commitment goes back to the programme."""
     programme = lock_programme(enrolment.programme_id)
     current = lock_enrolment(enrolment.pk)
+    before = enrolment_state(current, programme)
     _move(current, Status.WITHDRAWN, by=by, comment=comment)
     if current.committed_amount > ZERO:
         release_unspent(programme=programme, enrolment=current, by=by, comment=comment)
+    record_enrolment(enrolment=current, programme=programme, by=by, before=before, comment=comment)
     return current

@@ -1,5 +1,6 @@
 """Money writes: the hash-chained ledger, expenses, and the budget. Every function here runs under the
-programme's row lock (`lock_programme`), taken first, before any enrolment or expense row."""
+programme's row lock (`lock_programme`), taken first, before any enrolment or expense row. Each use
+case also writes one entry of the portal's audit trail (`regions.services.audit`)."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from regions.exceptions import (
 )
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
 from regions.money import ZERO, to_money
+from regions.services.audit import expense_totals, money, record_expense, record_programme
 
 
 def lock_programme(programme_id):
@@ -87,21 +89,41 @@ def release_unspent(*, programme, enrolment, by, comment=""):
     )
 
 
-@transaction.atomic
-def change_budget(*, programme, budget, by, comment=""):
-    """Set the programme's total budget; never below what is committed."""
+def budget_value(budget):
     new_budget = to_money(budget)
     if new_budget is None or new_budget < ZERO:
         raise InvalidAmount(_("Enter a budget in euros (zero or more, at most two decimals)."))
-    locked = lock_programme(programme.pk)
-    if new_budget < locked.committed_total:
-        raise BudgetBelowCommitted(committed=locked.committed_total, asked=new_budget)
-    change = new_budget - locked.budget
+    return new_budget
+
+
+def set_budget(*, locked, budget, by, comment=""):
+    """Set the locked programme's budget (never below what is committed) with its ledger entry; no
+    audit entry (the caller writes one for the whole change). True when the budget changed."""
+    if budget < locked.committed_total:
+        raise BudgetBelowCommitted(committed=locked.committed_total, asked=budget)
+    change = budget - locked.budget
     if change == ZERO:
-        return locked
-    Programme.objects.filter(pk=locked.pk).update(budget=new_budget)
-    locked.budget = new_budget
+        return False
+    Programme.objects.filter(pk=locked.pk).update(budget=budget)
+    locked.budget = budget
     append_ledger(programme=locked, kind=LedgerEntry.Kind.BUDGET, amount=change, by=by, comment=comment)
+    return True
+
+
+@transaction.atomic
+def change_budget(*, programme, budget, by, comment=""):
+    """Set the programme's total budget; never below what is committed."""
+    new_budget = budget_value(budget)
+    locked = lock_programme(programme.pk)
+    before = money(locked.budget)
+    if set_budget(locked=locked, budget=new_budget, by=by, comment=comment):
+        record_programme(
+            programme=locked,
+            action="programme.budget_changed",
+            by=by,
+            before={"budget": before},
+            after={"budget": money(locked.budget), "comment": comment or ""},
+        )
     return locked
 
 
@@ -132,6 +154,7 @@ def book_expense(*, enrolment, kind, amount, label, incurred_on, by, source_refe
     left = current.committed_amount - current.spent_total
     if amount > left:
         raise CommitmentExceeded(left=left, asked=amount)
+    before = expense_totals(current, programme)
     try:
         with transaction.atomic():
             expense = Expense.objects.create(
@@ -155,6 +178,18 @@ def book_expense(*, enrolment, kind, amount, label, incurred_on, by, source_refe
         expense=expense,
         comment=label,
     )
+    record_expense(
+        expense=expense,
+        action="expense.booked",
+        programme=programme,
+        enrolment=current,
+        by=by,
+        before=before,
+        kind=kind,
+        label=expense.label,
+        incurred_on=incurred_on,
+        source=source_reference,
+    )
     return expense
 
 
@@ -172,6 +207,12 @@ def cancel_expense(*, expense, by, reason):
     current = Expense.objects.select_for_update().get(pk=expense.pk)
     if current.cancelled_at is not None:
         raise ExpenseNotAllowed(_("This expense is already cancelled."))
+    before = {
+        "cancelled": False,
+        **expense_totals(enrolment, programme),
+        "enrolment_committed": money(enrolment.committed_amount),
+        "programme_committed": money(programme.committed_total),
+    }
     Expense.objects.filter(pk=current.pk).update(
         cancelled_at=timezone.now(), cancelled_by=by, cancel_reason=reason[:500]
     )
@@ -188,4 +229,16 @@ def cancel_expense(*, expense, by, reason):
     )
     if enrolment.status in (Enrolment.Status.COMPLETED, Enrolment.Status.WITHDRAWN):
         release_unspent(programme=programme, enrolment=enrolment, by=by, comment=reason)
+    record_expense(
+        expense=current,
+        action="expense.cancelled",
+        programme=programme,
+        enrolment=enrolment,
+        by=by,
+        before=before,
+        cancelled=True,
+        reason=reason,
+        enrolment_committed=money(enrolment.committed_amount),
+        programme_committed=money(programme.committed_total),
+    )
     return current

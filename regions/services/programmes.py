@@ -1,4 +1,5 @@
-"""Programmes: create, edit, open and close. The budget itself moves only through `change_budget`."""
+"""Programmes: create, edit, open and close. The budget itself moves only through `change_budget` (or
+`set_budget` inside an edit). Each use case writes one entry of the portal's audit trail."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -7,7 +8,8 @@ from portal.models import HeadcountBand
 from regions.exceptions import IllegalTransition, InvalidAmount, InvalidInput
 from regions.models import LedgerEntry, Programme
 from regions.money import ZERO, to_money
-from regions.services.ledger import append_ledger, change_budget, lock_programme
+from regions.services.audit import audited_value, money, record_programme
+from regions.services.ledger import append_ledger, budget_value, lock_programme, set_budget
 
 EDITABLE_FIELDS = {
     "name",
@@ -72,27 +74,58 @@ def create_programme(*, region, by, budget, eligible_naf_codes=(), **fields):
     programme = Programme.objects.create(region=region, budget=amount, status=status, created_by=by, **fields)
     programme.eligible_naf_codes.set(eligible_naf_codes)
     append_ledger(programme=programme, kind=LedgerEntry.Kind.BUDGET, amount=amount, by=by, comment=_("Initial budget"))
+    record_programme(
+        programme=programme,
+        action="programme.created",
+        by=by,
+        before=None,
+        after={
+            "name": programme.name,
+            "status": programme.status,
+            "budget": money(programme.budget),
+            "cap_per_company": money(programme.cap_per_company),
+        },
+    )
     return programme
 
 
 @transaction.atomic
 def update_programme(*, programme, by, budget=None, eligible_naf_codes=None, budget_comment="", **fields):
     """Edit a programme's description, period, cap, target and eligibility; a new `budget` goes
-    through `change_budget` (never below what is committed). All checks pass before anything is written."""
+    through `set_budget` (never below what is committed). All checks pass before anything is written.
+    One audit entry lists the fields that changed, before and after (none when nothing changed)."""
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Unknown programme fields: {sorted(unknown)}")
     fields = _clean(dict(fields))
+    new_budget = budget_value(budget) if budget is not None else None
     locked = lock_programme(programme.pk)
     _check_period(fields.get("start_date", locked.start_date), fields.get("end_date", locked.end_date))
-    if budget is not None:
-        locked = change_budget(programme=locked, budget=budget, by=by, comment=budget_comment)
+    before = {name: audited_value(getattr(locked, name)) for name in fields}
+    before["budget"] = money(locked.budget)
+    if eligible_naf_codes is not None:
+        before["eligible_naf_codes"] = sorted(locked.eligible_naf_codes.values_list("code", flat=True))
+    if new_budget is not None:
+        set_budget(locked=locked, budget=new_budget, by=by, comment=budget_comment)
     for name, value in fields.items():
         setattr(locked, name, value)
     if fields:
         locked.save(update_fields=[*fields, "updated_at"])
+    after = {name: audited_value(getattr(locked, name)) for name in fields}
+    after["budget"] = money(locked.budget)
     if eligible_naf_codes is not None:
         locked.eligible_naf_codes.set(eligible_naf_codes)
+        after["eligible_naf_codes"] = sorted(getattr(code, "code", code) for code in eligible_naf_codes)
+    changed = sorted(name for name in after if after[name] != before[name])
+    if changed:
+        record_programme(
+            programme=locked,
+            action="programme.updated",
+            by=by,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed}
+            | ({"comment": budget_comment} if "budget" in changed else {}),
+        )
     return locked
 
 
@@ -106,6 +139,10 @@ def set_programme_status(*, programme, status, by):
             _("A programme that is %(current)s cannot become %(next)s.")
             % {"current": locked.get_status_display(), "next": Programme.Status(status).label}
         )
+    before = locked.status
     locked.status = status
     locked.save(update_fields=["status", "updated_at"])
+    record_programme(
+        programme=locked, action="programme.status_changed", by=by, before={"status": before}, after={"status": status}
+    )
     return locked

@@ -1,0 +1,126 @@
+"""The regions app on the portal's audit trail (`portal.audit`).
+
+Each use case that changes money or an enrolment's state writes exactly one entry, in its own
+transaction, after the programme's (and enrolment's) row locks, with the programme's region so that
+its officers read it:
+
+- `programme.created`, `programme.updated` (budget, cap, dates, eligibility… changed fields only),
+  `programme.budget_changed`, `programme.status_changed` on the programme;
+- `enrolment.<status>` on the enrolment for every transition of `Enrolment.TRANSITIONS` (applied,
+  under review, accepted, refused, in progress, completed, withdrawn), with the money it moves:
+  the enrolment's committed and spent amounts and the programme's committed total, before and after;
+- `expense.booked` and `expense.cancelled` on the expense, with the spent totals before and after.
+
+The money ledger (`LedgerEntry`) stays the business record that reconciliation reads; the audit
+entry is the proof of who changed what. `verify_state` (registered from `RegionsConfig.ready()`)
+reports a programme budget or an enrolment status that differs from its last audited value.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import Problem, decoded, record
+
+CENT = Decimal("0.01")
+
+ACTIONS = {
+    "programme.created": _("programme created"),
+    "programme.updated": _("programme changed"),
+    "programme.budget_changed": _("budget changed"),
+    "programme.status_changed": _("programme opened or closed"),
+    "enrolment.applied": _("application made"),
+    "enrolment.under_review": _("application under review"),
+    "enrolment.accepted": _("application accepted (money committed)"),
+    "enrolment.refused": _("application refused"),
+    "enrolment.in_progress": _("support started"),
+    "enrolment.completed": _("support completed"),
+    "enrolment.withdrawn": _("application withdrawn"),
+    "expense.booked": _("expense booked"),
+    "expense.cancelled": _("expense cancelled"),
+}
+
+
+def money(value):
+    return str(Decimal(value).quantize(CENT))
+
+
+def audited_value(value):
+    """A field's value as the trail keeps it: money to the cent, dates and lists as JSON allows."""
+    if isinstance(value, Decimal):
+        return money(value)
+    return value
+
+
+def enrolment_state(enrolment, programme):
+    """What a transition may change: the status and the money of the enrolment and its programme."""
+    return {
+        "status": enrolment.status,
+        "committed": money(enrolment.committed_amount),
+        "spent": money(enrolment.spent_total),
+        "programme_committed": money(programme.committed_total),
+        "programme_spent": money(programme.spent_total),
+    }
+
+
+def record_programme(*, programme, action, by, before, after):
+    return record(action=action, subject=programme, by=by, before=before, after=after, region=programme.region_id)
+
+
+def record_enrolment(*, enrolment, programme, by, before, comment=""):
+    """The entry of one transition: `before` is `enrolment_state` taken under the locks before it."""
+    after = {**enrolment_state(enrolment, programme), "comment": comment or ""}
+    return record(
+        action=f"enrolment.{enrolment.status}",
+        subject=enrolment,
+        by=by,
+        before=before,
+        after=after,
+        region=programme.region_id,
+    )
+
+
+def record_expense(*, expense, action, programme, enrolment, by, before, **details):
+    after = {
+        "enrolment": enrolment.pk,
+        "amount": money(expense.amount),
+        "enrolment_spent": money(enrolment.spent_total),
+        "programme_spent": money(programme.spent_total),
+        **details,
+    }
+    return record(action=action, subject=expense, by=by, before=before, after=after, region=programme.region_id)
+
+
+def expense_totals(enrolment, programme):
+    return {"enrolment_spent": money(enrolment.spent_total), "programme_spent": money(programme.spent_total)}
+
+
+def verify_state():
+    """Problems where a programme's budget or an enrolment's status differs from its last audited value."""
+    from portal.models import AuditEntry
+    from regions.models import Enrolment, Programme
+
+    budgets, statuses = {}, {}
+    entries = (
+        AuditEntry.objects.filter(subject_app="regions", subject_model__in=["programme", "enrolment"])
+        .order_by("seq")
+        .values_list("subject_model", "subject_pk", "after")
+    )
+    for model, pk, after in entries.iterator(chunk_size=2000):
+        after = decoded(after) or {}
+        if model == "programme" and "budget" in after:
+            budgets[pk] = after["budget"]
+        elif model == "enrolment" and "status" in after:
+            statuses[pk] = after["status"]
+    problems = []
+    for pk, budget in Programme.objects.values_list("pk", "budget"):
+        if budgets.get(str(pk)) != money(budget):
+            problems.append(
+                Problem("the programme's budget differs from its last audited value", subject=f"regions.programme:{pk}")
+            )
+    for pk, status in Enrolment.objects.values_list("pk", "status"):
+        if statuses.get(str(pk)) != status:
+            problems.append(
+                Problem("the enrolment's status differs from its last audited step", subject=f"regions.enrolment:{pk}")
+            )
+    return problems
