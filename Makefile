@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 ADDRESS ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-dev system-deps system-deps-test messages lint bench clean
+.PHONY: run test setup setup-dev system-deps system-deps-test messages lint bench bench-report clean
 
 run: setup messages
 	$(PY) manage.py migrate --noinput
@@ -48,8 +48,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
+# Benchmarks (bench/README.md): PostgreSQL and Redis from the environment, or these defaults; an empty
+# database is first seeded with BENCH_COMPANIES companies. Writes bench/results.md.
+bench: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/national
+bench: REDIS_URL ?= redis://127.0.0.1:6379/7
+bench: BENCH_COMPANIES ?= 50000
 bench: setup-dev
-	$(PY) -m bench
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) -m bench --companies $(BENCH_COMPANIES) $(BENCH_ARGS)
 
 bench-report: setup-dev  # PDF report: median render, pages, size, full / bare WeasyPrint ratio, cache hit
 	$(PY) -m bench.report

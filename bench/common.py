@@ -10,7 +10,6 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -146,19 +145,13 @@ def versions():
         facts["redis"] = redis.Redis.from_url(url).info("server")["redis_version"] if url else "not configured"
     except Exception as error:
         facts["redis"] = f"unreachable ({error.__class__.__name__})"
-    try:
-        import celery
-        import locust
+    from importlib.metadata import PackageNotFoundError, version
 
-        facts["celery"], facts["locust"] = celery.__version__, locust.__version__
-    except ImportError:
-        pass
-    try:
-        facts["gunicorn"] = subprocess.run(
-            [sys.executable, "-m", "gunicorn", "--version"], capture_output=True, text=True, check=False
-        ).stdout.split()[-1]
-    except Exception:
-        facts["gunicorn"] = "?"
+    for package in ("celery", "locust", "gunicorn"):  # not imported: locust would monkey-patch this process
+        try:
+            facts[package] = version(package)
+        except PackageNotFoundError:
+            facts[package] = "not installed"
     return facts
 
 

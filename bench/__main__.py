@@ -1,0 +1,281 @@
+"""`make bench` (`.venv/bin/python -m bench`): page cost, load and report throughput, written to bench/results.md.
+
+Reads DATABASE_URL (PostgreSQL) and REDIS_URL from the environment (the Makefile gives defaults: the
+`national` database and Redis database 7). On a fresh database it migrates and runs
+`seed_national --companies BENCH_COMPANIES` (50,000 by default); a database that already holds companies
+is measured as it is (its size is written in the results). Then it runs, each in its own process:
+
+1. `python -m bench.pages --runs RUNS`          page cost against the floor (bench/pages.py)
+2. `python -m bench.load --duration SECONDS`    Locust against gunicorn (bench/load.py)
+3. `python -m bench.reports --reports N`         report throughput, 1 and 2 workers (bench/reports.py)
+
+Every figure is printed as a JSON line as it comes; bench/results.md gets the date, the machine, the
+versions, the data set, one table per part with the goals, and what is short. bench/analysis.md (written
+by hand: what was profiled and fixed, why a figure is still short) is appended to it.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench.common import ROOT, bench_environment, dataset_counts, setup_django, versions
+
+RESULTS = ROOT / "bench/results.md"
+ANALYSIS = ROOT / "bench/analysis.md"
+
+
+def prepare_database(companies):
+    """Migrate; seed the national data set into an empty database. Returns what was done."""
+    from django.core.management import call_command
+
+    from portal.models import Company
+
+    call_command("migrate", verbosity=0)
+    if Company.objects.exists():
+        return "existing data set"
+    started = time.perf_counter()
+    call_command("seed_national", companies=companies)
+    return f"seed_national --companies {companies} ({time.perf_counter() - started:.0f} s)"
+
+
+def run_part(module, arguments):
+    """Run one benchmark in its own process; echo and collect its JSON lines."""
+    command = [sys.executable, "-m", module, *arguments]
+    print(f"$ {' '.join(command[1:])}", flush=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=bench_environment(), stdout=subprocess.PIPE, text=True)
+    figures = []
+    for line in process.stdout:
+        print(line, end="", flush=True)
+        if line.startswith("{"):
+            figures.append(json.loads(line))
+    process.wait()
+    return {
+        "command": "python -m " + " ".join([module, *arguments]),
+        "exit": process.returncode,
+        "seconds": round(time.perf_counter() - started),
+        "load_after": os.getloadavg(),
+        "figures": figures,
+    }
+
+
+def _yes(value):
+    return "✅" if value else "❌"
+
+
+def _ms(value):
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def pages_table(part, short):
+    rows = [
+        "| Page | median (ms) | p95 (ms) | queries | ratio to floor | goals: ≤ 5× floor, ≤ 12 queries (dashboards: p95 ≤ 300 ms) |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for figure in part["figures"]:
+        if "page" not in figure:
+            continue
+        if figure["page"].startswith("floor"):
+            rows.append(
+                f"| *{figure['page']}* | {_ms(figure['median_ms'])} | {_ms(figure['p95_ms'])} | {figure['queries']} | 1 | |"
+            )
+            continue
+        goals = [
+            f"{_yes(figure['goal_ratio_met'])} ratio",
+            f"{_yes(figure['goal_queries_met'])} queries",
+        ]
+        if "goal_p95_met" in figure:
+            goals.append(f"{_yes(figure['goal_p95_met'])} p95")
+        rows.append(
+            f"| {figure['page']} | {_ms(figure['median_ms'])} | {_ms(figure['p95_ms'])} | {figure['queries']}"
+            f" | {figure['ratio']:.2f} | {' '.join(goals)} |"
+        )
+        if not figure["goal_ratio_met"]:
+            short.append(f"{figure['page']}: {figure['ratio']:.2f}× its floor (goal ≤ 5×)")
+        if not figure["goal_queries_met"]:
+            short.append(f"{figure['page']}: {figure['queries']} queries (goal ≤ 12)")
+        if figure.get("goal_p95_met") is False:
+            short.append(f"{figure['page']}: p95 {figure['p95_ms']:.0f} ms (goal ≤ 300 ms)")
+    context = next((figure for figure in part["figures"] if figure.get("kind") == "context"), {})
+    if context:
+        rows.append("")
+        rows.append(
+            f"Measured as members/officers of region {context.get('region')} (its programmes hold "
+            f"{context.get('region_enrolments')} enrolments); the SME's company has "
+            f"{context.get('company_diagnostics')} diagnostics."
+        )
+    return rows
+
+
+def load_table(part, short):
+    rows = [
+        "| Request | count | failures | req/s | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for figure in part["figures"]:
+        if "name" not in figure:
+            continue
+        name = f"**{figure['name']}**" if figure["name"] in ("autosave", "Aggregated") else figure["name"]
+        rows.append(
+            f"| {name} | {figure['requests']} | {figure['failures']} | {figure['requests_per_s']} | "
+            f"{_ms(figure['p50_ms'])} | {_ms(figure['p95_ms'])} | {_ms(figure['p99_ms'])} | {_ms(figure['max_ms'])} |"
+        )
+    context = next((figure for figure in part["figures"] if figure.get("kind") == "context"), {})
+    verdict = next((figure for figure in part["figures"] if figure.get("kind") == "verdict"), None)
+    rows.append("")
+    if context:
+        rows.append(
+            f"{context['sme_users']} SME users and {context['dashboard_users']} dashboard users for "
+            f"{context['duration_s']} s against gunicorn ({context['gunicorn_workers']} sync workers)."
+        )
+    if verdict:
+        rows.append("")
+        rows.append("| Goal | measured | met |")
+        rows.append("| --- | ---: | --- |")
+        rows.append(
+            f"| autosave p95 ≤ 50 ms under load | {_ms(verdict['autosave_p95_ms'])} ms | "
+            f"{_yes(verdict['goal_autosave_p95_met'])} |"
+        )
+        rows.append(f"| 0 errors | {verdict['errors']} | {_yes(verdict['goal_no_error_met'])} |")
+        rows.append(
+            f"| 0 answers lost (of {verdict['acknowledged_autosaves']} acknowledged autosaves, checked in the database) "
+            f"| {verdict['answers_lost']} | {_yes(verdict['goal_none_lost_met'])} |"
+        )
+        if verdict["failure_kinds"]:
+            rows.append("")
+            rows.append("Failures: " + "; ".join(verdict["failure_kinds"]))
+        if not verdict["goal_autosave_p95_met"]:
+            short.append(f"autosave under load: p95 {_ms(verdict['autosave_p95_ms'])} ms (goal ≤ 50 ms)")
+        if not verdict["goal_no_error_met"]:
+            short.append(f"load: {verdict['errors']} errors (goal 0)")
+        if not verdict["goal_none_lost_met"]:
+            short.append(f"load: {verdict['answers_lost']} acknowledged answers lost (goal 0)")
+    else:
+        short.append("load: no verdict (the load benchmark did not finish)")
+    return rows
+
+
+def reports_table(part, short):
+    rows = [
+        "| Worker processes | reports | ready | failed | submit (s) | until all ready (s) | reports / min | load avg |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    scaling = None
+    for figure in part["figures"]:
+        if figure.get("kind") == "scaling":
+            scaling = figure
+        elif "workers" in figure:
+            load = " / ".join(f"{value:.1f}" for value in figure.get("load_average", []))
+            rows.append(
+                f"| {figure['workers']} | {figure['reports']} | {figure['ready']} | {figure['failed']} | "
+                f"{figure['submit_s']} | {figure['elapsed_s']} | {figure['reports_per_min']} | {load} |"
+            )
+    rows.append("")
+    if scaling:
+        rows.append(
+            f"**Scaling {scaling['workers']} workers: {scaling['scaling']}×** (goal ≥ 1.8×) {_yes(scaling['goal_scaling_met'])}"
+        )
+        if not scaling["goal_scaling_met"]:
+            short.append(f"report scaling: {scaling['scaling']}× with 2 workers (goal ≥ 1.8×)")
+    else:
+        short.append("reports: no scaling figure (the report benchmark did not finish)")
+    return rows
+
+
+def write_results(*, arguments, facts, counts, database, parts, started, load_before):
+    short = []
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (`python -m bench {' '.join(arguments)}`) on "
+        f"{started:%Y-%m-%d %H:%M} UTC; {round((datetime.now(UTC) - started).total_seconds() / 60)} min in all.",
+        "",
+        "## Machine and versions",
+        "",
+        f"- {facts['cores']} cores ({facts['cpu']}), {facts['memory_gib']} GiB memory, {facts['os']}",
+        f"- Python {facts['python']}, Django {facts['django']}, PostgreSQL {facts['postgresql']}, "
+        f"Redis {facts['redis']}, WeasyPrint {facts['weasyprint']}, Celery {facts.get('celery', '?')}, "
+        f"gunicorn {facts.get('gunicorn', '?')}, Locust {facts.get('locust', '?')}",
+        f"- Load average before the run: {' / '.join(f'{value:.1f}' for value in load_before)} (1 / 5 / 15 min); "
+        "the machine is shared, so every figure is compared with a floor or a 1-worker run measured in the same run.",
+        "",
+        "## Data set",
+        "",
+        f"Database `{facts.get('database')}` ({database}): "
+        + ", ".join(f"{value:,} {label.replace('_', ' ')}" for label, value in counts.items())
+        + ".",
+        "",
+    ]
+    titles = {
+        "pages": ("Page cost", pages_table),
+        "load": ("Load: 50 SME users with autosave + 5 on dashboards", load_table),
+        "reports": ("Report throughput", reports_table),
+    }
+    for key, (title, table) in titles.items():
+        part = parts.get(key)
+        lines += [f"## {title}", ""]
+        if part is None:
+            lines += ["Not run.", ""]
+            continue
+        lines += [
+            f"`{part['command']}` — exit {part['exit']}, {part['seconds']} s, load average after "
+            f"{' / '.join(f'{value:.1f}' for value in part['load_after'])}.",
+            "",
+        ]
+        lines += table(part, short)
+        lines.append("")
+    lines += ["## What is short", ""]
+    lines += [f"- {item}" for item in short] or ["Every goal measured in this run is met."]
+    lines.append("")
+    if ANALYSIS.exists():
+        lines += [ANALYSIS.read_text().rstrip(), ""]
+    RESULTS.write_text("\n".join(lines))
+    return short
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30, help="page-cost rounds (default 30)")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
+    parser.add_argument("--reports", type=int, default=200, help="reports submitted at once (default 200)")
+    parser.add_argument(
+        "--companies", type=int, default=50_000, help="companies seeded into an empty database (default 50,000)"
+    )
+    parser.add_argument("--only", nargs="+", choices=["pages", "load", "reports"], default=["pages", "load", "reports"])
+    arguments = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("make bench needs REDIS_URL (Celery broker, cache and sessions, as in production).")
+    started, load_before = datetime.now(UTC), os.getloadavg()
+    connection = setup_django()
+    database = prepare_database(arguments.companies)
+    facts = versions()
+    facts["database"] = connection.settings_dict["NAME"]
+    counts = dataset_counts()
+    connection.close()
+    commands = {
+        "pages": ("bench.pages", ["--runs", str(arguments.runs)]),
+        "load": ("bench.load", ["--duration", str(arguments.duration)]),
+        "reports": ("bench.reports", ["--reports", str(arguments.reports)]),
+    }
+    parts = {key: run_part(*commands[key]) for key in arguments.only}
+    short = write_results(
+        arguments=argv,
+        facts=facts,
+        counts=counts,
+        database=database,
+        parts=parts,
+        started=started,
+        load_before=load_before,
+    )
+    print(f"Wrote {RESULTS.relative_to(ROOT)}; {len(short)} goal(s) short.")
+    if any(part["exit"] for part in parts.values()):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

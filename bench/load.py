@@ -1,0 +1,323 @@
+"""Load: 50 SME users filling questionnaires with autosave plus 5 officers on their dashboards, against
+gunicorn (2 workers) on loopback, driven by Locust headless; then every acknowledged autosave is looked
+up in the database (answers lost must be 0).
+
+`.venv/bin/python -m bench.load --duration 60` (DATABASE_URL: PostgreSQL; REDIS_URL: cache and sessions,
+as in production).
+
+1. Prepares 50 bench companies (SIRET 000…, name "[bench] …") in the regions with the most enrolments,
+   each with a bench owner (…@bench.invalid) and a draft diagnostic; 4 bench regional officers (the 4
+   regions with the most enrolments) and 1 bench Alliance staff member, each with a TOTP authenticator.
+2. Starts `gunicorn portal.wsgi --workers 2` on 127.0.0.1:PORT (8765 by default), DEBUG off.
+3. Logs every user in through the login form (officers and staff then type the TOTP code computed
+   from their device's key, as their authenticator app would): the sessions go into the Locust plan,
+   so that the measured minute holds no password hashing.
+4. Runs `locust -f bench/locustfile.py --headless` for `--duration` seconds; reads its CSV statistics.
+5. Compares the acknowledged autosaves with the answers in the database; stops gunicorn; removes the
+   bench data.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import (
+    BENCH_COMPANY_PREFIX,
+    BENCH_PASSWORD,
+    BENCH_SIRET_PREFIX,
+    ROOT,
+    bench_device,
+    bench_environment,
+    bench_user,
+    cleanup,
+    emit,
+    password_hash,
+    setup_django,
+)
+
+SMES = 50
+OFFICERS = 4  # plus one Alliance staff member: 5 users on the dashboards
+GOAL_AUTOSAVE_P95_MS = 50
+
+
+def prepare(smes=SMES, officers=OFFICERS):
+    """Bench companies with drafts and owners, officers and a staff member. Returns the plan (no cookies yet)."""
+    from django.db.models import Count
+
+    from diagnostics import services
+    from portal.models import Company, Membership, NafCode, Region, RegionOfficer
+
+    hashed = password_hash()
+    regions = list(
+        Region.objects.annotate(n=Count("programmes__enrolments")).order_by("-n", "code")[: max(officers, 1)]
+    )
+    divisions = list(NafCode.objects.filter(level=NafCode.Level.DIVISION, code__gte="10", code__lte="33"))
+    if not divisions:
+        divisions = list(NafCode.objects.all()[:10])
+    random.seed(9)
+    plan = {"smes": [], "officers": []}
+    for number in range(smes):
+        company = Company.objects.create(
+            siret=f"{BENCH_SIRET_PREFIX}{number:011d}",
+            name=f"{BENCH_COMPANY_PREFIX}PME {number:02d}",
+            naf_division=random.choice(divisions),
+            headcount_band="10-49",
+            region=regions[number % len(regions)],
+        )
+        user = bench_user(f"load-sme-{number:02d}", hashed=hashed)
+        Membership.objects.create(user=user, company=company, role=Membership.Role.OWNER)
+        draft = services.start_diagnostic(company=company, by=user)
+        axes = [
+            {
+                "code": axis.code,
+                "questions": [
+                    {"pk": question.pk, "na": question.allows_not_applicable}
+                    for question in axis.questions.order_by("order", "pk")
+                ],
+            }
+            for axis in draft.referential.axes.order_by("order", "pk")
+        ]
+        plan["smes"].append({"email": user.email, "diagnostic": draft.pk, "axes": axes})
+    for number in range(officers):
+        user = bench_user(f"load-officer-{number}", hashed=hashed)
+        RegionOfficer.objects.get_or_create(user=user, region=regions[number % len(regions)])
+        bench_device(user)
+        plan["officers"].append({"email": user.email, "national": False})
+    staff = bench_user("load-staff", hashed=hashed, is_staff=True)
+    bench_device(staff)
+    plan["officers"].append({"email": staff.email, "national": True})
+    return plan
+
+
+def start_gunicorn(port, workers, log):
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "portal.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=bench_environment(), stdout=log, stderr=log)
+    import requests
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start (exit {process.returncode}); see {log.name}")
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/compte/login/", timeout=2).status_code == 200:
+                return process
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    stop(process)
+    raise SystemExit(f"gunicorn did not answer on 127.0.0.1:{port} within 60 s; see {log.name}")
+
+
+def stop(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def log_in(base, email):
+    """A real login through the form; then, for officers and staff, the TOTP code of their device.
+    Returns the session's cookies."""
+    import re
+
+    import requests
+
+    from portal.models import User
+    from portal.security import current_token, needs_second_factor
+
+    session = requests.Session()
+    page = session.get(f"{base}/compte/login/", timeout=30)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/compte/login/",
+        data={"username": email, "password": BENCH_PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/compte/login/"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    user = User.objects.get(email=email)
+    if needs_second_factor(user):
+        page = session.get(f"{base}/compte/verification/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        response = session.post(
+            f"{base}/compte/verification/",
+            data={"token": current_token(bench_device(user)), "csrfmiddlewaretoken": token},
+            timeout=30,
+        )
+        response.raise_for_status()
+        if "/compte/verification/" in response.url:
+            raise SystemExit(f"second factor refused for {email}")
+    if "sessionid" not in session.cookies:
+        raise SystemExit(f"login refused for {email}")
+    return session.cookies.get_dict()
+
+
+def run_locust(*, base, plan_path, acks_path, duration, users, workdir):
+    prefix = workdir / "locust"
+    command = [
+        str(ROOT / ".venv/bin/locust"),
+        "-f",
+        str(ROOT / "bench/locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{duration}s",
+        "--host",
+        base,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "5",
+    ]
+    env = bench_environment(BENCH_LOAD_PLAN=str(plan_path), BENCH_LOAD_ACKS=str(acks_path))
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    stats_path = Path(f"{prefix}_stats.csv")
+    if not stats_path.exists():
+        raise SystemExit(f"locust wrote no statistics (exit {result.returncode}):\n{result.stderr[-3000:]}")
+    with stats_path.open() as file:
+        rows = list(csv.DictReader(file))
+    failures_path = Path(f"{prefix}_failures.csv")
+    failures = list(csv.DictReader(failures_path.open())) if failures_path.exists() else []
+    return rows, failures, result
+
+
+def lost_answers(acks):
+    """Acknowledged autosaves whose value is not the one in the database."""
+    from diagnostics.models import Answer
+
+    lost = []
+    keys = [tuple(int(part) for part in key.split(":")) for key in acks]
+    stored = {
+        (row["diagnostic_id"], row["question_id"]): row
+        for row in Answer.objects.filter(diagnostic_id__in={d for d, _q in keys}).values(
+            "diagnostic_id", "question_id", "level", "not_applicable", "comment"
+        )
+    }
+    for (diagnostic, question), (level, comment) in zip(keys, acks.values(), strict=True):
+        row = stored.get((diagnostic, question))
+        expected_level = None if level == "na" else int(level)
+        if (
+            row is None
+            or row["level"] != expected_level
+            or row["not_applicable"] != (level == "na")
+            or row["comment"] != comment
+        ):
+            lost.append(f"{diagnostic}:{question}")
+    return lost
+
+
+def _figure(row):
+    def number(name):
+        value = row.get(name, "")
+        return float(value) if value not in ("", "N/A") else None
+
+    return {
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "requests_per_s": round(number("Requests/s"), 2),
+        "p50_ms": number("50%"),
+        "p95_ms": number("95%"),
+        "p99_ms": number("99%"),
+        "median_ms": number("Median Response Time"),
+        "max_ms": number("Max Response Time"),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
+    parser.add_argument("--port", type=int, default=8765, help="gunicorn's loopback port (default 8765)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--smes", type=int, default=SMES, help=f"SME users (default {SMES})")
+    arguments = parser.parse_args(argv)
+    if arguments.port == 8000:
+        raise SystemExit("Port 8000 is the development server's: choose another.")
+    setup_django()
+    cleanup()
+    base = f"http://127.0.0.1:{arguments.port}"
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as directory:
+        workdir = Path(directory)
+        log = (workdir / "gunicorn.log").open("w")
+        server = None
+        try:
+            plan = prepare(smes=arguments.smes)
+            server = start_gunicorn(arguments.port, arguments.workers, log)
+            for account in plan["smes"] + plan["officers"]:
+                account["cookies"] = log_in(base, account["email"])
+            plan_path, acks_path = workdir / "plan.json", workdir / "acks.json"
+            plan_path.write_text(json.dumps(plan))
+            users = len(plan["smes"]) + len(plan["officers"])
+            rows, failures, result = run_locust(
+                base=base,
+                plan_path=plan_path,
+                acks_path=acks_path,
+                duration=arguments.duration,
+                users=users,
+                workdir=workdir,
+            )
+            acks = json.loads(acks_path.read_text()) if acks_path.exists() else {}
+            lost = lost_answers(acks)
+            emit(
+                "load",
+                kind="context",
+                duration_s=arguments.duration,
+                sme_users=len(plan["smes"]),
+                dashboard_users=len(plan["officers"]),
+                gunicorn_workers=arguments.workers,
+                locust_exit=result.returncode,
+            )
+            for row in rows:
+                emit("load", name=row["Name"], method=row["Type"], **_figure(row))
+            autosave = next((row for row in rows if row["Name"] == "autosave"), None)
+            total = next((row for row in rows if row["Name"] == "Aggregated"), None)
+            emit(
+                "load",
+                kind="verdict",
+                acknowledged_autosaves=len(acks),
+                answers_lost=len(lost),
+                lost_examples=lost[:5],
+                errors=int(total["Failure Count"]) if total else None,
+                failure_kinds=[f"{f['Method']} {f['Name']}: {f['Error']} ×{f['Occurrences']}" for f in failures][:10],
+                autosave_p95_ms=_figure(autosave)["p95_ms"] if autosave else None,
+                goal_autosave_p95_met=bool(autosave) and _figure(autosave)["p95_ms"] <= GOAL_AUTOSAVE_P95_MS,
+                goal_no_error_met=bool(total) and int(total["Failure Count"]) == 0,
+                goal_none_lost_met=bool(acks) and not lost,
+            )
+        finally:
+            if server is not None:
+                stop(server)
+            log.close()
+            if server is not None and server.returncode not in (0, -signal.SIGTERM):
+                print((workdir / "gunicorn.log").read_text()[-3000:], file=sys.stderr)
+            cleanup()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
