@@ -5,6 +5,7 @@
 - results panels: extra sections on the results page (the expert's validated review, programmes);
 - next steps: sections of the PDF report's "next steps" (matching experts, eligible programmes).
 - on submit: work to start once a submitted diagnostic is committed (the PDF report).
+- viewer roles: how an outside viewer is named in the company's access log (an expert's organisation).
 """
 
 from dataclasses import dataclass, field
@@ -79,3 +80,29 @@ def register_on_submit(callback):
 
 def on_submit_callbacks():
     return list(_on_submit)
+
+
+@dataclass(frozen=True)
+class ViewerRole:
+    """How a viewer from outside the company is named in its access log: `kind` is one of
+    `DiagnosticAccess.Kind` ("expert", ...), `organisation` the organisation they act for."""
+
+    kind: str
+    organisation: str = ""
+
+
+_viewer_roles = []
+
+
+def register_viewer_role(describer):
+    """`describer(user)` returns a ViewerRole for users the app above knows (e.g. an expert and their
+    organisation), or None. Asked only for viewers who are neither staff nor regional officers."""
+    return _register(_viewer_roles, describer)
+
+
+def viewer_role_for(user):
+    for describer in _viewer_roles:
+        role = describer(user)
+        if role is not None:
+            return role
+    return None

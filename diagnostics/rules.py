@@ -33,14 +33,25 @@ def is_draft(user, diagnostic):
 
 @rules.predicate
 def has_extension_access(user, diagnostic):
-    """Whoever the apps above grant access to (assigned experts, regional officers), through
-    `extensions.register_diagnostic_access`."""
+    """The officers of the company's region once a member shared the diagnostic with them
+    (`shared_with_region`), and whoever the apps above grant access to through
+    `extensions.register_diagnostic_access`: the officers of the programmes the company applied to
+    (regions), the expert of an accepted assignment (experts). Nobody else."""
     return diagnostic is not None and diagnostics_visible_to(user).filter(pk=diagnostic.pk).exists()
 
 
-# Read a diagnostic: its company's members, Alliance staff, and those the extensions let in.
+# Read a diagnostic: its company's members, Alliance staff, the region's officers if shared, and
+# those the extensions let in.
 can_view_diagnostic = is_diagnostic_company_member | is_alliance_staff | has_extension_access
 # Answer questions and submit: the company's members, while the diagnostic is a draft. Nobody else.
 can_edit_diagnostic = is_diagnostic_company_member & is_draft
 # Start a new diagnostic for a company (`can_start_diagnostic.test(user, company)`): its members only.
 can_start_diagnostic = is_company_member
+# Share a submitted diagnostic with the officers of the company's region, or stop sharing it: the
+# company's members, owner or not. Any member may already submit the diagnostic and apply to a
+# programme (which shares it with that programme's officers), so choosing to show it to the region
+# before applying is theirs too. Staff, officers and experts: never (403).
+can_share_diagnostic = is_diagnostic_company_member
+# See who outside the company viewed its diagnostics (`can_view_access_log.test(user, company)`):
+# the company's members only; staff, officers and experts get a 404 (the log is the company's).
+can_view_access_log = is_company_member

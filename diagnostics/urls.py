@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diagnostics.views import questionnaire, referential, reports, results
+from diagnostics.views import questionnaire, referential, reports, results, sharing
 
 app_name = "diagnostics"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("<int:pk>/rapport/statut/", reports.report_status, name="report_status"),
     path("<int:pk>/rapport/telecharger/", reports.report_download, name="report_download"),
     path("<int:pk>/rapport/mettre-a-jour/", reports.report_rerender, name="report_rerender"),
+    # Sharing scope and who viewed the company's diagnostics (views/sharing.py)
+    path("<int:pk>/partage-region/", sharing.share_with_region, name="share_with_region"),
+    path("<int:pk>/consultations/", sharing.diagnostic_access_log, name="diagnostic_access_log"),
+    path("entreprise/<int:company_pk>/consultations/", sharing.company_access_log, name="company_access_log"),
 ]

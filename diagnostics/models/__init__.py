@@ -1,5 +1,6 @@
 """Models of the diagnostics app, one module per part: the versioned referential first."""
 
+from diagnostics.models.access import DiagnosticAccess
 from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
@@ -22,6 +23,7 @@ __all__ = [
     "Answer",
     "AxisScore",
     "Diagnostic",
+    "DiagnosticAccess",
     "DEFAULT_REFERENTIAL_CODE",
     "LEVELS",
     "TARGET_LEVELS",

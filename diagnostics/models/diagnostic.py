@@ -42,6 +42,13 @@ class Diagnostic(models.Model):
     band = models.PositiveSmallIntegerField(_("maturity band"), null=True, blank=True)
     # The company's latest submitted diagnostic is the one peer benchmarks count.
     is_latest = models.BooleanField(default=False, editable=False)
+    # Sharing scope (diagnostics.services.sharing): the company's members may let the officers of the
+    # company's region see this diagnostic before the company applies to any programme. Off by default.
+    shared_with_region = models.BooleanField(_("shared with the region's officers"), default=False)
+    sharing_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    sharing_changed_at = models.DateTimeField(_("sharing changed at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -1,5 +1,6 @@
 """Reads of the diagnostics app, already scoped; one module per part, names re-exported here."""
 
+from diagnostics.selectors.access import access_log, company_of_member
 from diagnostics.selectors.diagnostic import (
     AnswerTarget,
     Progress,
@@ -15,6 +16,7 @@ from diagnostics.selectors.diagnostic import (
     missing_questions,
     overall_progress,
     questionnaire_page,
+    shared_with_officer,
     visible_diagnostic,
 )
 from diagnostics.selectors.referential import (
@@ -28,6 +30,8 @@ from diagnostics.selectors.referential import (
 
 __all__ = [
     "AnswerTarget",
+    "access_log",
+    "company_of_member",
     "Progress",
     "QuestionnairePage",
     "answer_target",
@@ -45,6 +49,7 @@ __all__ = [
     "public_versions",
     "questionnaire_page",
     "referential_with_content",
+    "shared_with_officer",
     "theme_codes",
     "visible_diagnostic",
     "with_content",

@@ -1,7 +1,9 @@
 """Reads of diagnostics and answers, scoped to what a user may see.
 
-Members of a company see its diagnostics, Alliance staff see all of them, and the apps above
-(`experts`, `regions`) add their own rules through `extensions.register_diagnostic_access`.
+Members of a company see its diagnostics, Alliance staff see all of them, the officers of the
+company's region see the submitted ones its members chose to share with them (`shared_with_region`),
+and the apps above (`experts`: assigned experts, `regions`: officers of the programmes the company
+applied to) add their own rules through `extensions.register_diagnostic_access`.
 Every function here runs a fixed number of queries whatever the size of the referential.
 """
 
@@ -12,21 +14,33 @@ from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Question
-from portal.models import Membership
+from portal.models import Membership, RegionOfficer
 
 COMPLETE_ANSWER = Q(level__isnull=False) | Q(not_applicable=True)
 
 
+def shared_with_officer(user):
+    """A Q over Diagnostic: the submitted diagnostics shared with the region of one of `user`'s officer posts."""
+    return Q(
+        shared_with_region=True,
+        status=Diagnostic.Status.SUBMITTED,
+        company__region_id__in=RegionOfficer.objects.filter(user=user).values("region_id"),
+    )
+
+
 def diagnostics_visible_to(user):
-    """The diagnostics `user` may see: their companies' ones; every one for staff; plus the extensions' rules."""
+    """The diagnostics `user` may see: their companies' ones; the ones shared with their region (officers);
+    every one for staff; plus the extensions' rules."""
     if user is None or not user.is_authenticated:
         return Diagnostic.objects.none()
     if user.is_staff:
         return Diagnostic.objects.all()
-    visible = Q(company__in=Membership.objects.filter(user=user).values("company_id"))
-    for extra in diagnostic_access_filters(user):
+    # Neither rule joins to many rows (subqueries, and company is a foreign key).
+    visible = Q(company__in=Membership.objects.filter(user=user).values("company_id")) | shared_with_officer(user)
+    extras = diagnostic_access_filters(user)
+    for extra in extras:
         visible |= extra
-    if len(visible.children) == 1:
+    if not extras:
         return Diagnostic.objects.filter(visible)
     # The extensions' rules may join to many rows: keep one row per diagnostic.
     return Diagnostic.objects.filter(pk__in=Diagnostic.objects.filter(visible).values("pk"))

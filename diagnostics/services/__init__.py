@@ -25,6 +25,7 @@ from diagnostics.services.referential import (
     retire_referential,
 )
 from diagnostics.services.report import latest_report, render_report, request_report, requeue_stuck_reports  # noqa: F401
+from diagnostics.services.sharing import SharingRefused, record_access, set_region_sharing
 
 __all__ = [
     "AnswerInput",
@@ -33,6 +34,7 @@ __all__ = [
     "DraftAlreadyExists",
     "IncompleteDiagnostic",
     "InvalidAnswer",
+    "SharingRefused",
     "LoadAction",
     "LoadOutcome",
     "NoPreviousDiagnostic",
@@ -41,10 +43,12 @@ __all__ = [
     "derive_draft",
     "load_referential_document",
     "publish_referential",
+    "record_access",
     "referential_problems",
     "retire_referential",
     "save_answer",
     "save_answers",
+    "set_region_sharing",
     "start_diagnostic",
     "submit_diagnostic",
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from diagnostics import rules, selectors, services
 from diagnostics.forms import AnswerForm
+from diagnostics.models import DiagnosticAccess
 from portal.selectors import companies_visible_to
 
 
@@ -132,6 +133,7 @@ def axis_page(request, pk, axis_code):
         status = 400
     else:
         forms = _forms_for(page)
+        services.record_access(diagnostic=diagnostic, user=request.user, what=DiagnosticAccess.What.ANSWERS)
     context = {
         "diagnostic": diagnostic,
         "page": page,
@@ -191,6 +193,7 @@ def autosave(request, pk, question_pk):
 def review(request, pk):
     """What is still missing, with a link to each question, and the submit button."""
     diagnostic = _visible_diagnostic(request, pk)
+    services.record_access(diagnostic=diagnostic, user=request.user, what=DiagnosticAccess.What.ANSWERS)
     axes = selectors.axes_with_progress(diagnostic)
     missing = selectors.missing_questions(diagnostic) if diagnostic.is_draft else []
     by_axis = {}

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnostics import selectors
+from diagnostics.models import DiagnosticAccess
+from diagnostics.services import record_access
 from diagnostics.services import report as reports
 
 STATUS_TEMPLATE = "diagnostics/report/status.html"
@@ -60,6 +62,7 @@ def report_download(request, pk):
         handle = report.file.open("rb")
     except (FileNotFoundError, ValueError) as error:
         raise Http404(_("This diagnostic's report is not ready yet.")) from error
+    record_access(diagnostic=diagnostic, user=request.user, what=DiagnosticAccess.What.REPORT)
     response = FileResponse(
         handle, as_attachment=True, filename=download_name(diagnostic), content_type="application/pdf"
     )

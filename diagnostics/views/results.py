@@ -6,10 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from diagnostics import rules
 from diagnostics.extensions import results_panels_for
+from diagnostics.models import DiagnosticAccess
 from diagnostics.radar import radar_svg
 from diagnostics.results import results_for
 from diagnostics.selectors import diagnostics_visible_to
+from diagnostics.services import record_access
 from diagnostics.services import report as reports
 from portal.models import Membership
 
@@ -24,7 +27,9 @@ def results(request, pk):
     diagnostic = (
         diagnostics_visible_to(user)
         .filter(pk=pk)
-        .select_related("company__naf_division__section", "company__region", "referential", "previous")
+        .select_related(
+            "company__naf_division__section", "company__region", "referential", "previous", "sharing_changed_by"
+        )
         # Whether the user is a member (an owner) of the company, read once for the rules and the
         # panels (`is_diagnostic_company_member` and the report's owner rule read it instead of querying).
         .annotate(
@@ -40,6 +45,7 @@ def results(request, pk):
     diagnostic.member_checked_for = user.pk
     if diagnostic.is_draft:
         return redirect("diagnostics:detail", pk=diagnostic.pk)
+    record_access(diagnostic=diagnostic, user=user, what=DiagnosticAccess.What.RESULTS)
     results = results_for(diagnostic)
     radar = None
     if len(results.axes) >= MIN_RADAR_AXES:
@@ -59,5 +65,6 @@ def results(request, pk):
         "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],
         "more_actions_start": ACTIONS_SHOWN_FIRST + 1,
         "panels": results_panels_for(request, diagnostic),
+        "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the annotation
     }
     return render(request, "diagnostics/results.html", context)
