@@ -188,6 +188,11 @@ def action_label(action):
     return _action_labels.get(action, action)
 
 
+def known_actions():
+    """[(code, label)] of every registered action, by code."""
+    return sorted(_action_labels.items())
+
+
 def register_verifier(verifier):
     """A function of no argument returning `Problem`s found in the app's current state."""
     if verifier not in _verifiers:

@@ -49,6 +49,8 @@ can_apply = is_company_member
 can_view_company_programmes = has_company
 # See the regional dashboard and exports (their region's data; every region's for staff).
 can_view_dashboard = is_region_officer | is_alliance_staff
+# Read the audit trail (their regions' entries for officers, every entry for staff).
+can_view_audit_trail = is_region_officer | is_alliance_staff
 
 rules.add_perm("regions.view_region_space", is_region_officer)
 rules.add_perm("regions.view_national_space", is_alliance_staff)
@@ -58,3 +60,4 @@ rules.add_perm("regions.decide_enrolment", can_decide_enrolment)
 rules.add_perm("regions.withdraw_enrolment", can_withdraw_enrolment)
 rules.add_perm("regions.apply_to_programme", can_apply)
 rules.add_perm("regions.view_dashboard", can_view_dashboard)
+rules.add_perm("regions.view_audit_trail", can_view_audit_trail)

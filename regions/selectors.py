@@ -208,3 +208,17 @@ def applications_of(user):
 def eligible_open_programmes(company):
     """The open programmes the company may apply to now (for the report's next steps)."""
     return [offer.programme for offer in programmes_for_company(company) if offer.eligibility.eligible]
+
+
+def audit_entries_visible_to(user):
+    """The audit trail entries the user may read, newest first: every entry for staff; for an officer,
+    those of their regions (programmes, enrolments, expenses, and the assignments of the companies
+    there); none for anyone else. Author and region come with the rows."""
+    from portal.models import AuditEntry
+
+    if user is None or not user.is_authenticated:
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.select_related("by", "region").order_by("-seq")
+    if user.is_staff:
+        return entries
+    return entries.filter(region_id__in=officer_region_ids(user))

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from regions.views import company, dashboard, officer
+from regions.views import audit, company, dashboard, officer
 
 app_name = "regions"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     re_path(r"^tableau-de-bord/(?P<kind>candidatures|depenses)\.(?P<fmt>csv|xlsx)$", dashboard.export, name="export"),
     path("national/", dashboard.national, name="national"),
+    # The audit trail (views/audit.py)
+    path("journal/", audit.audit_trail, name="audit_trail"),
     # Companies (views/company.py)
     path("programmes-ouverts/", company.company_programmes, name="company_programmes"),
     path("programmes-ouverts/<int:pk>/candidater/", company.apply, name="apply"),
