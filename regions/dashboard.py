@@ -152,15 +152,17 @@ def build_dashboard(user, data=None, *, national=False):
     programmes = programmes.filter(**enrolment_filters.programme_filters)
     enrolments = enrolment_filters.qs
 
-    totals = programmes.aggregate(
-        budget=Coalesce(Sum("budget"), ZERO),
-        committed=Coalesce(Sum("committed_total"), ZERO),
-        spent=Coalesce(Sum("spent_total"), ZERO),
-        target=Coalesce(Sum("target_companies"), 0),
-        count=Count("pk"),
-    )
-    totals.update({key: cents(totals[key]) for key in ("budget", "committed", "spent")})
+    programme_list = programme_rows(programmes)
+    # The budget totals add up the programme rows already read (no query of their own).
+    totals = {
+        "budget": cents(sum((row.budget for row in programme_list), Decimal("0"))),
+        "committed": cents(sum((row.committed_total for row in programme_list), Decimal("0"))),
+        "spent": cents(sum((row.spent_total for row in programme_list), Decimal("0"))),
+        "target": sum(row.target_companies or 0 for row in programme_list),
+        "count": len(programme_list),
+    }
     totals["remaining"] = totals["budget"] - totals["committed"]
+    # The selection's sums, its funnel and its sizes: one aggregate over the filtered enrolments.
     selection = enrolments.aggregate(
         count=Count("pk"),
         companies=Count("company", distinct=True),
@@ -168,12 +170,18 @@ def build_dashboard(user, data=None, *, national=False):
         requested=Coalesce(Sum("requested_amount"), ZERO),
         committed=Coalesce(Sum("committed_amount"), ZERO),
         spent=Coalesce(Sum("spent_total"), ZERO),
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in FUNNEL},
+        **{
+            f"size_{index}": Count("company", distinct=True, filter=Q(company__headcount_band=band))
+            for index, (band, _label) in enumerate(HeadcountBand.choices)
+        },
     )
     selection.update({key: cents(selection[key]) for key in ("requested", "committed", "spent")})
     selection["progress"] = min(100, round(100 * selection["enrolled"] / totals["target"])) if totals["target"] else 0
 
-    by_status = dict(enrolments.order_by().values_list("status").annotate(n=Count("pk")))
-    funnel = [{"status": status, "label": status.label, "count": by_status.get(status, 0)} for status in FUNNEL]
+    funnel = [
+        {"status": status, "label": status.label, "count": selection.pop(f"status_{status}")} for status in FUNNEL
+    ]
 
     by_sector = list(
         enrolments.order_by()
@@ -188,14 +196,14 @@ def build_dashboard(user, data=None, *, national=False):
     english = get_language() == "en"
     for row in by_sector:
         row["label"] = (row["label_en"] if english else row["label_fr"]) or row["code"] or "—"
-    sizes = dict(
-        enrolments.order_by().values_list("company__headcount_band").annotate(n=Count("company", distinct=True))
-    )
-    by_size = [{"band": band, "label": label, "companies": sizes.get(band, 0)} for band, label in HeadcountBand.choices]
+    by_size = [
+        {"band": band, "label": label, "companies": selection.pop(f"size_{index}")}
+        for index, (band, label) in enumerate(HeadcountBand.choices)
+    ]
 
     return Dashboard(
         filter=enrolment_filters,
-        programmes=programme_rows(programmes),
+        programmes=programme_list,
         totals=totals,
         selection=selection,
         funnel=funnel,

@@ -115,17 +115,24 @@ def latest_submitted(company):
 
 
 def axes_with_progress(diagnostic):
-    """The axes of the diagnostic's referential, in order, each with `question_count` and `answered_count` (one query)."""
+    """The axes of the diagnostic's referential, in order, each with `question_count` and `answered_count` (one query).
+
+    The answered count is a subquery over this diagnostic's answers (the (diagnostic, question) unique
+    index): joining the axes to every answer of their questions would read every company's answers.
+    """
+    answered = (
+        Answer.objects.filter(diagnostic_id=diagnostic.pk, question__axis=OuterRef("pk"))
+        .filter(COMPLETE_ANSWER)
+        .order_by()
+        .values("question__axis")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Axis.objects.filter(referential_id=diagnostic.referential_id)
         .annotate(
-            question_count=Count("questions", distinct=True),
-            answered_count=Count(
-                "questions__answers",
-                filter=Q(questions__answers__diagnostic=diagnostic)
-                & (Q(questions__answers__level__isnull=False) | Q(questions__answers__not_applicable=True)),
-                distinct=True,
-            ),
+            question_count=Count("questions"),
+            answered_count=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
         )
         .order_by("order", "pk")
     )

@@ -16,7 +16,9 @@ PAGE_SIZE = 50
 
 def _render_dashboard(request, *, national):
     board = build_dashboard(request.user, request.GET, national=national)
-    page = Paginator(board.enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(board.enrolments, PAGE_SIZE)
+    paginator.count = board.selection["count"]  # already counted by the dashboard's aggregate
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
