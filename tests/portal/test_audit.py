@@ -218,3 +218,11 @@ def test_a_missing_chain_head_is_rebuilt_from_the_last_entry():
 def test_today_is_not_sealed_by_default():
     write(1)
     assert audit.seal() == []
+
+
+def test_the_demo_data_is_audited_and_verifies(capsys):
+    call_command("seed_demo")
+    assert AuditEntry.objects.filter(subject_app="regions").exists()
+    assert AuditEntry.objects.filter(subject_app="experts").exists()
+    call_command("verify_audit")
+    assert "Audit trail OK" in capsys.readouterr().out
