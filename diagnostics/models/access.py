@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from diagnostics.models.diagnostic import Diagnostic
 
@@ -64,7 +65,7 @@ class DiagnosticAccess(models.Model):
         if self.kind == self.Kind.EXPERT:
             if self.organisation:
                 return _("Expert, %(organisation)s") % {"organisation": self.organisation}
-            return _("Expert")
+            return pgettext_lazy("viewer role", "Expert")
         if self.kind == self.Kind.STAFF:
             return _("Alliance team")
         return _("Outside the company")
