@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import audit
 from portal.models import Company, Membership, RegionOfficer
 from portal.privacy import company_data_parts
 from portal.security import end_sessions
@@ -34,6 +35,7 @@ logger = logging.getLogger("portal.privacy")
 ERASED = "[effacé]"
 CLOSED_COMPANY_NAME = "Entreprise fermée #{id}"
 CLOSED_SIRET_PREFIX = "F"
+CLOSED_ACTION = "company.closed"
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
@@ -96,6 +98,15 @@ def close_company(*, company, by, confirmation):
     company.siret = closed_siret(company.pk)
     company.save(update_fields=["name", "siret"])
     scrubbed = scrub_text_columns(tokens)
+    # The trail keeps ids and counts only: never a name or an e-mail (they would outlive the erasure,
+    # since a hash-chained row cannot be rewritten).
+    audit.record(
+        action=CLOSED_ACTION,
+        subject=company,
+        by=by,
+        after={"accounts_anonymised": sorted(user_ids), "text_values_scrubbed": scrubbed},
+        region=company.region_id,
+    )
     logger.info(
         "Company %s closed by user %s: %d account(s) anonymised, %d text value(s) scrubbed",
         company.pk,

@@ -69,6 +69,11 @@ IDENTITY = CompanyData(
 
 
 def register():
+    from django.utils.translation import gettext_lazy as _
+
+    from portal.audit import register_actions
     from portal.privacy import register_company_data
+    from portal.privacy.closure import CLOSED_ACTION
 
     register_company_data(IDENTITY)
+    register_actions({CLOSED_ACTION: _("company account closed")})

@@ -98,6 +98,19 @@ def test_closure_deletes_invitations_sign_up_requests_and_report_files(
     assert not storage.exists(name)
 
 
+def test_closure_writes_one_audit_entry_with_ids_only(client, populated):
+    from portal import audit
+    from portal.models import AuditEntry
+
+    _close(client, populated)
+
+    entry = AuditEntry.objects.get(action="company.closed")
+    assert (entry.subject_pk, entry.by_id) == (str(populated.company.pk), populated.owner.pk)
+    assert audit.decoded(entry.after)["accounts_anonymised"] == sorted([populated.owner.pk, populated.member.pk])
+    assert "@" not in entry.after and "Quintavalle" not in entry.after
+    assert audit.verify_chain()[0] == []
+
+
 def test_a_member_of_another_company_keeps_the_account_and_loses_only_this_seat(client, populated):
     other = OwnerFactory().company
     MembershipFactory(company=other, user=populated.member)

@@ -138,3 +138,14 @@ def test_every_model_pointing_at_a_company_or_a_user_is_exported_or_excluded_wit
 def test_no_model_is_both_exported_and_excluded_and_every_exclusion_has_a_reason():
     assert exported_models() & set(NOT_EXPORTED) == set()
     assert all(reason.strip() for reason in NOT_EXPORTED.values())
+
+
+def test_the_company_page_links_members_to_their_data_but_not_staff(client, populated, staff):
+    url = reverse("portal:company_data", args=[populated.company.pk])
+    client.force_login(populated.member)
+    member_page = client.get(reverse("portal:company_detail", args=[populated.company.pk])).content.decode()
+    client.force_login(staff)
+    staff_page = client.get(reverse("portal:company_detail", args=[populated.company.pk])).content.decode()
+
+    assert url in member_page
+    assert url not in staff_page
