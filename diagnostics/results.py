@@ -5,7 +5,7 @@ queries whatever the number of questions, answers or peers.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -20,7 +20,7 @@ from django.db.models import (
     Value,
 )
 
-from diagnostics.benchmark import Cell, PeerGroup, choose_peer_group
+from diagnostics.benchmark import Cell, PeerGroup, Publication, choose_peer_group, published_groups
 from diagnostics.models import Answer, AxisScore, Diagnostic, MaturityBand, Question, Recommendation
 from diagnostics.radar import RadarAxis
 from diagnostics.scoring import MAX_LEVEL
@@ -83,13 +83,9 @@ def strengths_and_weaknesses(axes, scores, count=3):
 def peer_cells(referential_code):
     """Per (division, band, region) counts and sums of the companies' latest submitted diagnostics.
 
-    One aggregate query (the overall sums and the per-axis sums, as a UNION ALL), cached for a few
-    minutes (submitting a diagnostic clears the cache).
+    One aggregate query (the overall sums and the per-axis sums, as a UNION ALL). Pages read the
+    cached `peer_publication` instead.
     """
-    key = peer_cells_cache_key(referential_code)
-    cells = cache.get(key)
-    if cells is not None:
-        return cells
     group_by = (
         "company__naf_division__code",
         "company__naf_division__section__code",
@@ -132,19 +128,51 @@ def peer_cells(referential_code):
         )
         for cell_key, row in overall.items()
     ]
-    cache.set(key, cells, PEER_CELLS_CACHE_SECONDS)
     return cells
 
 
+def peer_publication(referential_code):
+    """What of the peer cells may be published (`benchmark.published_groups`, which walks the whole
+    population), decided once and cached for a few minutes under `peer_cells_cache_key` (submitting a
+    diagnostic clears it). Only the published groups' totals are kept: the entry stays small, so reading
+    it costs a few milliseconds where deciding it again would cost a tenth of a second at national scale."""
+    key = peer_cells_cache_key(referential_code)
+    publication = cache.get(key)
+    if isinstance(publication, Publication):
+        return publication
+    publication = _slim(published_groups(peer_cells(referential_code)))
+    cache.set(key, publication, PEER_CELLS_CACHE_SECONDS)
+    return publication
+
+
+def _slim(publication):
+    """The publication with only what `choose_peer_group` reads (the published groups' totals, without
+    their cells): a fraction of the size, so that reading it from the cache stays quick."""
+    return Publication(
+        groups={
+            key: replace(
+                publication.groups[key],
+                axis_counts=dict(publication.groups[key].axis_counts),
+                axis_sums=dict(publication.groups[key].axis_sums),
+                cells=set(),
+            )
+            for key in publication.published
+        },
+        published=publication.published,
+        axes=publication.axes,
+    )
+
+
 def peer_cells_cache_key(referential_code):
-    return f"diagnostics:peer-cells:{referential_code}"
+    return f"diagnostics:peer-publication:{referential_code}"
 
 
 def peer_group_for(diagnostic) -> PeerGroup | None:
     """The peer group shown beside this diagnostic, under statistical secrecy, or None."""
     company = diagnostic.company
     return choose_peer_group(
-        peer_cells(diagnostic.referential.code),
+        [],
+        publication=peer_publication(diagnostic.referential.code),
         division=company.naf_division.code,
         section=company.naf_division.section.code,
         band=company.headcount_band,
