@@ -8,13 +8,15 @@ from regions.money import format_eur
 
 
 def officer_diagnostic_access(user):
-    """Officers see the diagnostics of the companies that applied to their region's programmes."""
+    """Officers see the submitted diagnostics of the companies that applied to their region's
+    programmes (never a draft: its answers are still the company's work in progress)."""
     if user is None or not user.is_authenticated:
         return None
     return Q(
         company_id__in=Enrolment.objects.filter(programme__region__officers__user=user)
         .exclude(status=Enrolment.Status.WITHDRAWN, decided_at__isnull=True)
-        .values("company_id")
+        .values("company_id"),
+        status="submitted",
     )
 
 

@@ -1,0 +1,195 @@
+"""The permission matrix: for every URL pattern of the project, the status each role gets.
+
+Read by tests/security/test_permission_matrix.py, which walks the whole URLconf: a URL pattern that
+is neither in `MATRIX` nor in `EXCLUDED` fails the test, naming the pattern. The scenario the rows
+refer to (companies A and B, their diagnostics, programmes, experts...) is tests/security/scenario.py.
+
+Roles, as seen from company A (Bretagne):
+    anon     an anonymous visitor
+    owner    company A's owner                  member   a plain member of company A
+    other    the owner of company B (another company, in Auvergne-Rhône-Alpes)
+    expert   the expert assigned to company A (in progress, one visit, a draft review)
+    oexpert  an expert assigned to company B only (accepted)
+    officer  an officer of company A's region   oofficer an officer of company B's region
+    staff    Alliance staff (second factor passed)
+
+A row: url name, object (what the kwargs point at, in words), kwargs, method, then the status per
+role. Kwargs are `name=value` pairs separated by `;`: a value naming an object of the scenario is
+replaced by its pk (or the token itself for `invitation_token` / `signup_token`), anything else is
+literal. Statuses:
+    200 / 400 / 403 / 404 / 405 / 410   that status
+    302        a redirect elsewhere than the login page (the action ran or sent the user on)
+    LOGIN      a redirect to the login page (anonymous on a protected page)
+GET rows are sent as they are; POST rows are sent with a valid CSRF token and the row's data (an
+empty form unless `POST_DATA` says otherwise), each inside a transaction rolled back at once, so a
+role's POST never changes what the next role sees. A POST of an empty form answering 200 or 400
+means the user passed the permission checks and reached the form's validation.
+
+Every URL that accepts POST is also checked by the other tests of the module: a GET changes no row
+(outside `GET_MAY_WRITE`), and a POST without a CSRF token is refused (403) and changes nothing.
+"""
+
+LOGIN = "LOGIN"
+GET, POST = "GET", "POST"
+
+ROLES = ("anon", "owner", "member", "other", "expert", "oexpert", "officer", "oofficer", "staff")
+
+# Patterns not in the matrix, each with the reason. Keys: a url name, a namespace followed by ":*"
+# (every pattern of the namespace, named or not), or the route of an unnamed pattern.
+EXCLUDED = {
+    "admin:*": (
+        "Django's admin site: its own login page (is_staff) and per-model permissions, Django's tested "
+        "code; `admin:index` has a row proving that no non-staff role gets in."
+    ),
+    "^media/(?P<path>.*)$": (
+        "development-only static serving of MEDIA_ROOT (DEBUG); nothing private is stored there: reports "
+        "are served by diagnostics:report_download only"
+    ),
+    "set_language": "Django's i18n view (public, POST only, sets the language cookie; no data behind it)",
+    "health": "the health check for the load balancer (public, no data: database, cache, storage are up)",
+}
+
+# Tables a GET may write to, with the reason (compared by the "GET changes nothing" test).
+GET_MAY_WRITE = {
+    "portal.usersession": "the session row is saved as the user browses (last activity of officers and staff)",
+    "otp_totp.totpdevice": "portal:otp_setup prepares an unconfirmed authenticator to show its QR code",
+    "diagnostics.diagnosticaccess": "an outsider's view of a company's diagnostic is logged (who viewed my diagnostic)",
+}
+
+# The data of some POST rows (by url name, object): enough to reach the rule that matters.
+POST_DATA = {
+    ("regions:programme_status", "programme A"): {"status": "closed"},
+    ("diagnostics:share_with_region", "A submitted"): {"shared": "1"},
+}
+
+# fmt: off
+MATRIX = [
+    # url name                        object               kwargs                                   method  anon   owner  member other  expert oexpert officer oofficer staff
+    # --- portal: home, accounts (django.contrib.auth), sign-up, second factor ------------------------------------------------------------------------------------
+    ("home",                          "-",                 "",                                      GET,    200,   302,   302,   302,   302,   302,    302,    302,     302),
+    ("home",                          "-",                 "",                                      POST,   200,   302,   302,   302,   302,   302,    302,    302,     302),
+    ("login",                         "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("login",                         "-",                 "",                                      POST,   200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("logout",                        "-",                 "",                                      GET,    LOGIN,   405,   405,   405,   405,   405,    405,    405,     405),
+    ("logout",                        "-",                 "",                                      POST,   LOGIN,   302,   302,   302,   302,   302,    302,    302,     302),
+    ("password_change",               "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_change",               "-",                 "",                                      POST,   LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_change_done",          "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_reset",                "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_reset",                "-",                 "",                                      POST,   200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_reset_done",           "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_reset_confirm",        "unknown link",      "uidb64=MQ;token=abc-def",               GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_reset_confirm",        "unknown link",      "uidb64=MQ;token=abc-def",               POST,   200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("password_reset_complete",       "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:signup",                 "-",                 "",                                      GET,    200,   302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:signup",                 "-",                 "",                                      POST,   200,   302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:signup_sent",            "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:signup_sent",            "-",                 "",                                      POST,   200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:signup_confirm",         "pending sign-up",   "token=signup_token",                    GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:signup_confirm",         "pending sign-up",   "token=signup_token",                    POST,   302,   302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:signup_confirm",         "unknown token",     "token=no-such-token",                   GET,    410,   410,   410,   410,   410,   410,    410,    410,     410),
+    ("portal:signup_confirm",         "unknown token",     "token=no-such-token",                   POST,   410,   410,   410,   410,   410,   410,    410,    410,     410),
+    ("portal:security",               "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:otp_setup",              "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    302,    302,     302),
+    ("portal:otp_setup",              "-",                 "",                                      POST,   LOGIN, 200,   200,   200,   200,   200,    302,    302,     302),
+    ("portal:otp_remove",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:otp_verify",             "-",                 "",                                      GET,    LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:otp_verify",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
+    # --- portal: companies, invitations, privacy (GDPR) ------------------------------------------------------------------------------------------------------
+    ("portal:my_company",             "-",                 "",                                      GET,    LOGIN, 302,   302,   302,   403,   403,    403,    403,     403),
+    ("portal:my_company",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   403,   403,    403,    403,     403),
+    ("portal:company_detail",         "company A",         "pk=company_a",                          GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
+    ("portal:company_detail",         "company A",         "pk=company_a",                          POST,   LOGIN, 200,   403,   404,   404,   404,    404,    404,     403),
+    ("portal:company_detail",         "company B",         "pk=company_b",                          GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
+    ("portal:accept_invitation",      "invitation to A",   "token=invitation_token",                GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:accept_invitation",      "invitation to A",   "token=invitation_token",                POST,   200,   302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:accept_invitation",      "unknown token",     "token=no-such-token",                   GET,    410,   410,   410,   410,   410,   410,    410,    410,     410),
+    ("portal:privacy",                "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:company_data",           "company A",         "pk=company_a",                          GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("portal:company_data",           "company B",         "pk=company_b",                          GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
+    ("portal:company_export",         "company A",         "pk=company_a",                          POST,   LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("portal:company_close",          "company A",         "pk=company_a",                          GET,    LOGIN, 200,   403,   404,   404,   404,    404,    404,     404),
+    ("portal:company_close",          "company A",         "pk=company_a",                          POST,   LOGIN, 200,   403,   404,   404,   404,    404,    404,     404),
+    # --- diagnostics: referential, questionnaire, results, report, sharing ------------------------------------------------------------------------------------
+    ("diagnostics:referential",       "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("diagnostics:company_diagnostics", "company A",       "company_pk=company_a",                  GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:company_diagnostics", "company B",       "company_pk=company_b",                  GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
+    ("diagnostics:start",             "company A",         "company_pk=company_a",                  POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
+    ("diagnostics:detail",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 302,   302,   404,   404,   404,    404,    404,     302),
+    ("diagnostics:detail",            "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 302,   302,   404,   302,   404,    302,    404,     302),
+    ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
+    ("diagnostics:axis",              "A submitted",       "pk=a_submitted;axis_code=AX1",          POST,   LOGIN, 302,   302,   404,   403,   404,    403,    404,     403),
+    ("diagnostics:axis",              "B draft",           "pk=b_draft;axis_code=AX1",              GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
+    ("diagnostics:autosave",          "A draft",           "pk=a_draft;question_pk=question",       POST,   LOGIN, 200,   200,   404,   404,   404,    404,    404,     403),
+    ("diagnostics:review",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:submit",            "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
+    ("diagnostics:results",           "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("diagnostics:results",           "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
+    ("diagnostics:report_status",     "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("diagnostics:report_download",   "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("diagnostics:report_rerender",   "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 302,   403,   404,   403,   404,    403,    404,     302),
+    ("diagnostics:share_with_region", "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 302,   302,   404,   403,   404,    403,    404,     403),
+    ("diagnostics:diagnostic_access_log", "A submitted",   "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:company_access_log", "company A",        "company_pk=company_a",                  GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    # --- experts: directory, profiles, accreditations --------------------------------------------------------------------------------------------------------
+    ("experts:directory",             "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("experts:profile",               "expert A",          "pk=expert_a",                           GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("experts:edit_profile",          "own profile",       "",                                      GET,    LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    ("experts:edit_profile",          "own profile",       "",                                      POST,   LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    ("experts:accreditations",        "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
+    ("experts:register_expert",       "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
+    ("experts:register_expert",       "-",                 "",                                      POST,   LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
+    ("experts:edit_accreditation",    "expert A",          "pk=expert_a",                           GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
+    ("experts:edit_accreditation",    "expert A",          "pk=expert_a",                           POST,   LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
+    # --- experts: assignments, visits, reviews ---------------------------------------------------------------------------------------------------------------
+    ("experts:my_assignments",        "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    ("experts:assignments",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("experts:assignment",            "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("experts:assignment",            "assignment B",      "pk=assignment_b",                       GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
+    ("experts:accept",                "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
+    ("experts:decline",               "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:decline",               "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:start",                 "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
+    ("experts:cancel",                "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
+    ("experts:cancel",                "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
+    ("experts:log_visit",             "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:log_visit",             "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:review",                "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:review",                "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:propose",               "company A",         "company_pk=company_a",                  GET,    LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
+    ("experts:propose",               "company A",         "company_pk=company_a",                  POST,   LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
+    # --- regions: officers' pages ----------------------------------------------------------------------------------------------------------------------------
+    ("regions:my_region",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     403),
+    ("regions:programme_create",      "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:programme_create",      "-",                 "",                                      POST,   LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:programme_detail",      "programme A",       "pk=programme_a",                        GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
+    ("regions:programme_detail",      "programme B",       "pk=programme_b",                        GET,    LOGIN, 404,   404,   404,   404,   404,    404,    200,     200),
+    ("regions:programme_edit",        "programme A",       "pk=programme_a",                        GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
+    ("regions:programme_edit",        "programme A",       "pk=programme_a",                        POST,   LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
+    ("regions:programme_status",      "programme A",       "pk=programme_a",                        POST,   LOGIN, 404,   404,   404,   404,   404,    302,    404,     302),
+    ("regions:enrolment_detail",      "enrolment A",       "pk=enrolment_a",                        GET,    LOGIN, 200,   200,   404,   404,   404,    200,    404,     200),
+    ("regions:enrolment_detail",      "enrolment B",       "pk=enrolment_b",                        GET,    LOGIN, 404,   404,   200,   404,   404,    404,    200,     200),
+    ("regions:enrolment_action",      "enrolment A",       "pk=enrolment_a;action=complete",        POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
+    ("regions:enrolment_action",      "enrolment A",       "pk=enrolment_a;action=withdraw",        POST,   LOGIN, 302,   302,   404,   404,   404,    403,    404,     403),
+    ("regions:enrolment_experts",     "enrolment A",       "pk=enrolment_a",                        GET,    LOGIN, 403,   403,   404,   404,   404,    200,    404,     200),
+    ("regions:enrolment_experts",     "enrolment A",       "pk=enrolment_a",                        POST,   LOGIN, 403,   403,   404,   404,   404,    200,    404,     200),
+    ("regions:expense_create",        "enrolment A",       "pk=enrolment_a",                        POST,   LOGIN, 403,   403,   404,   404,   404,    400,    404,     400),
+    ("regions:expense_cancel",        "expense A",         "pk=expense_a",                          POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
+    ("regions:dashboard",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:export",                "-",                 "kind=candidatures;fmt=csv",             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:export",                "-",                 "kind=depenses;fmt=xlsx",                GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:national",              "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
+    ("regions:audit_trail",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:audit_trail",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    # --- regions: companies' pages ---------------------------------------------------------------------------------------------------------------------------
+    ("regions:company_programmes",    "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   403,   403,    403,    403,     403),
+    ("regions:apply",                 "programme A",       "pk=programme_a",                        GET,    LOGIN, 200,   200,   404,   403,   403,    403,    403,     403),
+    ("regions:apply",                 "programme A",       "pk=programme_a",                        POST,   LOGIN, 400,   400,   404,   403,   403,    403,    403,     403),
+    ("regions:apply",                 "programme B",       "pk=programme_b",                        GET,    LOGIN, 404,   404,   200,   403,   403,    403,    403,     403),
+    ("regions:my_applications",       "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   403,   403,    403,    403,     403),
+    # --- Django admin (the rest is excluded above) -----------------------------------------------------------------------------------------------------------
+    ("admin:index",                   "-",                 "",                                      GET,    302,   302,   302,   302,   302,   302,    302,    302,     200),
+    ("admin:index",                   "-",                 "",                                      POST,   302,   302,   302,   302,   302,   302,    302,    302,     200),
+]
+# fmt: on

@@ -1,0 +1,195 @@
+"""The one scenario the permission matrix runs against: every URL kwarg can be filled from it.
+
+Two regions: Bretagne ("53", region A) and Auvergne-Rhône-Alpes ("84", region B). In each, a company
+with a draft and a submitted diagnostic (company A's has a ready PDF report), an open programme the
+company is accepted in with one expense, and an expert assignment. The roles of the matrix are seen
+from company A:
+
+- owner, member: company A's owner and plain member;
+- other_company: the owner of company B (another company, another region);
+- expert: the expert assigned to company A (in progress, one visit, a draft review);
+- other_expert: a referenced expert assigned to company B only;
+- officer: an officer of region A; other_officer: an officer of region B;
+- staff: Alliance staff (second factor passed, as the suite's `force_login` does).
+
+Everything goes through the factories (tests/*/factories.py) and the services they use.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from diagnostics.models import Report
+from diagnostics.services import report as reports
+from diagnostics.services import submit_diagnostic
+from experts import services as experts_services
+from experts.models import Assignment
+from portal import services as portal_services
+from portal.models import Region
+from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
+from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
+from tests.portal.factories import MembershipFactory, OwnerFactory, RegionOfficerFactory, StaffFactory
+from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, book
+
+ROLES = (
+    "anonymous",
+    "owner",
+    "member",
+    "other_company",
+    "expert",
+    "other_expert",
+    "officer",
+    "other_officer",
+    "staff",
+)
+
+
+@dataclass
+class Scenario:
+    users: dict = field(default_factory=dict)  # role -> user (no entry for anonymous)
+    objects: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)  # role -> session key, filled by the fixture
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError as error:
+            raise AttributeError(name) from error
+
+
+def _submitted(company, owner, referential):
+    diagnostic = DiagnosticFactory(company=company, referential=referential, started_by=owner)
+    answer_all(diagnostic, level=lambda question: 1 + question.order % 4, by=owner)
+    return submit_diagnostic(diagnostic=diagnostic, by=owner)
+
+
+def _ready_report(diagnostic, by):
+    """A ready report row with a small file (rendering a real PDF is the report tests' business)."""
+    report = reports.request_report(diagnostic, by=by, enqueue=False)
+    content = b"%PDF-1.4\n% matrix\n"
+    report.file.save(f"matrix-{diagnostic.pk}.pdf", ContentFile(content), save=False)
+    report.sha256 = hashlib.sha256(content).hexdigest()
+    report.size = len(content)
+    report.page_count = 1
+    report.status = Report.Status.READY
+    report.rendered_at = timezone.now()
+    report.save()
+    return report
+
+
+def build_scenario():
+    region_a = Region.objects.get(code="53")
+    region_b = Region.objects.get(code="84")
+    referential = PublishedReferentialFactory(axes=3, questions=2)
+
+    owner_a = OwnerFactory(company__region=region_a, company__name="Usine A")
+    company_a = owner_a.company
+    member_a = MembershipFactory(company=company_a)
+    owner_b = OwnerFactory(company__region=region_b, company__name="Usine B")
+    company_b = owner_b.company
+
+    officer_a = RegionOfficerFactory(region=region_a).user
+    officer_b = RegionOfficerFactory(region=region_b).user
+    staff = StaffFactory()
+
+    a_submitted = _submitted(company_a, owner_a.user, referential)
+    report = _ready_report(a_submitted, owner_a.user)
+    a_draft = DiagnosticFactory(company=company_a, referential=referential, started_by=owner_a.user)
+    b_submitted = _submitted(company_b, owner_b.user, referential)
+    b_draft = DiagnosticFactory(company=company_b, referential=referential, started_by=owner_b.user)
+
+    programme_a = ProgrammeFactory(region=region_a, budget=Decimal("100000"))
+    programme_b = ProgrammeFactory(region=region_b, budget=Decimal("100000"))
+    enrolment_a = EnrolmentFactory(
+        programme=programme_a, company=company_a, status="in_progress", committed=Decimal("8000"), officer=officer_a
+    )
+    enrolment_b = EnrolmentFactory(
+        programme=programme_b, company=company_b, status="in_progress", committed=Decimal("8000"), officer=officer_b
+    )
+    expense_a = book(enrolment_a, Decimal("500"), by=officer_a)
+    expense_b = book(enrolment_b, Decimal("500"), by=officer_b)
+
+    expert = ReferencedExpertFactory(regions=["53"], axes={"AX1": 3})
+    other_expert = ReferencedExpertFactory(regions=["84"], axes={"AX1": 3})
+    assignment_a = AssignmentFactory(
+        expert=expert,
+        company=company_a,
+        proposed_by=officer_a,
+        diagnostic=a_submitted,
+        status=Assignment.Status.IN_PROGRESS,
+    )
+    assignment_b = AssignmentFactory(
+        expert=other_expert,
+        company=company_b,
+        proposed_by=officer_b,
+        diagnostic=b_submitted,
+        status=Assignment.Status.ACCEPTED,
+    )
+    visit_a = experts_services.log_visit(
+        assignment=assignment_a,
+        by=expert.user,
+        date=timezone.localdate(),
+        days=Decimal("1"),
+        summary="Visite de l'atelier.",
+    )
+    review_a = experts_services.save_review_draft(
+        assignment=assignment_a, by=expert.user, levels={"AX1": 2}, summary="Brouillon."
+    )
+    _invitation, invitation_token = portal_services.invite_colleague(
+        company=company_a, email="invitee@example.fr", by=owner_a.user
+    )
+    _pending, signup_token = portal_services.request_signup(
+        email="new-sme@example.fr",
+        password="correct-horse-battery-42",
+        first_name="Nouvelle",
+        last_name="Entreprise",
+        company_name="Usine Nouvelle",
+        siret="73282932000074",
+        naf_division=company_a.naf_division,
+        headcount_band="10-49",
+        region=region_a,
+        language="fr",
+    )
+
+    return Scenario(
+        users={
+            "owner": owner_a.user,
+            "member": member_a.user,
+            "other_company": owner_b.user,
+            "expert": expert.user,
+            "other_expert": other_expert.user,
+            "officer": officer_a,
+            "other_officer": officer_b,
+            "staff": staff,
+        },
+        objects={
+            "region_a": region_a,
+            "region_b": region_b,
+            "referential": referential,
+            "question": referential.questions.order_by("pk").first(),
+            "company_a": company_a,
+            "company_b": company_b,
+            "a_submitted": a_submitted,
+            "a_draft": a_draft,
+            "b_submitted": b_submitted,
+            "b_draft": b_draft,
+            "report": report,
+            "programme_a": programme_a,
+            "programme_b": programme_b,
+            "enrolment_a": enrolment_a,
+            "enrolment_b": enrolment_b,
+            "expense_a": expense_a,
+            "expense_b": expense_b,
+            "expert_a": expert,
+            "expert_b": other_expert,
+            "assignment_a": assignment_a,
+            "assignment_b": assignment_b,
+            "visit_a": visit_a,
+            "review_a": review_a,
+            "invitation_token": invitation_token,
+            "signup_token": signup_token,
+        },
+    )

@@ -1,0 +1,257 @@
+"""The permission matrix (tests/security/permission_matrix.py) against the whole URLconf.
+
+- every URL pattern of the project has rows in the matrix, or an explained exclusion;
+- each row: every role gets the expected status (GET as is; POST with a CSRF token, rolled back);
+- every URL that accepts POST has POST rows (the others answer POST with 405);
+- for every URL accepting POST: a GET by any role changes no table, and a POST without a CSRF
+  token is refused (403) and changes no table.
+
+One scenario (tests/security/scenario.py) serves the whole module; each test runs in a savepoint.
+"""
+
+from collections import defaultdict
+from urllib.parse import urlparse
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.permission_matrix import (
+    EXCLUDED,
+    GET,
+    GET_MAY_WRITE,
+    LOGIN,
+    MATRIX,
+    POST,
+    POST_DATA,
+    ROLES,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Matrix role name -> scenario role name.
+SCENARIO_ROLE = {
+    "anon": None,
+    "owner": "owner",
+    "member": "member",
+    "other": "other_company",
+    "expert": "expert",
+    "oexpert": "other_expert",
+    "officer": "officer",
+    "oofficer": "other_officer",
+    "staff": "staff",
+}
+REDIRECTS = {301, 302, 303, 307, 308}
+SESSION_TABLE = "portal.usersession"  # the session store's table (portal.sessions)
+
+
+# --- the URLconf -----------------------------------------------------------------------------------
+
+
+def url_patterns(patterns=None, namespaces=(), prefix=""):
+    """Every URL pattern of the project: (key, route), the key being "namespace:name" ("namespace:route"
+    for an unnamed pattern)."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    found = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespaces + ((pattern.namespace,) if pattern.namespace else ())
+            found += url_patterns(pattern.url_patterns, inner, route)
+        elif isinstance(pattern, URLPattern):
+            key = ":".join((*namespaces, pattern.name or route))
+            found.append((key, route))
+    return found
+
+
+def _excluded(key, route):
+    namespace = key.split(":")[0] + ":*" if ":" in key else None
+    return key in EXCLUDED or namespace in EXCLUDED or route in EXCLUDED
+
+
+def _known_names():
+    return {key for key, _route in url_patterns()}
+
+
+# --- the rows ----------------------------------------------------------------------------------------
+
+
+class Row:
+    def __init__(self, name, label, kwargs, method, *statuses):
+        assert len(statuses) == len(ROLES), (
+            f"{name} ({label}, {method}): {len(statuses)} statuses for {len(ROLES)} roles"
+        )
+        self.name, self.label, self.kwargs_spec, self.method = name, label, kwargs, method
+        self.expected = dict(zip(ROLES, statuses, strict=True))
+
+    @property
+    def id(self):
+        return f"{self.name}[{self.label}]{self.method}"
+
+    def kwargs(self, scenario):
+        values = {}
+        for pair in filter(None, self.kwargs_spec.split(";")):
+            key, value = pair.split("=", 1)
+            obj = scenario.objects.get(value, value)
+            values[key] = getattr(obj, "pk", obj)
+        return values
+
+    def url(self, scenario):
+        return reverse(self.name, kwargs=self.kwargs(scenario))
+
+    def data(self):
+        return POST_DATA.get((self.name, self.label), {})
+
+
+ROWS = [Row(*row) for row in MATRIX]
+POST_ROWS = [row for row in ROWS if row.method == POST]
+NAMES_WITH_POST = {row.name for row in POST_ROWS}
+GET_ONLY_ROWS = [row for row in ROWS if row.name not in NAMES_WITH_POST]
+# One row per URL accepting POST (url name, object), for the GET and CSRF checks.
+POST_TARGETS = list({(row.name, row.label): row for row in POST_ROWS}.values())
+
+
+def _skip_unless_routed(row):
+    if row.name not in _known_names():
+        pytest.skip(f"{row.name} is not in the URLconf (yet): its row waits for it")
+
+
+# --- clients -------------------------------------------------------------------------------------------
+
+
+def client_for(scenario, role, **options):
+    """A client of the role: the session opened for it by the `scenario` fixture (second factor passed
+    for officers and staff), no session for the anonymous visitor."""
+    client = Client(raise_request_exception=False, **options)
+    session_key = scenario.sessions.get(SCENARIO_ROLE[role])
+    if session_key is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return client
+
+
+def observed(response):
+    """The response as the matrix writes it: the status, LOGIN for a redirect to the login page."""
+    if response.status_code in REDIRECTS:
+        if urlparse(response["Location"]).path == reverse("login"):
+            return LOGIN
+        return 302
+    return response.status_code
+
+
+def _describe(response):
+    if response.status_code in REDIRECTS:
+        return f" -> {response['Location']}"
+    exc_info = getattr(response, "exc_info", None)
+    if exc_info:
+        return f" ({exc_info[0].__name__}: {exc_info[1]})"
+    return ""
+
+
+def send(client, row, url):
+    if row.method == GET:
+        return client.get(url)
+    with transaction.atomic():
+        response = client.post(url, row.data())
+        transaction.set_rollback(True)
+    return response
+
+
+def table_state():
+    """Every row of every table (sessions and the tables a GET may write to left out by the callers)."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        state[model._meta.label_lower] = list(model._base_manager.order_by("pk").values_list())
+    return state
+
+
+def changed_tables(before, after, ignore=()):
+    return sorted(label for label in before if label not in ignore and before[label] != after[label])
+
+
+# --- the tests ---------------------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_a_row_or_an_exclusion():
+    covered = {row.name for row in ROWS}
+    missing = [
+        f"{key}  (route {route!r})" for key, route in url_patterns() if key not in covered and not _excluded(key, route)
+    ]
+    assert not missing, (
+        "URL patterns without a row in tests/security/permission_matrix.py (add a row per role, or an "
+        "exclusion with its reason):\n  " + "\n  ".join(missing)
+    )
+
+
+def test_every_exclusion_has_a_reason():
+    assert all(isinstance(reason, str) and len(reason) > 20 for reason in EXCLUDED.values())
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+def test_each_role_gets_the_expected_status(scenario, row):
+    _skip_unless_routed(row)
+    url = row.url(scenario)
+    mismatches = []
+    for role in ROLES:
+        response = send(client_for(scenario, role), row, url)
+        got = observed(response)
+        if got != row.expected[role]:
+            mismatches.append(f"{role:>9}: expected {row.expected[role]}, got {got}{_describe(response)}")
+    assert not mismatches, f"{row.method} {url} ({row.name}, {row.label}):\n  " + "\n  ".join(mismatches)
+
+
+@pytest.mark.parametrize("row", GET_ONLY_ROWS, ids=lambda row: row.id)
+def test_a_url_without_post_rows_refuses_post(scenario, row):
+    """A URL that accepts POST must say so in the matrix (POST rows), so that the POST checks run on it."""
+    _skip_unless_routed(row)
+    url = row.url(scenario)
+    for role in ("owner", "staff"):
+        with transaction.atomic():
+            response = client_for(scenario, role).post(url)
+            transaction.set_rollback(True)
+        assert response.status_code == 405, (
+            f"POST {url} ({row.name}) as {role} answered {response.status_code}, not 405: it accepts POST, "
+            "so the matrix needs POST rows for it"
+        )
+
+
+@pytest.mark.parametrize("row", POST_TARGETS, ids=lambda row: f"{row.name}[{row.label}]")
+def test_a_get_changes_nothing(scenario, row):
+    _skip_unless_routed(row)
+    url = row.url(scenario)
+    first = table_state()
+    for role in ROLES:
+        client_for(scenario, role).get(url)
+    if not changed_tables(first, table_state(), ignore=GET_MAY_WRITE):
+        return
+    # Something changed: again role by role (in a savepoint each), to say who changed what.
+    changes = defaultdict(list)
+    for role in ROLES:
+        with transaction.atomic():
+            before = table_state()
+            client_for(scenario, role).get(url)
+            for label in changed_tables(before, table_state(), ignore=GET_MAY_WRITE):
+                changes[label].append(role)
+            transaction.set_rollback(True)
+    pytest.fail(
+        f"GET {url} ({row.name}) changed: "
+        + ", ".join(f"{label} (as {', '.join(roles)})" for label, roles in changes.items())
+    )
+
+
+@pytest.mark.parametrize("row", POST_TARGETS, ids=lambda row: f"{row.name}[{row.label}]")
+def test_a_post_without_csrf_token_is_refused(scenario, row):
+    _skip_unless_routed(row)
+    url = row.url(scenario)
+    clients = {role: client_for(scenario, role, enforce_csrf_checks=True) for role in ROLES}
+    before = table_state()
+    statuses = {role: client.post(url, row.data()).status_code for role, client in clients.items()}
+    after = table_state()
+    refused = {role: status for role, status in statuses.items() if status != 403}
+    assert not refused, f"POST {url} ({row.name}) without a CSRF token was not refused: {refused}"
+    assert not changed_tables(before, after, ignore={SESSION_TABLE})
