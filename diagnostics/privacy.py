@@ -4,7 +4,6 @@ drafts, and the removal of a report's PDF from storage when its row is deleted."
 import logging
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -12,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from diagnostics.models import Answer, AxisScore, Diagnostic, Report
+from diagnostics.models import Answer, AxisScore, Diagnostic, DiagnosticAccess, Report
 from portal.privacy import CompanyData, ExportPart, register_company_data, register_retention
 
 logger = logging.getLogger("diagnostics.privacy")
@@ -78,13 +77,9 @@ def export_diagnostics(company):
 
 
 def _accesses(company):
-    """Who outside the company looked at its diagnostics (the access log, when the portal keeps one)."""
-    try:
-        access_model = apps.get_model("diagnostics", "DiagnosticAccess")
-    except LookupError:
-        return []
+    """Who outside the company looked at its diagnostics ("who viewed my diagnostic")."""
     return list(
-        access_model.objects.filter(company=company)
+        DiagnosticAccess.objects.filter(company=company)
         .order_by("at", "pk")
         .values("diagnostic_id", "user_id", "kind", "region__code", "organisation", "what", "at")
     )

@@ -149,3 +149,16 @@ def test_the_company_page_links_members_to_their_data_but_not_staff(client, popu
 
     assert url in member_page
     assert url not in staff_page
+
+
+def test_the_export_lists_who_outside_the_company_viewed_its_diagnostics(client, populated, officer):
+    from diagnostics.models import DiagnosticAccess
+
+    DiagnosticAccess.objects.create(
+        diagnostic=populated.diagnostic, company=populated.company, user=officer, kind="officer", what="results"
+    )
+
+    archive = _archive(_download(client, populated.member, populated.company))
+
+    accesses = json.loads(archive.read("diagnostics.json"))["accesses_from_outside"]
+    assert [(access["user_id"], access["what"]) for access in accesses] == [(officer.pk, "results")]
