@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Company, Invitation, Membership, NafCode, Region, RegionOfficer, User
+from portal.models import AuditDigest, AuditEntry, Company, Invitation, Membership, NafCode, Region, RegionOfficer, User
 
 
 @admin.register(User)
@@ -63,3 +63,31 @@ class NafCodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The audit trail is written by the services only and checked by `manage.py verify_audit`."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "at", "by", "action", "subject_app", "subject_model", "subject_pk", "region"]
+    list_filter = ["subject_app", "action"]
+    list_select_related = ["by", "region"]
+    search_fields = ["=subject_pk", "action"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+
+@admin.register(AuditDigest)
+class AuditDigestAdmin(ReadOnlyAdmin):
+    list_display = ["day", "count", "first_seq", "last_seq", "sealed_at"]
+    readonly_fields = [field.name for field in AuditDigest._meta.fields]

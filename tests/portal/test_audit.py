@@ -8,12 +8,13 @@ import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from portal import audit
 from portal.models import AuditChainHead, AuditDigest, AuditEntry
 from portal.tasks import seal_audit_days
-from tests.portal.factories import CompanyFactory
+from tests.portal.factories import CompanyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,14 @@ def test_the_demo_data_is_audited_and_verifies(capsys):
     assert AuditEntry.objects.filter(subject_app="experts").exists()
     call_command("verify_audit")
     assert "Audit trail OK" in capsys.readouterr().out
+
+
+def test_the_admin_shows_the_trail_read_only(client):
+    write(2)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:portal_auditentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:portal_auditentry_add")).status_code == 403
+    entry = AuditEntry.objects.first()
+    response = client.post(reverse("admin:portal_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert AuditEntry.objects.count() == 2
