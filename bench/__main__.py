@@ -132,6 +132,19 @@ def load_table(part, short):
             f"{context['sme_users']} SME users and {context['dashboard_users']} dashboard users for "
             f"{context['duration_s']} s against gunicorn ({context['gunicorn_workers']} sync workers)."
         )
+    cpu = next((figure for figure in part["figures"] if figure.get("kind") == "cpu"), None)
+    if cpu:
+        rows.append("")
+        rows.append(
+            f"CPU used meanwhile: gunicorn workers {cpu['gunicorn_cpu_s']} s, PostgreSQL backends "
+            f"{cpu['postgres_cpu_s']} s, i.e. {cpu['cpu_ms_per_request']} ms of CPU per request: two cores given "
+            f"to the portal alone would serve about {cpu['capacity_two_cores_rps']} requests/s of this mix."
+        )
+    if context.get("load_average_before"):
+        rows.append(
+            f"Load average of the machine (1 / 5 / 15 min) before: {' / '.join(map(str, context['load_average_before']))}, "
+            f"after: {' / '.join(map(str, context['load_average_after']))}."
+        )
     if verdict:
         rows.append("")
         rows.append("| Goal | measured | met |")

@@ -172,6 +172,25 @@ def log_in(base, email):
     return session.cookies.get_dict()
 
 
+def server_cpu_seconds(server):
+    """CPU seconds (user + system) used so far by gunicorn's workers and by PostgreSQL's backends."""
+    import psutil
+    from django.db import connection
+
+    database = f" {connection.settings_dict['NAME']} "
+    workers = psutil.Process(server.pid).children(recursive=True)
+    gunicorn = sum(sum(process.cpu_times()[:2]) for process in workers)
+    postgres = 0.0
+    for process in psutil.process_iter(["name", "cmdline"]):
+        try:
+            title = " ".join(process.info["cmdline"] or [])  # "postgres: 15/main: user database host(port) state"
+            if process.info["name"] == "postgres" and database in title:
+                postgres += sum(process.cpu_times()[:2])
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return gunicorn, postgres
+
+
 def run_locust(*, base, plan_path, acks_path, duration, users, workdir):
     prefix = workdir / "locust"
     command = [
@@ -273,6 +292,7 @@ def main(argv=None):
             plan_path, acks_path = workdir / "plan.json", workdir / "acks.json"
             plan_path.write_text(json.dumps(plan))
             users = len(plan["smes"]) + len(plan["officers"])
+            cpu_before, load_before = server_cpu_seconds(server), os.getloadavg()
             rows, failures, result = run_locust(
                 base=base,
                 plan_path=plan_path,
@@ -281,6 +301,7 @@ def main(argv=None):
                 users=users,
                 workdir=workdir,
             )
+            cpu_after, load_after = server_cpu_seconds(server), os.getloadavg()
             acks = json.loads(acks_path.read_text()) if acks_path.exists() else {}
             lost = lost_answers(acks)
             emit(
@@ -291,11 +312,29 @@ def main(argv=None):
                 dashboard_users=len(plan["officers"]),
                 gunicorn_workers=arguments.workers,
                 locust_exit=result.returncode,
+                load_average_before=[round(value, 2) for value in load_before],
+                load_average_after=[round(value, 2) for value in load_after],
             )
             for row in rows:
                 emit("load", name=row["Name"], method=row["Type"], **_figure(row))
             autosave = next((row for row in rows if row["Name"] == "autosave"), None)
             total = next((row for row in rows if row["Name"] == "Aggregated"), None)
+            if total and int(total["Request Count"]):
+                requests = int(total["Request Count"])
+                gunicorn_cpu, postgres_cpu = (
+                    after - before for after, before in zip(cpu_after, cpu_before, strict=True)
+                )
+                emit(
+                    "load",
+                    kind="cpu",
+                    gunicorn_cpu_s=round(gunicorn_cpu, 1),
+                    postgres_cpu_s=round(postgres_cpu, 1),
+                    cpu_ms_per_request=round(1000 * (gunicorn_cpu + postgres_cpu) / requests, 1),
+                    # What two cores given to the portal alone could serve at this CPU cost per request.
+                    capacity_two_cores_rps=round(2 * requests / (gunicorn_cpu + postgres_cpu), 1)
+                    if gunicorn_cpu + postgres_cpu
+                    else None,
+                )
             emit(
                 "load",
                 kind="verdict",

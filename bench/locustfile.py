@@ -34,7 +34,7 @@ def _login(user, account):
 
 class SmeUser(HttpUser):
     fixed_count = 50
-    wait_time = between(0.5, 2.0)
+    wait_time = between(1.0, 3.0)  # a brisk user: one answer every 1 to 3 seconds
 
     def on_start(self):
         self.account = PLAN["smes"][next(_sme_numbers) % len(PLAN["smes"])]
