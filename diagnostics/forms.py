@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import LEVELS, Answer
+from portal.validators import validate_text
 
 NOT_APPLICABLE = "na"
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -36,6 +37,7 @@ class AnswerForm(forms.Form):
         label=_("Comment (optional)"),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from experts.models import LANGUAGE_CHOICES, MAX_CAPACITY, MAX_VISIT_DAYS, Accreditation, SkillLevel
 from portal.models import Region
+from portal.validators import validate_plausible_date, validate_printable, validate_text
 
 NO_SKILL = [("", _("—"))]
 LEVEL_CHOICES = [("", _("—"))] + [(str(level), str(level)) for level in range(6)]
@@ -21,11 +22,12 @@ class DateInput(forms.DateInput):
 class ProfileForm(forms.Form):
     """The expert's own profile; one level field per referential axis and per technology theme."""
 
-    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, validators=[validate_printable])
     bio = forms.CharField(
         label=_("Short biography"),
         required=False,
         max_length=2000,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown in the public directory."),
     )
@@ -108,11 +110,16 @@ class AccreditationForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
+        validators=[validate_plausible_date],
         widget=DateInput(),
         help_text=_("Required to reference or renew; kept as it is when left empty otherwise."),
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, current=None, **kwargs):
@@ -125,20 +132,23 @@ class AccreditationForm(forms.Form):
 
 class RegisterExpertForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+    first_name = forms.CharField(label=_("First name"), max_length=150, validators=[validate_printable])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[validate_printable])
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, validators=[validate_printable])
 
 
 class ProposeForm(forms.Form):
     """Choose one of the matched experts for the company, with a due date and a brief."""
 
     expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, widget=forms.RadioSelect)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, validators=[validate_plausible_date], widget=DateInput()
+    )
     brief = forms.CharField(
         label=_("Brief for the expert"),
         required=False,
         max_length=2000,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the company expects from the assignment."),
     )
@@ -158,7 +168,9 @@ class ProposeForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, validators=[validate_text], widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, required=True, label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +180,7 @@ class ReasonForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    date = forms.DateField(label=_("Date of the visit"), widget=DateInput())
+    date = forms.DateField(label=_("Date of the visit"), validators=[validate_plausible_date], widget=DateInput())
     days = forms.DecimalField(
         label=_("Days spent"),
         min_value=0.25,
@@ -177,7 +189,9 @@ class VisitForm(forms.Form):
         decimal_places=2,
         help_text=_("On site and preparing, e.g. 0.5 or 1."),
     )
-    summary = forms.CharField(label=_("Summary"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("Summary"), max_length=5000, validators=[validate_text], widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -190,7 +204,11 @@ class ReviewForm(forms.Form):
     """One validated level and one comment per axis, shown beside the company's self-assessment."""
 
     summary = forms.CharField(
-        label=_("Overall opinion"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Overall opinion"),
+        required=False,
+        max_length=5000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, axes=(), self_scores=None, **kwargs):
@@ -203,7 +221,11 @@ class ReviewForm(forms.Form):
                 label=_("Validated level"), choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False
             )
             self.fields[comment_name] = forms.CharField(
-                label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Comment"),
+                required=False,
+                max_length=2000,
+                validators=[validate_text],
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.axis_rows.append((axis, self_scores.get(axis.code), self[level_name], self[comment_name]))
 
@@ -229,10 +251,18 @@ class ReviewForm(forms.Form):
 
 class ActionForm(forms.Form):
     recommendation = forms.CharField(
-        label=_("Recommendation"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Recommendation"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    owner = forms.CharField(label=_("Owner in the company"), required=False, max_length=200)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    owner = forms.CharField(
+        label=_("Owner in the company"), required=False, max_length=200, validators=[validate_printable]
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, validators=[validate_plausible_date], widget=DateInput()
+    )
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=30, validate_max=True)

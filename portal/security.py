@@ -168,7 +168,9 @@ def login_username(request, credentials):
     value = (credentials or {}).get(settings.AXES_USERNAME_FORM_FIELD)
     if value is None and request is not None:
         value = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
-    return (value or "").strip().lower() or None
+    # django-axes stores it in a 255-character column: a NUL byte (PostgreSQL refuses it) or an
+    # over-long paste would turn a failed login into a server error. No account has such an e-mail.
+    return (value or "").replace("\x00", "").strip().lower()[:254] or None
 
 
 def client_ip(request):

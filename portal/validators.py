@@ -1,6 +1,7 @@
 """SIRET checks with python-stdnum, each failure explained in the user's language; text hygiene."""
 
 import unicodedata
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +43,43 @@ JOINERS = {"\u200c", "\u200d"}  # zero-width (non-)joiners: part of spelling in 
 def validate_printable(value):
     """Refuse invisible control and direction-override characters in a name (they garble e-mails,
     reports and exports, and can disguise a name); ordinary letters of any script pass."""
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} and char not in JOINERS for char in value or ""):
+    # Each distinct character once: a pasted 10 MB value is checked in a fraction of a second.
+    if any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"} and char not in JOINERS for char in set(value or "")):
         raise ValidationError(
             _("Remove the invisible control characters from this field (they are often pasted by mistake)."),
             code="control_characters",
+        )
+
+
+# Bidirectional embedding, override and isolate controls: they reorder how text is displayed and can
+# make a comment read differently from what it says ("Trojan Source"); marks (LRM, RLM) stay allowed.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+TEXT_WHITESPACE = {"\t", "\n", "\r"}
+
+
+def validate_text(value):
+    """Free text of several lines: tabs and line breaks pass; other control characters and the
+    direction overrides are refused, with the same message as in a name."""
+    if any(
+        (unicodedata.category(char) == "Cc" and char not in TEXT_WHITESPACE) or char in BIDI_CONTROLS
+        for char in set(value or "")
+    ):
+        raise ValidationError(
+            _("Remove the invisible control characters from this field (they are often pasted by mistake)."),
+            code="control_characters",
+        )
+
+
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def validate_plausible_date(value):
+    """A date typed in a form (programme period, visit, expense, due date…) lies between 2000 and 2100:
+    year 1 or 9999 is a typing slip, and would break date arithmetic and reports further on."""
+    if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_DATE.year, "latest": LATEST_DATE.year},
         )

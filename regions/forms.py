@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HeadcountBand, NafCode
+from portal.validators import validate_plausible_date, validate_printable, validate_text
 from regions.models import Expense
 from regions.models.fields import MONEY_DIGITS, MONEY_PLACES
 from regions.money import format_eur
@@ -26,6 +27,10 @@ def money_form_field(label, *, min_value=CENT, **kwargs):
     )
 
 
+def date_form_field(label, **kwargs):
+    return forms.DateField(label=label, validators=[validate_plausible_date], widget=DateInput(), **kwargs)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -43,12 +48,16 @@ class ProgrammeForm(forms.Form):
     """Create or edit a programme. On edit, the budget may not go below what is committed."""
 
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_printable])
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+        validators=[validate_text],
     )
-    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    end_date = forms.DateField(label=_("End date"), widget=DateInput())
+    start_date = date_form_field(_("Start date"))
+    end_date = date_form_field(_("End date"))
     budget = money_form_field(_("Total budget (EUR)"), min_value=Decimal("0"))
     cap_per_company = money_form_field(_("Maximum aid per company (EUR)"))
     target_companies = forms.IntegerField(label=_("Target number of companies"), min_value=0, max_value=1_000_000)
@@ -127,7 +136,10 @@ class ProgrammeForm(forms.Form):
 class ApplicationForm(forms.Form):
     requested_amount = money_form_field(_("Amount requested (EUR)"))
     motivation = forms.CharField(
-        label=_("What would the support be used for?"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+        label=_("What would the support be used for?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        validators=[validate_text],
     )
     diagnostic = forms.ModelChoiceField(
         label=_("Attached self-diagnostic"),
@@ -156,7 +168,11 @@ class ApplicationForm(forms.Form):
 class AcceptForm(forms.Form):
     amount = money_form_field(_("Amount committed (EUR)"))
     comment = forms.CharField(
-        label=_("Comment (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, programme, **kwargs):
@@ -172,6 +188,7 @@ class RefuseForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the refusal (sent to the company)"),
         max_length=2000,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -183,13 +200,15 @@ class RefuseForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000)
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=2000, validators=[validate_text]
+    )
 
 
 class ExpenseForm(forms.Form):
     amount = money_form_field(_("Amount (EUR)"))
-    label = forms.CharField(label=_("Label"), max_length=200)
-    incurred_on = forms.DateField(label=_("Date"), widget=DateInput())
+    label = forms.CharField(label=_("Label"), max_length=200, validators=[validate_printable])
+    incurred_on = date_form_field(_("Date"))
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[(Expense.Kind.OTHER, Expense.Kind.OTHER.label)],
@@ -199,14 +218,18 @@ class ExpenseForm(forms.Form):
 
 
 class CancelExpenseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for cancelling"), max_length=500)
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=500, validators=[validate_text])
 
 
 class ProposeExpertForm(forms.Form):
     expert = forms.TypedChoiceField(label=_("Expert"), coerce=int, choices=())
-    due_date = forms.DateField(label=_("Due date (optional)"), required=False, widget=DateInput())
+    due_date = date_form_field(_("Due date (optional)"), required=False)
     brief = forms.CharField(
-        label=_("Brief for the expert"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Brief for the expert"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, experts, **kwargs):

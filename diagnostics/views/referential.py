@@ -11,7 +11,8 @@ from diagnostics.selectors import referential as selectors
 @require_GET
 def referential(request):
     """The public presentation of the referential: the current published version, or `?version=` (published or retired)."""
-    referential = selectors.public_referential(version=request.GET.get("version") or None)
+    version = (request.GET.get("version") or "").replace("\x00", "") or None  # PostgreSQL refuses NUL
+    referential = selectors.public_referential(version=version)
     if referential is None:
         raise Http404(_("No published version of the referential matches this address."))
     context = {

@@ -66,7 +66,7 @@ def assignment_list(request):
     if status in Assignment.Status.values:
         assignments = assignments.filter(status=status)
     page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
-    search = request.GET.get("company", "").strip()
+    search = request.GET.get("company", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
     companies = []
     if search:
         companies = list(selectors.companies_open_for_proposals(request.user).filter(name__icontains=search)[:20])
