@@ -27,6 +27,7 @@ import json
 import random
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -38,7 +39,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -73,7 +74,10 @@ REFERENTIAL_FILE = Path(settings.BASE_DIR) / "diagnostics" / "referentials" / "i
 
 CHUNK_COMPANIES = 5000  # companies planned and written per round (bounds the memory used)
 DEFAULT_EXPERTS = 300
-ENROLMENT_SHARE = Decimal("0.05")  # of a region's companies apply to one of its programmes
+ENROLMENT_SHARE = Decimal("0.05")  # of a region's companies apply to one of its programmes…
+# …up to this many per programme: every application runs through the services (~80 queries from
+# application to completion with an expert and visits), the one part whose cost is per row.
+MAX_APPLICANTS_PER_PROGRAMME = 40
 EXPERT_PER_ENROLMENT = 0.75  # share of funded enrolments an expert is proposed from
 # What becomes of an application, in plausible proportions.
 FATES = {
@@ -281,6 +285,37 @@ class BulkWriter:
         self.inserted[model._meta.label] += count
         return count
 
+    def analyze(self, models_):
+        """Give the planner statistics of the rows just loaded (still uncommitted: autovacuum cannot see
+        them), or the services that follow would plan sequential scans over millions of rows."""
+        if self.postgresql:
+            with connection.cursor() as cursor:
+                for model in models_:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+    @contextmanager
+    def without_foreign_key_triggers(self):
+        """On PostgreSQL, as pg_restore --disable-triggers does: the foreign keys of the rows loaded in
+        bulk are not checked row by row (Django's constraints are deferred, so the checks of millions of
+        rows would pile up until the commit). The ids are consistent by construction, and SQLite checks
+        every key at commit in the tests. Needs a superuser; otherwise the keys are checked as usual."""
+        if not self.postgresql:
+            yield
+            return
+        replica = False
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            replica = True
+        except DatabaseError:
+            pass
+        try:
+            yield
+        finally:
+            if replica:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL session_replication_role = origin")
+
     def reset_sequences(self, models_):
         """After rows with explicit ids: the next id of each table follows the largest one (as loaddata does)."""
         statements = connection.ops.sequence_reset_sql(no_style(), models_)
@@ -291,6 +326,9 @@ class BulkWriter:
 
 
 # --- part 1: companies and diagnostics, in bulk -----------------------------------------------------
+
+BULK_MODELS = [User, Company, Membership, Diagnostic, Answer, AxisScore]
+LARGE_TABLES = [Answer._meta.label, AxisScore._meta.label]  # counted as written, not with COUNT(*)
 
 
 @dataclass
@@ -447,7 +485,8 @@ def _seed_companies(writer, rng, content, *, count, password_hash, now, facts):
             answers,
         )
         writer.insert(AxisScore, ["diagnostic", "axis_code", "score"], axis_scores)
-    writer.reset_sequences([User, Company, Membership, Diagnostic, Answer, AxisScore])
+    writer.reset_sequences(BULK_MODELS)
+    writer.analyze(BULK_MODELS)
 
 
 # --- accounts ----------------------------------------------------------------------------------------
@@ -542,8 +581,12 @@ class ExpertPool:
         self.by_region = defaultdict(list)
         self.at_company = defaultdict(set)
         self.free = {}
-        serving = Expert.regions.through.objects.filter(expert__in=experts).values_list("expert_id", "region__code")
+        # Read back: the services wrote the profiles (day rate, capacity) on other instances.
+        experts = list(
+            Expert.objects.filter(pk__in=[expert.pk for expert in experts]).select_related("user").order_by("pk")
+        )
         experts_by_pk = {expert.pk: expert for expert in experts}
+        serving = Expert.regions.through.objects.filter(expert__in=experts).values_list("expert_id", "region__code")
         for expert_id, code in serving.order_by("expert_id", "region__code"):
             self.by_region[code].append(experts_by_pk[expert_id])
         for expert in experts:
@@ -731,7 +774,9 @@ def _seed_programmes(rng, *, facts, officers, pool, axes, today, stats):
         companies = by_region.get(region.code, [])
         count = rng.randint(2, 4)
         kinds = [PROGRAMME_KINDS[0]] + rng.sample(PROGRAMME_KINDS[1:], count - 1)
-        per_programme = int(len(companies) * ENROLMENT_SHARE / count + Decimal("0.5"))
+        per_programme = min(
+            MAX_APPLICANTS_PER_PROGRAMME, int(len(companies) * ENROLMENT_SHARE / count + Decimal("0.5"))
+        )
         for number, kind in enumerate(kinds, start=1):
             name, bands, naf, max_level, requires = kind
             cap = rng.choice(CAPS)
@@ -775,14 +820,18 @@ def _ensure_referential():
     return current_published_referential(), True
 
 
-def row_counts():
-    """{"app.Model": rows} for every model of the project's apps that has rows."""
+def row_counts(known=None):
+    """{"app.Model": rows} for every model of the project's apps that has rows. `known` gives the rows
+    of tables that were empty and filled in bulk: counting millions of rows just written costs minutes
+    (the first read of each page after the commit sets its hint bits)."""
+    known = known or {}
     counts = {}
     for app_label in PROJECT_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            total = model._default_manager.count() if hasattr(model, "_default_manager") else 0
+            label = model._meta.label
+            total = known[label] if label in known else model._default_manager.count()
             if total:
-                counts[model._meta.label] = total
+                counts[label] = total
     return counts
 
 
@@ -792,14 +841,14 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, progress=None):
         raise ValueError("companies must be at least 1")
     say = progress or (lambda message: None)
     timings = {}
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
 
     def lap(step):
-        nonlocal started
-        now_ = time.perf_counter()
+        nonlocal started, started_cpu
+        now_, cpu = time.perf_counter(), time.process_time()
         timings[step] = now_ - started
-        started = now_
-        say(f"{step}: {timings[step]:.1f} s")
+        say(f"{step}: {timings[step]:.1f} s ({cpu - started_cpu:.1f} s CPU in this process)")
+        started, started_cpu = now_, cpu
 
     if not database_is_empty():
         raise DatabaseNotEmpty()
@@ -816,7 +865,8 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, progress=None):
         callbacks_before = len(connection.run_on_commit)
         staff, officers, logins = _seed_accounts(rng, password_hash)
         writer = BulkWriter()
-        _seed_companies(writer, rng, content, count=companies, password_hash=password_hash, now=now, facts=facts)
+        with writer.without_foreign_key_triggers():
+            _seed_companies(writer, rng, content, count=companies, password_hash=password_hash, now=now, facts=facts)
         lap("companies and diagnostics (bulk)")
         pool = ExpertPool(
             _seed_experts(rng, content, count=experts, staff=staff, password_hash=password_hash, today=today)
@@ -836,10 +886,11 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, progress=None):
         del connection.run_on_commit[callbacks_before:]
         EnrolmentTransition.objects.filter(notified_at=None).update(notified_at=now)
         lap("programmes, enrolments, assignments, visits, expenses (services)")
+    lap("commit")
     # Peer benchmarks read the latest diagnostics through a cache: drop it so they count the new ones.
     cache.delete(peer_cells_cache_key(referential.code))
     logins.append(Login("Expert", expert_email(1)))
-    counts = row_counts()
+    counts = row_counts(known={label: writer.inserted[label] for label in LARGE_TABLES})
     lap("counts")
     return SeedResult(
         companies=companies,
