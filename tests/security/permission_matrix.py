@@ -181,7 +181,6 @@ MATRIX = [
     ("regions:export",                "-",                 "kind=depenses;fmt=xlsx",                GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:national",              "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
     ("regions:audit_trail",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
-    ("regions:audit_trail",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     # --- regions: companies' pages ---------------------------------------------------------------------------------------------------------------------------
     ("regions:company_programmes",    "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   403,   403,    403,    403,     403),
     ("regions:apply",                 "programme A",       "pk=programme_a",                        GET,    LOGIN, 200,   200,   404,   403,   403,    403,    403,     403),
