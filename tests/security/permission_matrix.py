@@ -59,7 +59,9 @@ GET_MAY_WRITE = {
 # The data of some POST rows (by url name, object): enough to reach the rule that matters.
 POST_DATA = {
     ("regions:programme_status", "programme A"): {"status": "closed"},
+    ("regions:programme_status", "programme B"): {"status": "closed"},
     ("diagnostics:share_with_region", "A submitted"): {"shared": "1"},
+    ("diagnostics:share_with_region", "B submitted"): {"shared": "1"},
 }
 
 # fmt: off
@@ -108,13 +110,16 @@ MATRIX = [
     ("portal:company_data",           "company A",         "pk=company_a",                          GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
     ("portal:company_data",           "company B",         "pk=company_b",                          GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
     ("portal:company_export",         "company A",         "pk=company_a",                          POST,   LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("portal:company_export",         "company B",         "pk=company_b",                          POST,   LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
     ("portal:company_close",          "company A",         "pk=company_a",                          GET,    LOGIN, 200,   403,   404,   404,   404,    404,    404,     404),
     ("portal:company_close",          "company A",         "pk=company_a",                          POST,   LOGIN, 200,   403,   404,   404,   404,    404,    404,     404),
+    ("portal:company_close",          "company B",         "pk=company_b",                          GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
     # --- diagnostics: referential, questionnaire, results, report, sharing ------------------------------------------------------------------------------------
     ("diagnostics:referential",       "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
     ("diagnostics:company_diagnostics", "company A",       "company_pk=company_a",                  GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
     ("diagnostics:company_diagnostics", "company B",       "company_pk=company_b",                  GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
     ("diagnostics:start",             "company A",         "company_pk=company_a",                  POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
+    ("diagnostics:start",             "company B",         "company_pk=company_b",                  POST,   LOGIN, 404,   404,   302,   404,   404,    404,    404,     403),
     ("diagnostics:detail",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 302,   302,   404,   404,   404,    404,    404,     302),
     ("diagnostics:detail",            "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 302,   302,   404,   302,   404,    302,    404,     302),
     ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
@@ -128,9 +133,13 @@ MATRIX = [
     ("diagnostics:results",           "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
     ("diagnostics:report_status",     "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:report_download",   "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("diagnostics:report_download",   "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
     ("diagnostics:report_rerender",   "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 302,   403,   404,   403,   404,    403,    404,     302),
+    ("diagnostics:report_rerender",   "B submitted",       "pk=b_submitted",                        POST,   LOGIN, 404,   404,   302,   404,   403,    404,    403,     302),
     ("diagnostics:share_with_region", "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 302,   302,   404,   403,   404,    403,    404,     403),
+    ("diagnostics:share_with_region", "B submitted",       "pk=b_submitted",                        POST,   LOGIN, 404,   404,   302,   404,   403,    404,    403,     403),
     ("diagnostics:diagnostic_access_log", "A submitted",   "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:diagnostic_access_log", "B submitted",   "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
     ("diagnostics:company_access_log", "company A",        "company_pk=company_a",                  GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
     # --- experts: directory, profiles, accreditations --------------------------------------------------------------------------------------------------------
     ("experts:directory",             "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
@@ -148,17 +157,22 @@ MATRIX = [
     ("experts:assignment",            "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("experts:assignment",            "assignment B",      "pk=assignment_b",                       GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
     ("experts:accept",                "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
+    ("experts:accept",                "assignment B",      "pk=assignment_b",                       POST,   LOGIN, 404,   404,   403,   404,   302,    404,    403,     403),
     ("experts:decline",               "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
     ("experts:decline",               "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
     ("experts:start",                 "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
     ("experts:cancel",                "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
     ("experts:cancel",                "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
+    ("experts:cancel",                "assignment B",      "pk=assignment_b",                       GET,    LOGIN, 404,   404,   403,   404,   403,    404,    200,     200),
     ("experts:log_visit",             "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
     ("experts:log_visit",             "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:log_visit",             "assignment B",      "pk=assignment_b",                       GET,    LOGIN, 404,   404,   403,   404,   200,    404,    403,     403),
     ("experts:review",                "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
     ("experts:review",                "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
+    ("experts:review",                "assignment B",      "pk=assignment_b",                       GET,    LOGIN, 404,   404,   403,   404,   302,    404,    403,     403),
     ("experts:propose",               "company A",         "company_pk=company_a",                  GET,    LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
     ("experts:propose",               "company A",         "company_pk=company_a",                  POST,   LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
+    ("experts:propose",               "company B",         "company_pk=company_b",                  GET,    LOGIN, 404,   404,   403,   404,   403,    404,    200,     200),
     # --- regions: officers' pages ----------------------------------------------------------------------------------------------------------------------------
     ("regions:my_region",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     403),
     ("regions:programme_create",      "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
@@ -168,14 +182,19 @@ MATRIX = [
     ("regions:programme_edit",        "programme A",       "pk=programme_a",                        GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
     ("regions:programme_edit",        "programme A",       "pk=programme_a",                        POST,   LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
     ("regions:programme_status",      "programme A",       "pk=programme_a",                        POST,   LOGIN, 404,   404,   404,   404,   404,    302,    404,     302),
+    ("regions:programme_status",      "programme B",       "pk=programme_b",                        POST,   LOGIN, 404,   404,   404,   404,   404,    404,    302,     302),
     ("regions:enrolment_detail",      "enrolment A",       "pk=enrolment_a",                        GET,    LOGIN, 200,   200,   404,   404,   404,    200,    404,     200),
     ("regions:enrolment_detail",      "enrolment B",       "pk=enrolment_b",                        GET,    LOGIN, 404,   404,   200,   404,   404,    404,    200,     200),
     ("regions:enrolment_action",      "enrolment A",       "pk=enrolment_a;action=complete",        POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
     ("regions:enrolment_action",      "enrolment A",       "pk=enrolment_a;action=withdraw",        POST,   LOGIN, 302,   302,   404,   404,   404,    403,    404,     403),
+    ("regions:enrolment_action",      "enrolment B",       "pk=enrolment_b;action=complete",        POST,   LOGIN, 404,   404,   403,   404,   404,    404,    302,     302),
     ("regions:enrolment_experts",     "enrolment A",       "pk=enrolment_a",                        GET,    LOGIN, 403,   403,   404,   404,   404,    200,    404,     200),
     ("regions:enrolment_experts",     "enrolment A",       "pk=enrolment_a",                        POST,   LOGIN, 403,   403,   404,   404,   404,    200,    404,     200),
+    ("regions:enrolment_experts",     "enrolment B",       "pk=enrolment_b",                        GET,    LOGIN, 404,   404,   403,   404,   404,    404,    200,     200),
     ("regions:expense_create",        "enrolment A",       "pk=enrolment_a",                        POST,   LOGIN, 403,   403,   404,   404,   404,    400,    404,     400),
+    ("regions:expense_create",        "enrolment B",       "pk=enrolment_b",                        POST,   LOGIN, 404,   404,   403,   404,   404,    404,    400,     400),
     ("regions:expense_cancel",        "expense A",         "pk=expense_a",                          POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
+    ("regions:expense_cancel",        "expense B",         "pk=expense_b",                          POST,   LOGIN, 404,   404,   403,   404,   404,    404,    302,     302),
     ("regions:dashboard",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:export",                "-",                 "kind=candidatures;fmt=csv",             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:export",                "-",                 "kind=depenses;fmt=xlsx",                GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
@@ -192,3 +211,18 @@ MATRIX = [
     ("admin:index",                   "-",                 "",                                      POST,   302,   302,   302,   302,   302,   302,    302,    302,     200),
 ]
 # fmt: on
+
+# Pages that list what is in a role's scope: text the role must never find there (another region's
+# or another company's), and a role that does find it on the same page (so the check can fail).
+# url name, kwargs, role, text never shown to the role, role that sees it
+NOT_SHOWN = [
+    ("regions:dashboard", "", "officer", "Usine B", "oofficer"),
+    ("regions:dashboard", "", "oofficer", "Usine A", "officer"),
+    ("regions:export", "kind=candidatures;fmt=csv", "officer", "Usine B", "oofficer"),
+    ("regions:export", "kind=depenses;fmt=csv", "oofficer", "Usine A", "officer"),
+    ("regions:my_region", "", "officer", "Programme Auvergne", "oofficer"),
+    ("experts:assignments", "", "officer", "Usine B", "oofficer"),
+    ("experts:my_assignments", "", "expert", "Usine B", "oexpert"),
+    ("regions:my_applications", "", "owner", "Programme Auvergne", "other"),
+    ("regions:company_programmes", "", "owner", "Programme Auvergne", "other"),
+]

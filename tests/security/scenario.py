@@ -100,9 +100,10 @@ def build_scenario():
     a_draft = DiagnosticFactory(company=company_a, referential=referential, started_by=owner_a.user)
     b_submitted = _submitted(company_b, owner_b.user, referential)
     b_draft = DiagnosticFactory(company=company_b, referential=referential, started_by=owner_b.user)
+    report_b = _ready_report(b_submitted, owner_b.user)
 
-    programme_a = ProgrammeFactory(region=region_a, budget=Decimal("100000"))
-    programme_b = ProgrammeFactory(region=region_b, budget=Decimal("100000"))
+    programme_a = ProgrammeFactory(region=region_a, budget=Decimal("100000"), name="Programme Bretagne")
+    programme_b = ProgrammeFactory(region=region_b, budget=Decimal("100000"), name="Programme Auvergne")
     enrolment_a = EnrolmentFactory(
         programme=programme_a, company=company_a, status="in_progress", committed=Decimal("8000"), officer=officer_a
     )
@@ -177,6 +178,7 @@ def build_scenario():
             "b_submitted": b_submitted,
             "b_draft": b_draft,
             "report": report,
+            "report_b": report_b,
             "programme_a": programme_a,
             "programme_b": programme_b,
             "enrolment_a": enrolment_a,

@@ -25,6 +25,7 @@ from tests.security.permission_matrix import (
     GET_MAY_WRITE,
     LOGIN,
     MATRIX,
+    NOT_SHOWN,
     POST,
     POST_DATA,
     ROLES,
@@ -255,3 +256,20 @@ def test_a_post_without_csrf_token_is_refused(scenario, row):
     refused = {role: status for role, status in statuses.items() if status != 403}
     assert not refused, f"POST {url} ({row.name}) without a CSRF token was not refused: {refused}"
     assert not changed_tables(before, after, ignore={SESSION_TABLE})
+
+
+@pytest.mark.parametrize(("name", "kwargs", "role", "text", "control"), NOT_SHOWN, ids=lambda v: str(v))
+def test_a_list_shows_nothing_outside_the_role_scope(scenario, name, kwargs, role, text, control):
+    row = Row(name, "list", kwargs, GET, *[None] * len(ROLES))
+    _skip_unless_routed(row)
+    url = row.url(scenario)
+    seen = client_for(scenario, control).get(url)
+    assert seen.status_code == 200 and text in _text(seen), f"{control} should find {text!r} on {url}"
+    response = client_for(scenario, role).get(url)
+    assert response.status_code == 200
+    assert text not in _text(response), f"{role} finds {text!r} on {url}, outside their scope"
+
+
+def _text(response):
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
