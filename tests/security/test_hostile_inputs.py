@@ -776,3 +776,12 @@ def test_dashboard_filters_with_hostile_values_never_break(client, region_office
         assert response.status_code == 200
         if kind == "dashboard":
             assert_escaped(response.content.decode())
+
+
+def test_the_lockout_key_of_a_hostile_login_fits_the_attempt_log():
+    # django-axes stores it in a 255-character column; PostgreSQL refuses NUL bytes.
+    from portal.security import login_username
+
+    assert login_username(None, {"username": "A" * 10_000}) == "a" * 254
+    assert login_username(None, {"username": "Lea\x00@Example.fr "}) == "lea@example.fr"
+    assert login_username(None, {"username": "\x00"}) is None
