@@ -146,3 +146,22 @@ def test_the_officers_and_staff_spaces_link_to_the_trail(client, officer, staff)
     assert URL in client.get(reverse("regions:my_region")).content.decode()
     client.force_login(staff)
     assert URL in client.get(reverse("regions:national")).content.decode()
+
+
+def test_programme_and_enrolment_pages_link_to_their_own_trail(client, officer, bretagne_enrolment):
+    client.force_login(officer)
+    enrolment_link = f"{URL}?subject=regions.enrolment:{bretagne_enrolment.pk}"
+    programme_link = f"{URL}?subject=regions.programme:{bretagne_enrolment.programme_id}"
+    detail = reverse("regions:enrolment_detail", args=[bretagne_enrolment.pk])
+    assert enrolment_link in client.get(detail).content.decode()
+    assert (
+        programme_link
+        in client.get(reverse("regions:programme_detail", args=[bretagne_enrolment.programme_id])).content.decode()
+    )
+
+
+def test_the_company_does_not_get_the_trail_link(client, officer):
+    enrolment = EnrolmentFactory(programme=ProgrammeFactory(), status="under_review", officer=officer)
+    company_owner = enrolment.company.memberships.get().user
+    client.force_login(company_owner)
+    assert URL not in client.get(reverse("regions:enrolment_detail", args=[enrolment.pk])).content.decode()
