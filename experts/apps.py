@@ -7,9 +7,14 @@ class ExpertsConfig(AppConfig):
     verbose_name = _("Experts")
 
     def ready(self):
-        from diagnostics.extensions import register_diagnostic_access, register_next_steps, register_results_panel
+        from diagnostics.extensions import (
+            register_diagnostic_access,
+            register_next_steps,
+            register_results_panel,
+            register_viewer_role,
+        )
         from experts.demo import seed_demo_experts
-        from experts.panels import expert_diagnostic_access, expert_review_panel, experts_next_steps
+        from experts.panels import expert_diagnostic_access, expert_review_panel, expert_viewer_role, experts_next_steps
         from experts.rules import expert_role
         from portal.demo import register_demo_step
         from portal.spaces import Space, register_space
@@ -19,6 +24,7 @@ class ExpertsConfig(AppConfig):
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)
+        register_viewer_role(expert_viewer_role)
 
         from experts.audit import ACTIONS, verify_state
         from portal.audit import register_actions, register_verifier

@@ -17,12 +17,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from diagnostics.extensions import NextStepItem, NextStepsSection, ResultsPanel
+from diagnostics.extensions import NextStepItem, NextStepsSection, ResultsPanel, ViewerRole
 from diagnostics.models import Axis
 from diagnostics.radar import RadarAxis, radar_svg
 from diagnostics.results import radar_label_room, short_label
 from experts.matching import weakest_axes
-from experts.models import ExpertReview, ReviewAction, ReviewAxis
+from experts.models import Expert, ExpertReview, ReviewAction, ReviewAxis
 from experts.selectors import (
     assignments_visible_to,
     companies_with_expert_access,
@@ -40,6 +40,12 @@ def expert_diagnostic_access(user):
     if user is None or not user.is_authenticated:
         return None
     return Q(company__in=companies_with_expert_access(user), status="submitted")
+
+
+def expert_viewer_role(user):
+    """How an expert is named in a company's "who viewed my diagnostic" log: with their organisation."""
+    profile = Expert.objects.filter(user=user).only("organisation").first()
+    return ViewerRole("expert", profile.organisation) if profile else None
 
 
 def self_assessment(diagnostic):

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnostics import extensions
 from diagnostics.models import DiagnosticAccess
 from diagnostics.services import record_access, set_region_sharing
 from diagnostics.services import report as reports
@@ -166,23 +165,12 @@ def test_members_see_who_viewed_with_name_role_what_and_when(client, owner, memb
     assert len(log_rows()) == 2  # reading the log is not an access to a diagnostic
 
 
-def test_an_expert_is_named_with_the_organisation_an_app_gives(client, owner, assigned_expert, diagnostic):
-    def describe(user):
-        return extensions.ViewerRole(kind="expert", organisation="Cabinet Lumière") if user == assigned_expert else None
-
-    extensions.register_viewer_role(describe)
-    try:
-        view(client, assigned_expert, "results", diagnostic)
-    finally:
-        extensions._viewer_roles.remove(describe)
-    client.force_login(owner)
-    assert "Expert·e, Cabinet Lumière" in client.get(url("diagnostic_access_log", diagnostic)).content.decode()
-
-
-def test_an_expert_without_organisation_is_named_expert(client, owner, assigned_expert, diagnostic):
+def test_an_expert_is_named_with_the_organisation_of_their_profile(client, owner, assigned_expert, diagnostic):
+    assigned_expert.expert_profile.organisation = "Cabinet Lumière"
+    assigned_expert.expert_profile.save()
     view(client, assigned_expert, "results", diagnostic)
     client.force_login(owner)
-    assert "<td>Expert·e</td>" in client.get(url("diagnostic_access_log", diagnostic)).content.decode()
+    assert "Expert·e, Cabinet Lumière" in client.get(url("diagnostic_access_log", diagnostic)).content.decode()
 
 
 def test_the_diagnostic_page_lists_that_diagnostic_only(client, owner, officer, company, shared):
