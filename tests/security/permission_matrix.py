@@ -126,11 +126,15 @@ MATRIX = [
     ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
     ("diagnostics:axis",              "A submitted",       "pk=a_submitted;axis_code=AX1",          POST,   LOGIN, 302,   302,   404,   403,   404,    403,    404,     403),
     ("diagnostics:axis",              "B draft",           "pk=b_draft;axis_code=AX1",              GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
+    ("diagnostics:axis",              "C shared, not enrolled", "pk=c_shared;axis_code=AX1",        GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
+    ("diagnostics:axis",              "D private, not enrolled", "pk=d_private;axis_code=AX1",      GET,    LOGIN, 404,   404,   404,   404,   404,    404,    404,     200),
     ("diagnostics:autosave",          "A draft",           "pk=a_draft;question_pk=question",       POST,   LOGIN, 200,   200,   404,   404,   404,    404,    404,     403),
     ("diagnostics:review",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
     ("diagnostics:submit",            "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
     ("diagnostics:results",           "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:results",           "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
+    ("diagnostics:results",           "C shared, not enrolled", "pk=c_shared",                      GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
+    ("diagnostics:results",           "D private, not enrolled", "pk=d_private",                    GET,    LOGIN, 404,   404,   404,   404,   404,    404,    404,     200),
     ("diagnostics:report_status",     "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:report_download",   "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:report_download",   "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
@@ -156,6 +160,7 @@ MATRIX = [
     ("experts:assignments",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("experts:assignment",            "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("experts:assignment",            "assignment B",      "pk=assignment_b",                       GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
+    ("experts:assignment",            "assignment D (proposed)", "pk=assignment_d",                 GET,    LOGIN, 404,   404,   404,   200,   404,    200,    404,     200),
     ("experts:accept",                "assignment A",      "pk=assignment_a",                       POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
     ("experts:accept",                "assignment B",      "pk=assignment_b",                       POST,   LOGIN, 404,   404,   403,   404,   302,    404,    403,     403),
     ("experts:decline",               "assignment A",      "pk=assignment_a",                       GET,    LOGIN, 403,   403,   404,   200,   404,    403,    404,     403),
@@ -173,6 +178,7 @@ MATRIX = [
     ("experts:propose",               "company A",         "company_pk=company_a",                  GET,    LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
     ("experts:propose",               "company A",         "company_pk=company_a",                  POST,   LOGIN, 403,   403,   404,   403,   404,    200,    404,     200),
     ("experts:propose",               "company B",         "company_pk=company_b",                  GET,    LOGIN, 404,   404,   403,   404,   403,    404,    200,     200),
+    ("experts:propose",               "company D",         "company_pk=company_d",                  GET,    LOGIN, 404,   404,   404,   403,   404,    200,    404,     200),
     # --- regions: officers' pages ----------------------------------------------------------------------------------------------------------------------------
     ("regions:my_region",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     403),
     ("regions:programme_create",      "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
@@ -185,9 +191,9 @@ MATRIX = [
     ("regions:programme_status",      "programme B",       "pk=programme_b",                        POST,   LOGIN, 404,   404,   404,   404,   404,    404,    302,     302),
     ("regions:enrolment_detail",      "enrolment A",       "pk=enrolment_a",                        GET,    LOGIN, 200,   200,   404,   404,   404,    200,    404,     200),
     ("regions:enrolment_detail",      "enrolment B",       "pk=enrolment_b",                        GET,    LOGIN, 404,   404,   200,   404,   404,    404,    200,     200),
-    ("regions:enrolment_action",      "enrolment A",       "pk=enrolment_a;action=complete",        POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
-    ("regions:enrolment_action",      "enrolment A",       "pk=enrolment_a;action=withdraw",        POST,   LOGIN, 302,   302,   404,   404,   404,    403,    404,     403),
-    ("regions:enrolment_action",      "enrolment B",       "pk=enrolment_b;action=complete",        POST,   LOGIN, 404,   404,   403,   404,   404,    404,    302,     302),
+    ("regions:enrolment_action",      "enrolment A, complete", "pk=enrolment_a;action=complete",    POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
+    ("regions:enrolment_action",      "enrolment A, withdraw", "pk=enrolment_a;action=withdraw",    POST,   LOGIN, 302,   302,   404,   404,   404,    403,    404,     403),
+    ("regions:enrolment_action",      "enrolment B, complete", "pk=enrolment_b;action=complete",    POST,   LOGIN, 404,   404,   403,   404,   404,    404,    302,     302),
     ("regions:enrolment_experts",     "enrolment A",       "pk=enrolment_a",                        GET,    LOGIN, 403,   403,   404,   404,   404,    200,    404,     200),
     ("regions:enrolment_experts",     "enrolment A",       "pk=enrolment_a",                        POST,   LOGIN, 403,   403,   404,   404,   404,    200,    404,     200),
     ("regions:enrolment_experts",     "enrolment B",       "pk=enrolment_b",                        GET,    LOGIN, 404,   404,   403,   404,   404,    404,    200,     200),
@@ -196,8 +202,8 @@ MATRIX = [
     ("regions:expense_cancel",        "expense A",         "pk=expense_a",                          POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
     ("regions:expense_cancel",        "expense B",         "pk=expense_b",                          POST,   LOGIN, 404,   404,   403,   404,   404,    404,    302,     302),
     ("regions:dashboard",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
-    ("regions:export",                "-",                 "kind=candidatures;fmt=csv",             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
-    ("regions:export",                "-",                 "kind=depenses;fmt=xlsx",                GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:export",                "applications CSV",  "kind=candidatures;fmt=csv",             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:export",                "expenses XLSX",     "kind=depenses;fmt=xlsx",                GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:national",              "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
     ("regions:audit_trail",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     # --- regions: companies' pages ---------------------------------------------------------------------------------------------------------------------------
@@ -214,7 +220,8 @@ MATRIX = [
 
 # Pages that list what is in a role's scope: text the role must never find there (another region's
 # or another company's), and a role that does find it on the same page (so the check can fail).
-# url name, kwargs, role, text never shown to the role, role that sees it
+# url name, kwargs, role, text never shown to the role, role that sees it [, a known hole: why it
+# still shows; the check is then expected to fail until the hole is fixed]
 NOT_SHOWN = [
     ("regions:dashboard", "", "officer", "Usine B", "oofficer"),
     ("regions:dashboard", "", "oofficer", "Usine A", "officer"),
@@ -225,4 +232,14 @@ NOT_SHOWN = [
     ("experts:my_assignments", "", "expert", "Usine B", "oexpert"),
     ("regions:my_applications", "", "owner", "Programme Auvergne", "other"),
     ("regions:company_programmes", "", "owner", "Programme Auvergne", "other"),
+    (
+        "experts:propose",
+        "company_pk=company_d",
+        "officer",
+        "axes les plus faibles",
+        "staff",
+        "KNOWN HOLE: an officer of the region proposing experts to a company that neither applied nor "
+        "shared its diagnostic is shown the weakest axes and top-action themes of that diagnostic "
+        "(experts.selectors.matching_inputs_for ignores the sharing scope)",
+    ),
 ]

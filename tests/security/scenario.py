@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from diagnostics.models import Report
 from diagnostics.services import report as reports
-from diagnostics.services import submit_diagnostic
+from diagnostics.services import set_region_sharing, submit_diagnostic
 from experts import services as experts_services
 from experts.models import Assignment
 from portal import services as portal_services
@@ -102,6 +102,15 @@ def build_scenario():
     b_draft = DiagnosticFactory(company=company_b, referential=referential, started_by=owner_b.user)
     report_b = _ready_report(b_submitted, owner_b.user)
 
+    # Two more companies of region A that applied nowhere: C shared its diagnostic with the region's
+    # officers, D did not (the default); the expert is only proposed to D (not accepted).
+    owner_c = OwnerFactory(company__region=region_a, company__name="Usine C")
+    c_shared = set_region_sharing(
+        diagnostic=_submitted(owner_c.company, owner_c.user, referential), shared=True, by=owner_c.user
+    )
+    owner_d = OwnerFactory(company__region=region_a, company__name="Usine D")
+    d_private = _submitted(owner_d.company, owner_d.user, referential)
+
     programme_a = ProgrammeFactory(region=region_a, budget=Decimal("100000"), name="Programme Bretagne")
     programme_b = ProgrammeFactory(region=region_b, budget=Decimal("100000"), name="Programme Auvergne")
     enrolment_a = EnrolmentFactory(
@@ -129,6 +138,7 @@ def build_scenario():
         diagnostic=b_submitted,
         status=Assignment.Status.ACCEPTED,
     )
+    assignment_d = AssignmentFactory(expert=expert, company=owner_d.company, proposed_by=officer_a)
     visit_a = experts_services.log_visit(
         assignment=assignment_a,
         by=expert.user,
@@ -177,6 +187,10 @@ def build_scenario():
             "a_draft": a_draft,
             "b_submitted": b_submitted,
             "b_draft": b_draft,
+            "company_c": owner_c.company,
+            "c_shared": c_shared,
+            "company_d": owner_d.company,
+            "d_private": d_private,
             "report": report,
             "report_b": report_b,
             "programme_a": programme_a,
@@ -189,6 +203,7 @@ def build_scenario():
             "expert_b": other_expert,
             "assignment_a": assignment_a,
             "assignment_b": assignment_b,
+            "assignment_d": assignment_d,
             "visit_a": visit_a,
             "review_a": review_a,
             "invitation_token": invitation_token,

@@ -189,6 +189,11 @@ def test_every_url_pattern_has_a_row_or_an_exclusion():
     )
 
 
+def test_no_row_is_written_twice():
+    ids = [row.id for row in ROWS]
+    assert not {row_id for row_id in ids if ids.count(row_id) > 1}
+
+
 def test_every_exclusion_has_a_reason():
     assert all(isinstance(reason, str) and len(reason) > 20 for reason in EXCLUDED.values())
 
@@ -258,8 +263,14 @@ def test_a_post_without_csrf_token_is_refused(scenario, row):
     assert not changed_tables(before, after, ignore={SESSION_TABLE})
 
 
-@pytest.mark.parametrize(("name", "kwargs", "role", "text", "control"), NOT_SHOWN, ids=lambda v: str(v))
-def test_a_list_shows_nothing_outside_the_role_scope(scenario, name, kwargs, role, text, control):
+def _not_shown_params():
+    for name, kwargs, role, text, control, *known_hole in NOT_SHOWN:
+        marks = [pytest.mark.xfail(strict=True, reason=known_hole[0])] if known_hole else []
+        yield pytest.param(name, kwargs, role, text, control, marks=marks, id=f"{name}[{kwargs}]-{role}")
+
+
+@pytest.mark.parametrize(("name", "kwargs", "role", "text", "control"), list(_not_shown_params()))
+def test_a_page_shows_nothing_outside_the_role_scope(scenario, name, kwargs, role, text, control):
     row = Row(name, "list", kwargs, GET, *[None] * len(ROLES))
     _skip_unless_routed(row)
     url = row.url(scenario)
