@@ -97,7 +97,7 @@ def test_seed_tells_nobody(db, django_capture_on_commit_callbacks):
 
 
 def test_the_printed_accounts_log_in_with_the_printed_password(seeded):
-    emails = [login.email for login in seeded.logins] + [national_seed.owner_email(1)]
+    emails = [login.email for login in seeded.logins] + [national_seed.owner_email(1), national_seed.expert_email(1)]
     for email in emails:
         assert User.objects.get(email=email).check_password(national_seed.NATIONAL_PASSWORD), email
 
@@ -122,5 +122,5 @@ def test_reset_empties_the_database_and_keeps_the_referential(seeded):
     call_command("seed_national", companies=5, experts=20, reset=True, stdout=out)
     assert Company.objects.count() == 5
     assert Expert.objects.count() == 20
-    assert "portal.Company" in out.getvalue() and "Elapsed" in out.getvalue()
+    assert "portal.Company" in out.getvalue() and "Durée" in out.getvalue()
     assert reconcile().ok

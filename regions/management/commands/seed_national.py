@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from regions import national_seed
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
         "Fill an empty database with national-scale data: N companies across the 18 regions with 1-3 submitted "
         "diagnostics each (bulk inserts, COPY on PostgreSQL), ~300 experts, 2-4 programmes per region with "
         "enrolments, assignments, visits and expenses written through the services. Refuses a database already "
-        "in use unless --reset is given. Prints the rows created and the logins."
+        "in use unless --reset is given. Prints the rows created, the time taken and the logins."
     )
 
     def add_arguments(self, parser):
@@ -25,49 +26,62 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="first delete every user, company, diagnostic, expert and programme (reference data and the "
-            "referential stay)",
+            help="first delete every user, company, diagnostic, expert and programme (the reference data and "
+            "the referential stay)",
         )
 
     def handle(self, *args, companies, seed, experts, reset, **options):
         if companies < 1:
-            raise CommandError("--companies must be at least 1.")
+            raise CommandError(_("--companies must be at least 1."))
         if experts < 1:
-            raise CommandError("--experts must be at least 1.")
+            raise CommandError(_("--experts must be at least 1."))
         started_wall, started_cpu = time.perf_counter(), time.process_time()
+        out = self.stdout.write
         if reset:
             tables = national_seed.clear_database()
-            self.stdout.write(f"Reset: {tables} tables emptied (reference data and referential kept).")
+            out(
+                _("Reset: %(tables)d tables emptied (the reference data and the referential stay).")
+                % {"tables": tables}
+            )
         elif not national_seed.database_is_empty():
             raise CommandError(
-                "The database already has users, companies, experts, programmes or diagnostics: seed_national "
-                "only fills an empty database. Run it with --reset to delete them first (everything but the "
-                "reference data and the referential), or point DATABASE_URL at another database."
+                _(
+                    "This database already has users, companies, experts, programmes or diagnostics: seed_national "
+                    "only fills an empty database, and nothing was written. Run it again with --reset to delete "
+                    "them first (everything but the reference data and the referential), or point DATABASE_URL "
+                    "at another database."
+                )
             )
         verbose = options["verbosity"] >= 2
         result = national_seed.seed_national(
             companies=companies,
             seed=seed,
             experts=experts,
-            progress=(lambda message: self.stdout.write(f"  {message}")) if verbose else None,
+            progress=(lambda message: out(f"  {message}")) if verbose else None,
         )
         wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
-        out = self.stdout.write
         if result.referential_loaded:
-            out(f"Loaded and published the referential {result.referential}.")
+            out(_("Loaded and published the referential %(referential)s.") % {"referential": result.referential})
         out(
             self.style.SUCCESS(
-                f"National data set on {connection.vendor} ({connection.settings_dict['NAME']}), seed {seed}, "
-                f"referential {result.referential}:"
+                _("National data set created on %(vendor)s (%(database)s), seed %(seed)d, referential %(referential)s:")
+                % {
+                    "vendor": connection.vendor,
+                    "database": connection.settings_dict["NAME"],
+                    "seed": seed,
+                    "referential": result.referential,
+                }
             )
         )
         for label, count in sorted(result.counts.items()):
             out(f"  {label:<36} {count:>10,}")
-        out("Steps: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.timings.items()))
-        out(f"Elapsed: {wall:.1f} s wall clock, {cpu:.1f} s CPU in this process.")
-        out(f"Logins (password {national_seed.NATIONAL_PASSWORD} for every account below):")
+        out(_("Elapsed: %(wall).1f s (wall clock), %(cpu).1f s of CPU in this process.") % {"wall": wall, "cpu": cpu})
+        out(
+            _("Logins, all with the password %(password)s (officers and staff also type a code from these keys):")
+            % {"password": national_seed.NATIONAL_PASSWORD}
+        )
         for login in result.logins:
-            key = f"  TOTP key {login.totp_key}" if login.totp_key else ""
+            key = f"  TOTP {login.totp_key}" if login.totp_key else ""
             out(f"  {login.role:<46} {login.email:<48}{key}")
-        out(f"  {'Company owners':<46} {result.owner_email_pattern}")
-        out("Experts: expert.001 … expert.NNN at the same domain, same password.")
+        out(f"  {_('Company owners'):<46} {result.owner_email_pattern}")
+        out(f"  {_('Experts'):<46} {result.expert_email_pattern}")
