@@ -52,10 +52,13 @@ NOT_EXPORTED = {
     "experts.Expert": "An expert's own directory profile, not a company's data.",
     "experts.Accreditation": "The Alliance's accreditation of an expert.",
     "experts.AccreditationTransition": "The history of an expert's accreditation.",
-    "experts.AuditEntry": "Hash-chained audit trail of assignments: keeps ids, exported as the assignments' steps.",
     "regions.Programme": "A region's programme, not a company's data.",
     "regions.LedgerEntry": "The region's hash-chained budget ledger: the company's enrolments and expenses are exported.",
-    "portal.AuditEntry": "Hash-chained audit trail: keeps ids only, never names or e-mails.",
+    "portal.AuditEntry": (
+        "Hash-chained audit trail of money and decisions: its rows are never rewritten (that would break "
+        "the chain); it points to users by id, so closing an account anonymises the person it names, while "
+        "free text written by officers and experts (reasons, comments, expense labels) stays as written."
+    ),
 }
 
 _company_data: dict[str, CompanyData] = {}
