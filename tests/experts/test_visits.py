@@ -129,3 +129,12 @@ def test_the_expert_logs_a_visit_through_the_page(client, expert, in_progress):
 def test_the_visit_page_is_refused_to_others(client, request, role, status, in_progress):
     client.force_login(request.getfixturevalue(role))
     assert client.get(reverse("experts:log_visit", args=[in_progress.pk])).status_code == status
+
+
+def test_the_assignment_page_shows_the_visit_cost_in_the_french_number_format(client, in_progress, expert):
+    in_progress.expert.day_rate = Decimal("812.50")
+    in_progress.expert.save()
+    log(in_progress, expert)
+    client.force_login(expert)
+    html = client.get(reverse("experts:assignment", args=[in_progress.pk])).content.decode()
+    assert "<td>1\u00a0218,75</td>" in html
