@@ -10,7 +10,7 @@ One scenario (tests/security/scenario.py) serves the whole module; each test run
 """
 
 from collections import defaultdict
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.apps import apps
@@ -135,10 +135,13 @@ def client_for(scenario, role, **options):
 
 
 def observed(response):
-    """The response as the matrix writes it: the status, LOGIN for a redirect to the login page."""
+    """The response as the matrix writes it: the status, LOGIN for a redirect to the login page that
+    comes back to the page asked for."""
     if response.status_code in REDIRECTS:
-        if urlparse(response["Location"]).path == reverse("login"):
-            return LOGIN
+        location = urlparse(response["Location"])
+        if location.path == reverse("login"):
+            back = parse_qs(location.query).get("next", [""])[0]
+            return LOGIN if back == response.request["PATH_INFO"] else "login without next"
         return 302
     return response.status_code
 
