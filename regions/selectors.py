@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from diagnostics.models import Diagnostic
+from diagnostics.selectors import shared_with_officer
 from portal.models import Company, Membership, NafCode, Region
 from regions.eligibility import Eligibility, eligibility
 from regions.models import Enrolment, EnrolmentAssignment, EnrolmentTransition, Expense, LedgerEntry, Programme
@@ -222,3 +223,17 @@ def audit_entries_visible_to(user):
     if user.is_staff:
         return entries
     return entries.filter(region_id__in=officer_region_ids(user))
+
+
+def diagnostics_shared_with_region(user):
+    """The submitted diagnostics companies chose to share with the regions `user` is an officer of,
+    newest first, each marked with whether the company has applied to one of those regions' programmes."""
+    applied = Enrolment.objects.filter(
+        company_id=OuterRef("company_id"), programme__region_id__in=officer_region_ids(user)
+    )
+    return (
+        Diagnostic.objects.filter(shared_with_officer(user))
+        .select_related("company__region", "company__naf_division", "referential")
+        .annotate(has_applied=Exists(applied))
+        .order_by("-submitted_at", "-pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from regions.views import audit, company, dashboard, officer
+from regions.views import audit, company, dashboard, officer, shared
 
 app_name = "regions"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("national/", dashboard.national, name="national"),
     # The audit trail (views/audit.py)
     path("journal/", audit.audit_trail, name="audit_trail"),
+    path("diagnostics-partages/", shared.shared_diagnostics, name="shared_diagnostics"),
     # Companies (views/company.py)
     path("programmes-ouverts/", company.company_programmes, name="company_programmes"),
     path("programmes-ouverts/<int:pk>/candidater/", company.apply, name="apply"),
