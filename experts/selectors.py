@@ -14,7 +14,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Pre
 from django.db.models.functions import Coalesce
 
 from diagnostics.models import Answer, Axis, Recommendation, TechnologyTheme
-from diagnostics.selectors import current_published_referential, latest_submitted
+from diagnostics.selectors import current_published_referential, diagnostics_visible_to, latest_submitted
 from experts.matching import DEFAULT_LIMIT, Candidate, rank_experts, weakest_axes
 from experts.models import (
     Accreditation,
@@ -217,11 +217,17 @@ def top_action_themes(diagnostic, count=TOP_ACTIONS):
     return list(dict.fromkeys(code for code in rows if code))
 
 
-def matching_inputs_for(company):
+def matching_inputs_for(company, viewer=None):
     """(latest submitted diagnostic, its weakest axis codes, the themes of its top actions) for the
-    company, or (None, [], []) when it has not submitted a diagnostic yet. Two queries."""
+    company, or (None, [], []) when it has not submitted a diagnostic yet. Two queries.
+
+    With `viewer`, also (None, [], []) when the viewer may not see that diagnostic (a regional
+    officer the company neither applied to nor shared it with): its content must not show through
+    the matching (one more query)."""
     diagnostic = latest_submitted(company)
     if diagnostic is None:
+        return None, [], []
+    if viewer is not None and not diagnostics_visible_to(viewer).filter(pk=diagnostic.pk).exists():
         return None, [], []
     return diagnostic, weakest_axes(diagnostic.scores), top_action_themes(diagnostic)
 

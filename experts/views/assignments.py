@@ -233,7 +233,8 @@ def propose(request, company_pk):
     if company is None:
         raise Http404(_("No company you may see has this number."))
     _allowed(can_propose_assignment, request, company)
-    diagnostic, weak_axes, top_themes = selectors.matching_inputs_for(company)
+    # Matched on the company's latest diagnostic only if the user may see it (sharing scope).
+    diagnostic, weak_axes, top_themes = selectors.matching_inputs_for(company, viewer=request.user)
     proposals = selectors.matching_experts_for(company, weak_axes, top_themes, limit=MATCHES_SHOWN)
     form = ProposeForm(request.POST or None, proposals=proposals)
     if request.method == "POST" and form.is_valid():
@@ -261,6 +262,7 @@ def propose(request, company_pk):
         {
             "company": company,
             "diagnostic": diagnostic,
+            "diagnostic_not_shared": diagnostic is None and selectors.latest_submitted(company) is not None,
             "weak_axes": [(code, axis_titles.get(code, code)) for code in weak_axes],
             "top_themes": list(selectors.themes().filter(code__in=top_themes)),
             "proposals": proposals,

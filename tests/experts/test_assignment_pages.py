@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from diagnostics.services import set_region_sharing
 from experts.models import Assignment
 from portal.models import Region
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
@@ -226,7 +227,9 @@ def test_the_assignments_list_runs_a_bounded_number_of_queries(client, staff, dj
 # --- Proposing ------------------------------------------------------------------------------------
 
 
-def test_an_officer_sees_the_matched_experts_with_their_reason(client, officer, company, submitted_diagnostic):
+def test_an_officer_sees_the_matched_experts_with_their_reason(client, officer, owner, company, submitted_diagnostic):
+    # The matching reads the diagnostic only if the officer may see it (here: shared with the region).
+    set_region_sharing(diagnostic=submitted_diagnostic, shared=True, by=owner)
     good = ReferencedExpertFactory(axes={"AX1": 3, "AX3": 2}, regions=["53"])
     client.force_login(officer)
     response = client.get(reverse("experts:propose", args=[company.pk]))
