@@ -236,6 +236,12 @@ NOT_SHOWN = [
     ("regions:company_programmes", "", "owner", "Programme Auvergne", "other"),
     ("regions:shared_diagnostics", "", "oofficer", "Usine C", "officer"),
     ("regions:shared_diagnostics", "", "officer", "Usine D", None),
+    ("regions:audit_trail", "", "officer", "Programme Auvergne", "oofficer"),
+    ("regions:audit_trail", "", "oofficer", "Programme Bretagne", "officer"),
+    # The expert's draft review is seen by its author only (not by the company, the officer, staff).
+    ("experts:assignment", "pk=assignment_a", "owner", "Brouillon.", "expert"),
+    ("experts:assignment", "pk=assignment_a", "officer", "Brouillon.", "expert"),
+    ("experts:assignment", "pk=assignment_a", "staff", "Brouillon.", "expert"),
     # Matching experts for a company that neither applied nor shared its diagnostic: the region's
     # officer must not learn its weakest axes (staff see every diagnostic).
     ("experts:propose", "company_pk=company_d", "officer", "axes les plus faibles", "staff"),
