@@ -96,7 +96,9 @@ def peer_cells(referential_code):
         Diagnostic.objects.filter(is_latest=True, referential__code=referential_code)
         .annotate(axis=Value(OVERALL_ROW, output_field=CharField()))
         .values(*group_by, "axis")
-        .annotate(companies=Count("company", distinct=True), total=Sum("overall_score"))
+        # One latest diagnostic per company (constraint one_latest_diagnostic_per_company), so counting
+        # rows counts companies: no DISTINCT, which would sort every row instead of hashing the groups.
+        .annotate(companies=Count("pk"), total=Sum("overall_score"))
         .order_by()  # a compound statement's parts take no ORDER BY (SQLite)
     )
     axis_rows = (
@@ -104,7 +106,8 @@ def peer_cells(referential_code):
             diagnostic__is_latest=True, diagnostic__referential__code=referential_code, score__isnull=False
         )
         .values(*(f"diagnostic__{field}" for field in group_by), "axis_code")
-        .annotate(companies=Count("diagnostic__company", distinct=True), total=Sum("score"))
+        # … and one score per axis of a diagnostic (constraint one_score_per_axis).
+        .annotate(companies=Count("pk"), total=Sum("score"))
         .order_by()
     )
     overall, axis_counts, axis_sums = {}, {}, {}
