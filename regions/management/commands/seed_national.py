@@ -83,5 +83,6 @@ class Command(BaseCommand):
         for login in result.logins:
             key = f"  TOTP {login.totp_key}" if login.totp_key else ""
             out(f"  {login.role:<46} {login.email:<48}{key}")
-        out(f"  {_('Company owners'):<46} {result.owner_email_pattern}")
-        out(f"  {_('Experts'):<46} {result.expert_email_pattern}")
+        owners, experts_label = _("Company owners"), _("Experts")
+        out(f"  {owners:<46} {result.owner_email_pattern}")
+        out(f"  {experts_label:<46} {result.expert_email_pattern}")
