@@ -97,7 +97,7 @@ def prepare(smes=SMES, officers=OFFICERS):
     return plan
 
 
-def start_gunicorn(port, workers, log):
+def start_gunicorn(port, workers, log, threads=1):
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
         "portal.wsgi",
@@ -107,6 +107,7 @@ def start_gunicorn(port, workers, log):
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        *(["--threads", str(threads)] if threads > 1 else []),  # more than 1: gthread workers
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=bench_environment(), stdout=log, stderr=log)
     import requests
@@ -274,6 +275,9 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8765, help="gunicorn's loopback port (default 8765)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--smes", type=int, default=SMES, help=f"SME users (default {SMES})")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync workers, as deployed)"
+    )
     arguments = parser.parse_args(argv)
     if arguments.port == 8000:
         raise SystemExit("Port 8000 is the development server's: choose another.")
@@ -286,7 +290,7 @@ def main(argv=None):
         server = None
         try:
             plan = prepare(smes=arguments.smes)
-            server = start_gunicorn(arguments.port, arguments.workers, log)
+            server = start_gunicorn(arguments.port, arguments.workers, log, threads=arguments.threads)
             for account in plan["smes"] + plan["officers"]:
                 account["cookies"] = log_in(base, account["email"])
             plan_path, acks_path = workdir / "plan.json", workdir / "acks.json"
@@ -311,6 +315,7 @@ def main(argv=None):
                 sme_users=len(plan["smes"]),
                 dashboard_users=len(plan["officers"]),
                 gunicorn_workers=arguments.workers,
+                gunicorn_threads=arguments.threads,
                 locust_exit=result.returncode,
                 load_average_before=[round(value, 2) for value in load_before],
                 load_average_after=[round(value, 2) for value in load_after],
