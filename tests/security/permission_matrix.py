@@ -8,10 +8,13 @@ Roles, as seen from company A (Bretagne):
     anon     an anonymous visitor
     owner    company A's owner                  member   a plain member of company A
     other    the owner of company B (another company, in Auvergne-Rhône-Alpes)
-    expert   the expert assigned to company A (in progress, one visit, a draft review)
+    expert   the expert assigned to company A (in progress, one visit, a draft review), and only
+             proposed to company D
     oexpert  an expert assigned to company B only (accepted)
     officer  an officer of company A's region   oofficer an officer of company B's region
     staff    Alliance staff (second factor passed)
+Companies A and B applied to their region's programme; C and D (Bretagne, no role of their own)
+applied nowhere: C shared its diagnostic with the region's officers, D did not.
 
 A row: url name, object (what the kwargs point at, in words), kwargs, method, then the status per
 role. Kwargs are `name=value` pairs separated by `;`: a value naming an object of the scenario is
@@ -19,7 +22,8 @@ replaced by its pk (or the token itself for `invitation_token` / `signup_token`)
 literal. Statuses:
     200 / 400 / 403 / 404 / 405 / 410   that status
     302        a redirect elsewhere than the login page (the action ran or sent the user on)
-    LOGIN      a redirect to the login page (anonymous on a protected page)
+    LOGIN      a redirect to the login page, coming back to the page asked for (anonymous on a
+               protected page)
 GET rows are sent as they are; POST rows are sent with a valid CSRF token and the row's data (an
 empty form unless `POST_DATA` says otherwise), each inside a transaction rolled back at once, so a
 role's POST never changes what the next role sees. A POST of an empty form answering 200 or 400
@@ -27,6 +31,8 @@ means the user passed the permission checks and reached the form's validation.
 
 Every URL that accepts POST is also checked by the other tests of the module: a GET changes no row
 (outside `GET_MAY_WRITE`), and a POST without a CSRF token is refused (403) and changes nothing.
+A URL answering POST with anything but 405 must have POST rows. `NOT_SHOWN`, at the end, lists what
+pages listing a role's scope (dashboards, exports, lists) must never show that role.
 """
 
 LOGIN = "LOGIN"
@@ -49,11 +55,18 @@ EXCLUDED = {
     "health": "the health check for the load balancer (public, no data: database, cache, storage are up)",
 }
 
-# Tables a GET may write to, with the reason (compared by the "GET changes nothing" test).
+# Tables a GET may write to: table -> (the url names concerned, "*" for any; the reason). Read by the
+# "GET changes nothing" test.
 GET_MAY_WRITE = {
-    "portal.usersession": "the session row is saved as the user browses (last activity of officers and staff)",
-    "otp_totp.totpdevice": "portal:otp_setup prepares an unconfirmed authenticator to show its QR code",
-    "diagnostics.diagnosticaccess": "an outsider's view of a company's diagnostic is logged (who viewed my diagnostic)",
+    "portal.usersession": ("*", "the session row is saved as the user browses (last activity of officers and staff)"),
+    "otp_totp.totpdevice": (
+        ("portal:otp_setup",),
+        "the enrolment page prepares an unconfirmed authenticator to show its QR code",
+    ),
+    "diagnostics.diagnosticaccess": (
+        "*",
+        "an outsider's view of a company's diagnostic is logged (who viewed my diagnostic)",
+    ),
 }
 
 # The data of some POST rows (by url name, object): enough to reach the rule that matters.
