@@ -108,6 +108,8 @@ MATRIX = [
     ("portal:otp_setup",              "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    302,    302,     302),
     ("portal:otp_setup",              "-",                 "",                                      POST,   LOGIN, 200,   200,   200,   200,   200,    302,    302,     302),
     ("portal:otp_remove",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:recovery_codes",         "-",                 "",                                      GET,    LOGIN, 302,   302,   302,   302,   302,    200,    200,     200),
+    ("portal:recovery_codes",         "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
     ("portal:otp_verify",             "-",                 "",                                      GET,    LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
     ("portal:otp_verify",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
     # --- portal: companies, invitations, privacy (GDPR) ------------------------------------------------------------------------------------------------------
