@@ -11,6 +11,7 @@ urlpatterns = [
     path("compte/securite/", security_views.security_page, name="security"),
     path("compte/securite/authentificateur/", security_views.otp_setup, name="otp_setup"),
     path("compte/securite/authentificateur/retirer/", security_views.otp_remove, name="otp_remove"),
+    path("compte/securite/codes-de-secours/", security_views.recovery_codes, name="recovery_codes"),
     path("compte/verification/", security_views.otp_verify, name="otp_verify"),
     path("entreprise/", views.my_company, name="my_company"),
     path("entreprise/<int:pk>/", views.company_detail, name="company_detail"),

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Company, HeadcountBand, NafCode, Region, User
+from portal.security import normalise_recovery_code
 from portal.validators import clean_siret, validate_printable
 
 
@@ -135,3 +136,24 @@ class TokenForm(forms.Form):
         if not (token.isascii() and token.isdigit() and len(token) == 6):
             raise forms.ValidationError(_("Type the six digits your app shows, without letters."), code="format")
         return token
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the single-use recovery codes, typed instead of the app's code (dashes and spaces optional)."""
+
+    recovery_code = forms.CharField(
+        label=_("Recovery code"),
+        help_text=_("One of the codes you saved when you set up two-factor authentication. Each code works once."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false", "size": 16}
+        ),
+    )
+
+    def clean_recovery_code(self):
+        code = normalise_recovery_code(self.cleaned_data["recovery_code"])
+        if not (code.isascii() and code.isalnum() and 6 <= len(code) <= 16):
+            raise forms.ValidationError(
+                _("A recovery code has letters and digits only, like abcd-efgh-ijkl."), code="format"
+            )
+        return code

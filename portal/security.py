@@ -6,10 +6,16 @@
 - `end_sessions(user)`: deletes every session of the user, from the database and the cache; run when
   an account is disabled or deleted.
 - TOTP helpers for the enrolment page: the device being set up, its QR code as inline SVG.
+- Recovery codes (django-otp's static plugin: one StaticDevice per user holding single-use
+  StaticTokens): `new_recovery_codes(user=...)` replaces them when the authenticator is confirmed
+  and on request; any of them passes the second factor once instead of the app's code. They belong
+  to the authenticator: when a user's last confirmed authenticator is deleted (removed by the user,
+  reset by staff in the admin, account closed), their recovery codes are deleted with it.
 """
 
 import logging
 import re
+import secrets
 import time
 from base64 import b32encode
 from dataclasses import dataclass
@@ -19,12 +25,14 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import user_logged_in, user_logged_out
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.html import escape
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import RegionOfficer, User, UserSession
@@ -139,10 +147,19 @@ def _user_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=RegionOfficer, dispatch_uid="portal.security.post_deleted")
 @receiver(post_save, sender=TOTPDevice, dispatch_uid="portal.security.device_saved")
 @receiver(post_delete, sender=TOTPDevice, dispatch_uid="portal.security.device_deleted")
+@receiver(post_save, sender=StaticDevice, dispatch_uid="portal.security.recovery_device_saved")
+@receiver(post_delete, sender=StaticDevice, dispatch_uid="portal.security.recovery_device_deleted")
 def _role_or_device_changed(sender, instance, **kwargs):
     forget_security_profile(instance.user_id)
-    if sender is TOTPDevice:
+    if sender is not RegionOfficer:
         cache.delete(_device_key(instance.persistent_id))
+
+
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="portal.security.recovery_codes_follow_device")
+def _recovery_codes_follow_the_authenticator(sender, instance, **kwargs):
+    """Recovery codes stand in for the authenticator: without a confirmed one left, they go too."""
+    if not TOTPDevice.objects.filter(user_id=instance.user_id, confirmed=True).exists():
+        StaticDevice.objects.filter(user_id=instance.user_id).delete()
 
 
 @receiver(user_logged_in, dispatch_uid="portal.security.logged_in")
@@ -237,3 +254,54 @@ def qr_code_svg(data, label):
 def current_token(device):
     """The code an authenticator app shows for this device now (tests, the demo)."""
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+# --- Recovery codes ----------------------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_LENGTH = 12  # 60 random bits; StaticToken holds up to 16 characters
+RECOVERY_CODES_LOW = 2  # at or below this many left, the user is urged to generate new ones
+_RECOVERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"  # base32, lower case: no 0/1/8/9 to confuse
+FRESH_RECOVERY_CODES_KEY = "_portal_fresh_recovery_codes"  # the codes just made, shown once
+
+
+def recovery_device(user):
+    """The user's recovery-code holder (a django-otp StaticDevice), or None."""
+    return StaticDevice.objects.filter(user=user).order_by("pk").first()
+
+
+def recovery_codes_left(user):
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+@transaction.atomic
+def new_recovery_codes(*, user):
+    """Replace every recovery code of the user with `RECOVERY_CODE_COUNT` new ones; returns them.
+
+    The codes are stored as django-otp stores them (StaticToken) and each works once. The caller
+    shows them to the user once: they are never displayed again.
+    """
+    device = StaticDevice.objects.select_for_update().filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.filter(device__user=user).delete()
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = set()
+    while len(codes) < RECOVERY_CODE_COUNT:
+        codes.add("".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH)))
+    codes = sorted(codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    device.throttle_reset(commit=False)
+    device.save()
+    logger.info("New recovery codes for user %s", user.pk)
+    return codes
+
+
+def normalise_recovery_code(text):
+    """What the user typed, as stored: without spaces or dashes, in lower case."""
+    return "".join(text.split()).replace("-", "").lower()
+
+
+def recovery_code_for_humans(code):
+    """A stored code in groups of four: `abcd-efgh-ijkl`."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

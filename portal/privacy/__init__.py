@@ -48,6 +48,10 @@ NOT_EXPORTED = {
     "portal.UserSession": "Technical login sessions: ended on closure, never exported.",
     "admin.LogEntry": "The back office's own log of staff actions.",
     "otp_totp.TOTPDevice": "An authenticator's secret key: never exported; deleted on closure.",
+    "otp_static.StaticDevice": (
+        "The second factor's single-use recovery codes: never exported; deleted with the authenticator, "
+        "so on closure too."
+    ),
     "diagnostics.ReferentialTransition": "Staff curating the shared referential, not a company's data.",
     "experts.Expert": "An expert's own directory profile, not a company's data.",
     "experts.Accreditation": "The Alliance's accreditation of an expert.",
