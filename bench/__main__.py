@@ -174,7 +174,8 @@ def load_table(part, short):
 
 def reports_table(part, short):
     rows = [
-        "| Worker processes | reports | ready | failed | submit (s) | until all ready (s) | reports / min | load avg |",
+        "| Worker processes | reports | ready | failed | submit phase (s) | workers launched → all ready (s) "
+        "| reports / min | load avg after |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     scaling = None
@@ -187,6 +188,11 @@ def reports_table(part, short):
                 f"| {figure['workers']} | {figure['reports']} | {figure['ready']} | {figure['failed']} | "
                 f"{figure['submit_s']} | {figure['elapsed_s']} | {figure['reports_per_min']} | {load} |"
             )
+    rows.append("")
+    rows.append(
+        "The N drafts are submitted first (their renders queue up, as after a deadline), then the workers "
+        "are launched (`celery -A portal worker --concurrency 1` each); time runs from their launch."
+    )
     rows.append("")
     if scaling:
         rows.append(
