@@ -169,6 +169,9 @@ def otp_verify(request):
     by_recovery = request.method == "POST" and "recovery_code" in request.POST
     form = TokenForm(request.POST if request.method == "POST" and not by_recovery else None)
     recovery_form = RecoveryCodeForm(request.POST if by_recovery else None)
+    if by_recovery:  # the cursor goes back to the field the user was typing in
+        form.fields["token"].widget.attrs.pop("autofocus", None)
+        recovery_form.fields["recovery_code"].widget.attrs["autofocus"] = True
     if by_recovery:
         recovery = _check_recovery_code(request, recovery_form, device)
         if recovery is not None:

@@ -335,3 +335,11 @@ def test_a_pending_authenticator_deleted_at_confirmation_keeps_the_new_codes(off
     client.post(SETUP, {"token": token_for(device)})
     assert TOTPDevice.objects.filter(user=officer).count() == 1
     assert len(stored_codes(officer)) == 10
+
+
+def test_after_a_wrong_recovery_code_the_cursor_is_in_the_recovery_field(officer):
+    enrolled(officer)
+    client = password_login(officer)
+    html = client.post(VERIFY, {"recovery_code": "aaaa-bbbb-cccc"}).content.decode()
+    assert 'name="recovery_code"' in html.split("autofocus", 1)[0].rsplit("<input", 1)[1]
+    assert 'name="token"' in client.get(VERIFY).content.decode().split("autofocus", 1)[0].rsplit("<input", 1)[1]
