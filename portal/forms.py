@@ -154,6 +154,7 @@ class RecoveryCodeForm(forms.Form):
         code = normalise_recovery_code(self.cleaned_data["recovery_code"])
         if not (code.isascii() and code.isalnum() and 6 <= len(code) <= 16):
             raise forms.ValidationError(
-                _("A recovery code has letters and digits only, like abcd-efgh-ijkl."), code="format"
+                _("This does not look like a recovery code: they are letters and digits, like abcd-efgh-ijkl."),
+                code="format",
             )
         return code
