@@ -175,8 +175,8 @@ def load_table(part, short):
 def reports_table(part, short):
     rows = [
         "| Worker processes | reports | ready | failed | submit phase (s) | workers launched → all ready (s) "
-        "| reports / min | load avg after |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| reports / min | workers' CPU per report (s) | load avg after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     scaling = None
     for figure in part["figures"]:
@@ -186,7 +186,8 @@ def reports_table(part, short):
             load = " / ".join(f"{value:.1f}" for value in figure.get("load_average", []))
             rows.append(
                 f"| {figure['workers']} | {figure['reports']} | {figure['ready']} | {figure['failed']} | "
-                f"{figure['submit_s']} | {figure['elapsed_s']} | {figure['reports_per_min']} | {load} |"
+                f"{figure['submit_s']} | {figure['elapsed_s']} | {figure['reports_per_min']} | "
+                f"{figure.get('cpu_s_per_report', '—')} | {load} |"
             )
     rows.append("")
     rows.append(
@@ -198,6 +199,13 @@ def reports_table(part, short):
         rows.append(
             f"**Scaling {scaling['workers']} workers: {scaling['scaling']}×** (goal ≥ 1.8×) {_yes(scaling['goal_scaling_met'])}"
         )
+        if scaling.get("cpu_per_report_ratio"):
+            rows.append("")
+            rows.append(
+                f"Workers' CPU per report, {scaling['workers']} workers: {scaling['cpu_per_report_ratio']}× "
+                "(near 1: the renders do not slow each other down; the wall-clock scaling is then bounded by "
+                "the free cores of the machine)."
+            )
         if not scaling["goal_scaling_met"]:
             short.append(f"report scaling: {scaling['scaling']}× with 2 workers (goal ≥ 1.8×)")
     else:

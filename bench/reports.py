@@ -151,6 +151,7 @@ def measure(count, workers, log):
     submitted = time.perf_counter() - start
     ids = [draft.pk for draft, _owner in drafts]
     queued = Report.objects.filter(diagnostic_id__in=ids).count()
+    cpu_before = _children_cpu()
     start = time.perf_counter()  # the workers' start-up counts: they are launched now
     processes = start_workers(workers, workers, log)
     started = time.perf_counter() - start
@@ -167,6 +168,7 @@ def measure(count, workers, log):
         elapsed = time.perf_counter() - start
     finally:
         stop_workers(processes)
+    worker_cpu = _children_cpu() - cpu_before  # the stopped workers and their pool processes
     return {
         "workers": workers,
         "reports": count,
@@ -178,8 +180,18 @@ def measure(count, workers, log):
         "elapsed_s": round(elapsed, 2),
         "reports_per_min": round(ready / elapsed * 60, 2),
         "complete": ready == count,
+        "worker_cpu_s": round(worker_cpu, 1),
+        "cpu_s_per_report": round(worker_cpu / ready, 2) if ready else None,
         "load_average": [round(value, 2) for value in os.getloadavg()],
     }
+
+
+def _children_cpu():
+    """CPU seconds (user + system) of this process's finished children and their waited-for descendants."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv=None):
@@ -208,12 +220,18 @@ def main(argv=None):
                 cleanup()
         if len(results) >= 2 and results[0]["reports_per_min"]:
             scaling = round(results[-1]["reports_per_min"] / results[0]["reports_per_min"], 2)
+            first, last = results[0], results[-1]
             emit(
                 "reports",
                 kind="scaling",
-                workers=f"{results[-1]['workers']} / {results[0]['workers']}",
+                workers=f"{last['workers']} / {first['workers']}",
                 scaling=scaling,
                 goal_scaling_met=scaling >= GOAL_SCALING,
+                # CPU per report with N workers against 1: near 1.0 means the renders do not slow each
+                # other down (no lock, no shared bottleneck); the wall-clock scaling then depends on free cores.
+                cpu_per_report_ratio=round(last["cpu_s_per_report"] / first["cpu_s_per_report"], 2)
+                if first["cpu_s_per_report"] and last["cpu_s_per_report"]
+                else None,
             )
         problems = [result for result in results if not result["complete"]]
         if problems:
