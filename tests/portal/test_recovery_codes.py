@@ -24,8 +24,13 @@ VERIFY = reverse("portal:otp_verify")
 RECOVERY = reverse("portal:recovery_codes")
 SECURITY = reverse("portal:security")
 
-# Every role with a second factor: officers and staff must use it, a company's user may opt in.
-ROLES = [("officer", "regions:my_region"), ("staff", "regions:national"), ("owner", "portal:security")]
+# Every role with a second factor: officers and staff must use it, a company's user or an expert may opt in.
+ROLES = [
+    ("officer", "regions:my_region"),
+    ("staff", "regions:national"),
+    ("owner", "portal:security"),
+    ("expert", "portal:security"),
+]
 
 
 def password_login(user):
