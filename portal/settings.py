@@ -209,6 +209,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # authenticator app before any page of their role; every other user may enrol one.
 OTP_REQUIRED_FOR_ROLES = env.bool("OTP_REQUIRED_FOR_ROLES", default=True)
 OTP_TOTP_ISSUER = "Industrie du Futur"
+# Staff reset a lost second factor by deleting the devices in the admin; they never need to read an
+# authenticator key or a recovery code there.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

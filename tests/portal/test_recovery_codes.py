@@ -331,6 +331,20 @@ def test_the_admin_lists_the_recovery_code_devices(officer, staff):
     assert change in response.content.decode()
 
 
+def test_the_admin_never_shows_a_recovery_code_or_an_authenticator_key(officer, staff):
+    enrolled(officer)
+    staff.is_superuser = True
+    staff.save()
+    admin = Client()
+    admin.force_login(staff)
+    codes = admin.get(reverse("admin:otp_static_staticdevice_change", args=[StaticDevice.objects.get(user=officer).pk]))
+    totp = TOTPDevice.objects.get(user=officer)
+    key = admin.get(reverse("admin:otp_totp_totpdevice_change", args=[totp.pk]))
+    assert codes.status_code == key.status_code == 200
+    assert not [code for code in stored_codes(officer) if code in codes.content.decode()]
+    assert totp.key not in key.content.decode()
+
+
 def test_a_pending_authenticator_deleted_at_confirmation_keeps_the_new_codes(officer):
     """Confirming deletes the user's other, unconfirmed devices: the fresh codes must survive it."""
     client = password_login(officer)
