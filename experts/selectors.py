@@ -10,11 +10,25 @@ Every function runs a fixed number of queries whatever the number of experts.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
-from diagnostics.models import Answer, Axis, Recommendation, TechnologyTheme
-from diagnostics.selectors import current_published_referential, diagnostics_visible_to, latest_submitted
+from diagnostics.models import DEFAULT_REFERENTIAL_CODE, Answer, Axis, Recommendation, Referential, TechnologyTheme
+from diagnostics.selectors import diagnostics_visible_to, latest_submitted
 from experts.matching import DEFAULT_LIMIT, Candidate, rank_experts, weakest_axes
 from experts.models import (
     Accreditation,
@@ -88,23 +102,45 @@ def profile_of(user):
 
 def axis_choices():
     """(code, title) of the axes experts may declare: those of the current published referential,
-    plus any code already declared by an expert (a retired axis stays readable). Two queries."""
-    referential = current_published_referential()
-    choices = []
-    if referential is not None:
-        choices = [
-            (axis.code, axis.title) for axis in Axis.objects.filter(referential=referential).order_by("order", "pk")
-        ]
-    known = {code for code, _title in choices}
-    declared = (
-        ExpertSkill.objects.exclude(axis_code="").exclude(axis_code__in=known).values_list("axis_code", flat=True)
+    plus any code already declared by an expert (a retired axis stays readable). One query (a UNION)."""
+    published = (
+        Referential.objects.published()
+        .filter(code=DEFAULT_REFERENTIAL_CODE)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:1]
     )
-    choices += [(code, code) for code in sorted(set(declared))]
+    axes = (
+        Axis.objects.filter(referential=Subquery(published))
+        .annotate(is_axis=Value(1, output_field=IntegerField()))
+        .order_by()
+        .values_list("is_axis", "code", "title_fr", "title_en", "order", "pk")
+    )
+    declared = (
+        ExpertSkill.objects.exclude(axis_code="")
+        .annotate(
+            is_axis=Value(0, output_field=IntegerField()),
+            no_fr=Value("", output_field=CharField()),
+            no_en=Value("", output_field=CharField()),
+            no_order=Value(0, output_field=IntegerField()),
+            no_pk=Value(0, output_field=IntegerField()),
+        )
+        .order_by()
+        .values_list("is_axis", "axis_code", "no_fr", "no_en", "no_order", "no_pk")
+    )
+    rows = list(axes.union(declared))
+    english = (get_language() or "fr").startswith("en")
+    published_axes = sorted((row for row in rows if row[0]), key=lambda row: (row[4], row[5]))
+    choices = [
+        (code, (title_en or title_fr) if english else title_fr)
+        for _a, code, title_fr, title_en, _o, _p in published_axes
+    ]
+    known = {code for code, _title in choices}
+    choices += [(code, code) for code in sorted({row[1] for row in rows if not row[0]} - known)]
     return choices
 
 
 def axis_titles():
-    """{axis code: title} of the current published referential (two queries)."""
+    """{axis code: title} of the current published referential (one query)."""
     return dict(axis_choices())
 
 

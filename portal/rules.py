@@ -4,6 +4,7 @@ import rules
 from django.db.models import Exists, OuterRef, Q
 
 from portal.models import Membership, RegionOfficer
+from portal.spaces import has_role
 
 
 @rules.predicate
@@ -14,8 +15,8 @@ def is_alliance_staff(user):
 
 @rules.predicate
 def is_region_officer(user):
-    """Regional officers: users with at least one officer post."""
-    return bool(user and user.is_authenticated and user.officer_posts.exists())
+    """Regional officers: users with at least one officer post (remembered for the request: `has_role`)."""
+    return bool(user and user.is_authenticated and has_role(user, officer_role))
 
 
 @rules.predicate
@@ -42,8 +43,8 @@ def is_company_owner(user, company):
 
 @rules.predicate
 def has_company(user):
-    """SME managers and their colleagues: users with a membership."""
-    return bool(user and user.is_authenticated and user.memberships.exists())
+    """SME managers and their colleagues: users with a membership (remembered for the request: `has_role`)."""
+    return bool(user and user.is_authenticated and has_role(user, company_member_role))
 
 
 can_view_company = is_company_member | is_alliance_staff

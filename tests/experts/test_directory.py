@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnostics.models import TechnologyTheme
+from diagnostics.models import Axis, TechnologyTheme
 from experts.models import Accreditation, AccreditationTransition, Expert, ExpertLanguage, ExpertSkill
+from experts.selectors import axis_choices
 from portal.models import Region, User
 from tests.experts.factories import AssignmentFactory, ExpertFactory, ReferencedExpertFactory, accredit
 
@@ -74,6 +75,13 @@ def test_filter_by_skill_axis(client, referential):
     ops = ReferencedExpertFactory(axes={"AX1": 3})
     ReferencedExpertFactory(axes={"AX2": 2})
     assert listed(client.get(DIRECTORY, {"axis": "AX1"})) == {ops.pk}
+
+
+def test_axis_choices_are_the_published_axes_in_order_then_codes_declared_off_the_referential(referential):
+    ReferencedExpertFactory(axes={"AX2": 2, "OLD": 3})
+    ReferencedExpertFactory(axes={"OLD": 1})
+    titles = {axis.code: axis.title_fr for axis in Axis.objects.filter(referential=referential)}
+    assert axis_choices() == [("AX1", titles["AX1"]), ("AX2", titles["AX2"]), ("AX3", titles["AX3"]), ("OLD", "OLD")]
 
 
 def test_filter_by_theme(client):
@@ -188,10 +196,20 @@ def test_the_directory_runs_a_bounded_number_of_queries_with_1000_experts(
     values = {"REGION": Region.objects.first().pk, "THEME": TechnologyTheme.objects.first().pk}
     params = {key: values.get(value, value) for key, value in params.items()}
     client.force_login(officer)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(12):
         response = client.get(DIRECTORY, params)
     assert response.status_code == 200
     assert response.context["page"].object_list
+
+
+@pytest.mark.parametrize("role", ["owner", "staff", "expert"])
+def test_the_directory_runs_at_most_12_queries_for_every_role(
+    client, referential, role, request, django_assert_max_num_queries
+):
+    create_experts(100)
+    client.force_login(request.getfixturevalue(role))
+    with django_assert_max_num_queries(12):
+        assert client.get(DIRECTORY).status_code == 200
 
 
 def test_anonymous_directory_queries_do_not_grow_with_the_number_of_experts(client, django_assert_max_num_queries):

@@ -106,3 +106,13 @@ def test_staff_may_see_any_company_but_not_invite(client, staff, company):
 def test_health_check_is_public(client):
     response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
+
+
+def test_role_checks_are_remembered_on_the_user_with_the_spaces_in_one_query(officer, django_assert_num_queries):
+    from portal.rules import has_company, is_region_officer
+    from portal.spaces import spaces_for
+
+    with django_assert_num_queries(1):
+        assert is_region_officer(officer)
+        assert not has_company(officer)
+        assert [space.key for space in spaces_for(officer)] == ["region"]
