@@ -50,11 +50,13 @@ messages: $(VENV)/.installed
 
 # Benchmarks (bench/README.md): PostgreSQL and Redis from the environment, or these defaults; an empty
 # database is first seeded with BENCH_COMPANIES companies. Writes bench/results.md.
-bench: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/national
-bench: REDIS_URL ?= redis://127.0.0.1:6379/7
-bench: BENCH_COMPANIES ?= 50000
+# (The defaults are applied by the shell: a make-level assignment to DATABASE_URL, even one scoped to
+# this target, stops make from passing the environment's DATABASE_URL to `make test`.)
+BENCH_COMPANIES ?= 50000
 bench: setup-dev
-	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(PY) -m bench --companies $(BENCH_COMPANIES) $(BENCH_ARGS)
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/national}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/7}" \
+	$(PY) -m bench --companies $(BENCH_COMPANIES) $(BENCH_ARGS)
 
 bench-report: setup-dev  # PDF report: median render, pages, size, full / bare WeasyPrint ratio, cache hit
 	$(PY) -m bench.report
