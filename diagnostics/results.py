@@ -4,6 +4,7 @@ Reads only: the scores were computed once on submit. Every function here runs a 
 queries whatever the number of questions, answers or peers.
 """
 
+import logging
 import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -25,7 +26,14 @@ from diagnostics.models import Answer, AxisScore, Diagnostic, MaturityBand, Ques
 from diagnostics.radar import RadarAxis
 from diagnostics.scoring import MAX_LEVEL
 
+logger = logging.getLogger(__name__)
+
 PEER_CELLS_CACHE_SECONDS = 600
+BANDS_CACHE_SECONDS = 24 * 3600  # a locked referential's bands never change: the entry only saves memory
+# How long a background refresh of the peer publication holds its lock (it takes about 1 s at 50,000
+# companies): a refresh whose worker died lets the next one run after this.
+PEER_REFRESH_LOCK_SECONDS = 120
+PEER_REFRESH_ROUNDS = 3  # rounds a refresh runs at most when submits keep arriving while it computes
 OVERALL_ROW = ""  # the axis column of the overall rows (axis codes start with a capital letter)
 
 
@@ -136,16 +144,77 @@ def peer_cells(referential_code):
 
 def peer_publication(referential_code):
     """What of the peer cells may be published (`benchmark.published_groups`, which walks the whole
-    population), decided once and cached for a few minutes under `peer_cells_cache_key` (submitting a
-    diagnostic clears it). Only the published groups' totals are kept: the entry stays small, so reading
-    it costs a few milliseconds where deciding it again would cost a tenth of a second at national scale."""
+    population), decided once and cached for a few minutes under `peer_cells_cache_key`. Only the
+    published groups' totals are kept: the entry stays small, so reading it costs a few milliseconds
+    where deciding it again would cost about a second at national scale (the aggregate and the secrecy).
+
+    A submit does not clear the entry: it enqueues `refresh_peer_publication` after commit, which
+    replaces it in the background (see there). Only a request finding no entry at all (the first one,
+    or after the entry expired) computes it in the request, as it always did.
+    """
     key = peer_cells_cache_key(referential_code)
     publication = cache.get(key)
     if isinstance(publication, Publication):
         return publication
+    return _compute_peer_publication(referential_code)
+
+
+def _compute_peer_publication(referential_code):
     publication = _slim(published_groups(peer_cells(referential_code)))
-    cache.set(key, publication, PEER_CELLS_CACHE_SECONDS)
+    cache.set(peer_cells_cache_key(referential_code), publication, PEER_CELLS_CACHE_SECONDS)
     return publication
+
+
+def refresh_peer_publication(referential_code):
+    """Recompute the peer publication and replace its cache entry; run by a Celery task after each submit.
+
+    Why not clear the entry on submit: at national scale the recomputation takes about a second, and
+    every results page and report opened between a submit and the next cached entry paid it (during a
+    deadline rush, every submit made the next requests recompute it, several at once). Instead pages
+    keep reading the previous figures (one diagnostic short, at most for the time of a refresh) while
+    one process computes the new ones.
+
+    One refresh at a time: a lock taken with `cache.add` (atomic in Redis); a refresh finding it taken
+    marks the entry stale and returns None, and the refresh holding the lock computes again once it is
+    done (at most PEER_REFRESH_ROUNDS rounds), so the submits it missed are counted. The lock expires
+    after PEER_REFRESH_LOCK_SECONDS should its worker die; the entry also expires after
+    PEER_CELLS_CACHE_SECONDS, which bounds how long a missed refresh leaves figures behind.
+    Returns the publication computed last, or None when another refresh holds the lock.
+    """
+    key = peer_cells_cache_key(referential_code)
+    lock_key, stale_key = f"{key}:refreshing", f"{key}:stale"
+    if not cache.add(lock_key, True, PEER_REFRESH_LOCK_SECONDS):
+        cache.set(stale_key, True, PEER_REFRESH_LOCK_SECONDS)
+        return None
+    try:
+        for _round in range(PEER_REFRESH_ROUNDS):
+            cache.delete(stale_key)
+            publication = _compute_peer_publication(referential_code)
+            if not cache.get(stale_key):
+                break
+        return publication
+    finally:
+        cache.delete(lock_key)
+
+
+def enqueue_peer_refresh(referential_code):
+    """Publish the peer refresh task (called after a submit commits). Should the broker be down, the
+    entry is cleared instead, as before: the next request computes the figures itself."""
+    from diagnostics.tasks import refresh_peer_publication_task
+
+    try:
+        refresh_peer_publication_task.apply_async(
+            (referential_code,),
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+        )
+    except Exception:
+        logger.warning(
+            "peer refresh of %s not enqueued; the cached figures are cleared", referential_code, exc_info=True
+        )
+        cache.delete(peer_cells_cache_key(referential_code))
+        return False
+    return True
 
 
 def _slim(publication):
@@ -295,7 +364,8 @@ def results_content(diagnostic):
     diagnostic's level for it, None when not applicable) and only the recommendation of the level
     after that answer, with its theme (`question.recommendations.all()`).
 
-    Three queries whatever the size of the referential: the bands; the questions with their axis
+    At most three queries whatever the size of the referential: the bands (cached for a published or
+    retired version, see `referential_bands`); the questions with their axis
     (`select_related`: every axis has questions, the referential's file format requires it) and
     their answer's level; the next-level recommendations.
     """
@@ -322,8 +392,20 @@ def results_content(diagnostic):
             question.axis._prefetched_objects_cache = {"questions": []}
         question.axis = axes[-1]
         axes[-1]._prefetched_objects_cache["questions"].append(question)
-    bands = list(MaturityBand.objects.filter(referential_id=diagnostic.referential_id).order_by("level"))
-    return bands, axes
+    return referential_bands(diagnostic.referential), axes
+
+
+def referential_bands(referential):
+    """The maturity bands of a referential version, by level. A published or retired version's content
+    is frozen (`ReferentialPart`): its bands are read once and cached; a draft's are read every time."""
+    if referential.status == referential.Status.DRAFT:
+        return list(MaturityBand.objects.filter(referential_id=referential.pk).order_by("level"))
+    key = f"diagnostics:bands:{referential.pk}:{referential.code}:{referential.version}"
+    bands = cache.get(key)
+    if bands is None:
+        bands = list(MaturityBand.objects.filter(referential_id=referential.pk).order_by("level"))
+        cache.set(key, bands, BANDS_CACHE_SECONDS)
+    return bands
 
 
 def results_for(diagnostic):

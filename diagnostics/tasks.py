@@ -8,6 +8,7 @@ Only transient errors (database connection, storage) are retried, with exponenti
 
 from celery import shared_task
 
+from diagnostics import results
 from diagnostics.services import report as reports
 
 QUEUE = "reports"
@@ -46,3 +47,12 @@ def requeue_stuck_reports_task():
 )
 def notify_report_ready_task(report_id):
     reports.notify_report_ready(report_id)
+
+
+@shared_task(
+    name="diagnostics.refresh_peer_publication",
+    ignore_result=True,
+    expires=600,  # the entry has expired by then: the next request computes it anyway
+)
+def refresh_peer_publication_task(referential_code):
+    results.refresh_peer_publication(referential_code)

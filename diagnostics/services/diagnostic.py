@@ -11,7 +11,6 @@
 from dataclasses import dataclass
 from functools import partial
 
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from diagnostics import selectors
 from diagnostics.extensions import on_submit_callbacks
 from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, AxisScore, Diagnostic
-from diagnostics.results import peer_cells_cache_key
+from diagnostics.results import enqueue_peer_refresh
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from portal.models import Company
 
@@ -244,7 +243,7 @@ def submit_diagnostic(*, diagnostic, by):
     """Freeze a complete draft and store its score snapshot; it becomes the company's latest diagnostic.
 
     Raises `DiagnosticNotDraft` (already submitted) or `IncompleteDiagnostic` (listing the questions
-    still to answer). After commit, the peer cache is cleared and the `register_on_submit` callbacks
+    still to answer). After commit, a refresh of the cached peer figures is enqueued and the `register_on_submit` callbacks
     run with the diagnostic's id.
     """
     row = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
@@ -299,10 +298,9 @@ def submit_diagnostic(*, diagnostic, by):
         AxisScore(diagnostic=row, axis_code=axis.code, score=snapshot.axes[axis.code].score) for axis in axes
     )
 
-    key = peer_cells_cache_key(row.referential.code)
-    cache.delete(key)
-    # Again after commit: a page may have cached the cells from the old rows in between.
-    transaction.on_commit(partial(cache.delete, key))
+    # The cached peer figures stay served until a background task has replaced them (not cleared:
+    # at national scale the next requests would each recompute them). After commit, so it counts this one.
+    transaction.on_commit(partial(enqueue_peer_refresh, row.referential.code))
     for callback in on_submit_callbacks():
         transaction.on_commit(partial(callback, row.pk))
     return row

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -86,6 +86,27 @@ def latest_report(diagnostic):
 def latest_ready_report(diagnostic):
     """The diagnostic's most recent ready report, or None. One query."""
     return Report.objects.ready().filter(diagnostic_id=diagnostic.pk).order_by("-rendered_at", "-pk").first()
+
+
+def latest_report_annotations():
+    """Annotations for a Diagnostic queryset: the ids of each diagnostic's latest report (any status)
+    and latest ready report, as `latest_report` and `latest_ready_report` choose them (`latest_reports` reads them)."""
+    return {
+        "latest_report_id": Subquery(
+            Report.objects.filter(diagnostic_id=OuterRef("pk")).order_by("-created_at", "-pk").values("pk")[:1]
+        ),
+        "latest_ready_report_id": Subquery(
+            Report.objects.ready().filter(diagnostic_id=OuterRef("pk")).order_by("-rendered_at", "-pk").values("pk")[:1]
+        ),
+    }
+
+
+def latest_reports(diagnostic):
+    """(latest report, latest ready report) of a diagnostic fetched with `latest_report_annotations()`:
+    both rows in one query, none when the diagnostic has no report."""
+    ids = {diagnostic.latest_report_id, diagnostic.latest_ready_report_id} - {None}
+    rows = {report.pk: report for report in Report.objects.filter(pk__in=ids)} if ids else {}
+    return rows.get(diagnostic.latest_report_id), rows.get(diagnostic.latest_ready_report_id)
 
 
 def request_report(diagnostic, by=None, *, enqueue=True):

@@ -58,7 +58,14 @@ def _viewer(user, diagnostic):
     """(kind, region, organisation) of a viewer from outside the company, as of now."""
     if user.is_staff:
         return DiagnosticAccess.Kind.STAFF, None, ""
-    posts = {post.region_id: post.region for post in RegionOfficer.objects.filter(user=user).select_related("region")}
+    # The user's spaces are read in one query and remembered on the user (the navigation reads them
+    # too): only a regional officer's posts are then looked up.
+    spaces = {space.key for space in spaces_for(user)}
+    posts = {}
+    if "region" in spaces:
+        posts = {
+            post.region_id: post.region for post in RegionOfficer.objects.filter(user=user).select_related("region")
+        }
     if posts:
         region_id = diagnostic.company.region_id if diagnostic.company_id else None
         region = posts.get(region_id) or next(iter(posts.values()))
@@ -66,7 +73,7 @@ def _viewer(user, diagnostic):
     role = viewer_role_for(user)
     if role is not None:
         return role.kind, None, role.organisation[:200]
-    if any(space.key == "expert" for space in spaces_for(user)):
+    if "expert" in spaces:
         return DiagnosticAccess.Kind.EXPERT, None, ""
     return DiagnosticAccess.Kind.OTHER, None, ""
 
@@ -76,7 +83,8 @@ def record_access(*, diagnostic, user, what):
     they are a member of its company. Call it after the access was granted. Returns the row or None.
 
     Cheap: no query for a member whose membership the selector annotated; for an outside viewer,
-    at most three small queries (their officer posts, their spaces) and one insert.
+    at most three small queries (their spaces, remembered for the request; an officer's posts or an
+    expert's organisation) and one insert.
     """
     if user is None or not user.is_authenticated or _is_member(user, diagnostic):
         return None

@@ -37,6 +37,8 @@ def results(request, pk):
             user_is_owner=Exists(
                 Membership.objects.filter(user=user, company=OuterRef("company"), role=Membership.Role.OWNER)
             ),
+            # The ids of its latest report and latest ready report: both rows are then read in one query.
+            **reports.latest_report_annotations(),
         )
         .first()
     )
@@ -47,16 +49,18 @@ def results(request, pk):
         return redirect("diagnostics:detail", pk=diagnostic.pk)
     record_access(diagnostic=diagnostic, user=user, what=DiagnosticAccess.What.RESULTS)
     results = results_for(diagnostic)
+    # The referential's axes, in order, for the panels (the expert review reads them instead of querying).
+    diagnostic.referential_axes = [result.axis for result in results.axes]
     radar = None
     if len(results.axes) >= MIN_RADAR_AXES:
         radar = radar_svg(
             results.radar_axes(),
             title=_("Maturity per axis of %(company)s, from 0 to 5") % {"company": diagnostic.company.name},
         )
-    report = reports.latest_report(diagnostic)
+    report, ready_report = reports.latest_reports(diagnostic)
     context = {
         "report": report,
-        "ready_report": report if report is None or report.is_ready else reports.latest_ready_report(diagnostic),
+        "ready_report": report if report is None or report.is_ready else ready_report,
         "diagnostic": diagnostic,
         "company": diagnostic.company,
         "results": results,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from diagnostics import extensions, selectors, services
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
-from diagnostics.results import peer_cells_cache_key
+from diagnostics.results import peer_cells_cache_key, peer_publication
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from tests.diagnostics.factories import (
     AnswerFactory,
@@ -18,6 +18,7 @@ from tests.diagnostics.factories import (
     ReferentialFactory,
     answer_all,
 )
+from tests.diagnostics.test_results import add_peers, profile_of
 
 pytestmark = pytest.mark.django_db
 
@@ -267,11 +268,7 @@ def test_submit_flips_is_latest_and_links_previous(company, owner, draft):
     assert list(Diagnostic.objects.filter(company=company, is_latest=True)) == [second]
 
 
-def test_submit_clears_the_peer_cache_and_runs_the_callbacks_after_commit(
-    draft, owner, django_capture_on_commit_callbacks, monkeypatch
-):
-    key = peer_cells_cache_key(draft.referential.code)
-    cache.set(key, ["stale"])
+def test_submit_runs_the_callbacks_after_commit(draft, owner, django_capture_on_commit_callbacks, monkeypatch):
     calls = []
     monkeypatch.setattr(extensions, "_on_submit", [])  # only this test's callback, not the apps' ones
     extensions.register_on_submit(calls.append)
@@ -280,7 +277,24 @@ def test_submit_clears_the_peer_cache_and_runs_the_callbacks_after_commit(
         services.submit_diagnostic(diagnostic=draft, by=owner)
         assert calls == []  # not before commit
     assert calls == [draft.pk]
-    assert cache.get(key) is None
+
+
+def companies_in_cached_peer_figures(referential):
+    """Companies behind the widest group of the cached peer publication (the whole population)."""
+    publication = cache.get(peer_cells_cache_key(referential.code))
+    return max(totals.companies for totals in publication.groups.values())
+
+
+def test_submit_keeps_the_cached_peer_figures_until_a_task_replaces_them_after_commit(
+    draft, owner, company, django_capture_on_commit_callbacks
+):
+    add_peers(draft.referential, [profile_of(company)] * 12)
+    peer_publication(draft.referential.code)  # cached: 12 companies
+    answer_all(draft, level=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_diagnostic(diagnostic=draft, by=owner)
+        assert companies_in_cached_peer_figures(draft.referential) == 12  # still served, not cleared
+    assert companies_in_cached_peer_figures(draft.referential) == 13  # the task ran after commit
 
 
 def test_a_scoring_snapshot_never_changes_with_later_answers_attempts(draft, owner):
