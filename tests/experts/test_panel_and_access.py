@@ -202,3 +202,19 @@ def test_no_matched_expert_no_next_steps_section(submitted_diagnostic):
     from experts.panels import experts_next_steps
 
     assert experts_next_steps(submitted_diagnostic) is None
+
+
+def test_the_panel_reuses_the_axes_the_results_page_read(
+    owner, reviewed, submitted_diagnostic, django_assert_num_queries
+):
+    from diagnostics.models import Axis
+
+    request = RequestFactory().get("/")
+    request.user = owner
+    diagnostic = stand_in(submitted_diagnostic)
+    diagnostic.referential_axes = list(
+        Axis.objects.filter(referential=submitted_diagnostic.referential).order_by("order")
+    )
+    with django_assert_num_queries(3):  # the reviews, their axes, their actions: not the referential's axes
+        panel = expert_review_panel(request, diagnostic)
+    assert [row["code"] for row in panel.context["reviews"][0]["rows"]] == ["AX1", "AX2", "AX3"]
