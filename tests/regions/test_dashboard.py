@@ -200,3 +200,27 @@ def test_other_officer_exports_nothing_of_this_region(client):
         "utf-8-sig"
     )
     assert len(list(csv.reader(io.StringIO(text)))) == 1
+
+
+def test_an_exported_application_row_names_its_programme_region_company_and_status(client, officer):
+    programme = ProgrammeFactory(name="Industrie du Futur 2026")
+    enrolment = EnrolmentFactory(programme=programme)
+    company = enrolment.company
+    client.force_login(officer)
+    text = b"".join(client.get(reverse("regions:export", args=["candidatures", "csv"])).streaming_content).decode(
+        "utf-8-sig"
+    )
+    row = list(csv.reader(io.StringIO(text)))[1]
+    division = company.naf_division
+    assert row[:9] == [
+        str(enrolment.pk),
+        "Industrie du Futur 2026",
+        programme.region.code,
+        company.name,
+        company.siret,
+        division.code,
+        division.section.code if division.section_id else "",
+        company.headcount_band,
+        str(enrolment.get_status_display()),
+    ]
+    assert row[9] == f"{enrolment.requested_amount:.2f}"
