@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ADDRESS ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+# Two test processes (pytest-xdist); real-worker tests stay together in one of them.
+PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 
 .PHONY: run test setup setup-dev system-deps system-deps-test messages lint bench bench-report clean
 
@@ -15,7 +17,7 @@ run: setup messages
 	$(PY) manage.py runserver $(ADDRESS)
 
 test: setup-dev messages lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

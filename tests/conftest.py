@@ -1,4 +1,5 @@
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -32,6 +33,30 @@ def _media_in_a_temporary_folder(tmp_path_factory):
 
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_of_this_test_process():
+    """Under pytest-xdist each test process gets a Redis database of its own for the cache: the
+    suite's `cache.clear()` empties a whole database and must not pull another process's entries away."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (REDIS_URL and worker.startswith("gw")):
+        yield
+        return
+    location = urlsplit(settings.CACHES["default"]["LOCATION"])._replace(path=f"/{1 + int(worker[2:])}").geturl()
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}):
+        yield
+
+
+def pytest_collection_modifyitems(items):
+    # Real-worker tests share one broker database: under pytest-xdist they run one after the other in
+    # the same test process (`--dist loadgroup`).
+    for item in items:
+        if item.get_closest_marker("real_worker"):
+            item.add_marker(pytest.mark.xdist_group("real_worker"))
 
 
 @pytest.fixture(autouse=True)
