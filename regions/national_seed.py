@@ -4,7 +4,7 @@ Two parts, in one transaction:
 
 1. **Bulk** (the volume): company owners, companies spread over the 18 regions, NAF divisions
    10-33 and headcount bands in INSEE-like proportions (`diagnostics.peers`' weights), owner
-   memberships, 1 to 3 *submitted* diagnostics per company over the last years on the published
+   memberships, 1 to 3 *submitted* diagnostics per company (2 on average) over the last years on the published
    referential, their 40 answers each and their score snapshot computed by the one scoring function
    (`diagnostics.scoring.compute_scores`, through `peers.ReferentialContent.score`), and the
    `AxisScore` rows the peer benchmarks sum. Rows carry explicit ids and go in with PostgreSQL's
@@ -73,6 +73,9 @@ STAFF_EMAIL = f"alliance@{EMAIL_DOMAIN}"
 REFERENTIAL_FILE = Path(settings.BASE_DIR) / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
 
 CHUNK_COMPANIES = 5000  # companies planned and written per round (bounds the memory used)
+# Two diagnostics per company on average: the national scale the dashboards are measured at is
+# 50,000 companies and 100,000 diagnostics (a first assessment, then one or two re-assessments).
+DIAGNOSTICS_PER_COMPANY = {1: 30, 2: 40, 3: 30}
 DEFAULT_EXPERTS = 300
 ENROLMENT_SHARE = Decimal("0.05")  # of a region's companies apply to one of its programmes…
 # …up to this many per programme: every application runs through the services (~80 queries from
@@ -363,7 +366,8 @@ def _seed_companies(writer, rng, content, *, count, password_hash, now, facts):
         size = min(CHUNK_COMPANIES, count - index)
         profiles = peers.random_profiles(rng, size)
         sirets = [peers.siret_for(number) for number in sirens[index : index + size]]
-        planned = peers.plan_companies(content, rng, profiles, sirets, now=now)
+        counts = rng.choices(list(DIAGNOSTICS_PER_COMPANY), weights=list(DIAGNOSTICS_PER_COMPANY.values()), k=size)
+        planned = peers.plan_companies(content, rng, profiles, sirets, counts=counts, now=now)
         users, companies, memberships, diagnostics, answers, axis_scores = [], [], [], [], [], []
         for plan in planned:
             index += 1
