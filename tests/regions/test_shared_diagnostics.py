@@ -99,3 +99,12 @@ def test_the_page_costs_the_same_queries_for_3_and_30_rows(
             shared_in(bretagne)
         with django_assert_max_num_queries(9):
             assert client.get(URL).status_code == 200
+
+
+def test_a_long_list_is_paginated_by_25(client, bretagne, officer_of_bretagne):
+    for _ in range(26):
+        shared_in(bretagne)
+    client.force_login(officer_of_bretagne)
+    first = client.get(URL).content.decode()
+    assert "?page=2" in first and "Page 1 sur 2" in first
+    assert len(client.get(URL, {"page": 2}).context["page"].object_list) == 1
