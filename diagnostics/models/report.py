@@ -1,30 +1,35 @@
 """The PDF report of a submitted diagnostic: one row per (diagnostic, content hash of its inputs).
 
 A row moves queued → rendering → ready, or → failed after `MAX_ATTEMPTS` attempts. Rendering the
-same inputs twice reuses the row and its file (`reports/<diagnostic id>/<content hash>.pdf`); new
-inputs (a renamed company, new peers, a new layout) make a new row.
+same inputs twice reuses the row and its file; new inputs (a renamed company, new peers, a new
+layout) make a new row. The PDF is written once, under a key made of its own SHA-256
+(`reports/<diagnostic id>/<sha256>.pdf`), in the `reports` storage (local disk or object storage).
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models.diagnostic import Diagnostic
+from portal.storage import StorageAlias
 
 MAX_ATTEMPTS = 3
 
 
+REPORTS_STORAGE = StorageAlias("reports")
+
+
 def report_storage():
     """The `reports` storage when the settings define one (e.g. a private bucket), else the default storage."""
-    return storages["reports"] if "reports" in settings.STORAGES else storages["default"]
+    return REPORTS_STORAGE
 
 
-def report_file_name(diagnostic_id, content_hash):
-    """The deterministic name of a report's file: a second render of the same inputs writes the same name."""
-    return f"reports/{diagnostic_id}/{content_hash}.pdf"
+def report_file_name(diagnostic_id, pdf_sha256):
+    """The content-addressed name of a report's file: the same bytes always land under the same name,
+    so a name once written never needs to change."""
+    return f"reports/{diagnostic_id}/{pdf_sha256}.pdf"
 
 
 class ReportQuerySet(models.QuerySet):
