@@ -13,11 +13,6 @@ REFERENTIAL = ROOT / "diagnostics/referentials/industrie-du-futur.yaml"
 pytestmark = [pytest.mark.django_db, pytest.mark.second_factor_unverified]  # the harness passes it itself
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo(capsys):
     """The shipped referential and the demo data set (a few companies, a programme, experts)."""
