@@ -360,7 +360,7 @@ if PRODUCTION:
     CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The load balancer's probe speaks plain HTTP to the web process itself, not through the proxy.
-    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^sante/"]
     if TRUSTED_PROXY_COUNT:
         # Only a declared proxy (which sets the header itself) may say the request came over HTTPS.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
