@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from portal import views
+from portal.views import accounts
 
 SERVICE_CHECKS = [
     "health_check.checks.Database",
@@ -15,8 +15,8 @@ SERVICE_CHECKS = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("langue/", views.set_language, name="set_language"),
+    path("", accounts.home, name="home"),
+    path("langue/", accounts.set_language, name="set_language"),
     path("compte/", include("django.contrib.auth.urls")),
     path("", include("portal.app_urls")),
     path("diagnostics/", include("diagnostics.urls")),
