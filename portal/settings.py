@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -337,14 +338,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp): scripts only from our own static files, never inline nor
-# eval'd (htmx is told so in base.html). Styles allow inline attributes and the <style> of the SVG
-# charts drawn on the server; nothing user-written reaches a style.
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never
+# inline nor eval'd (htmx is told so in base.html; the SVG charts take their look from the
+# stylesheet, never from a style attribute or element).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -354,19 +355,53 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# Permissions-Policy (django-permissions-policy): the portal uses none of the browser's powerful
+# features, so no page (nor anything it could embed) may ask for them. Only names Chromium knows
+# (it warns about the others; the browser tests fail on such a warning).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The load balancer's probe speaks plain HTTP to the web process itself, not through the proxy.
-    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
-    if TRUSTED_PROXY_COUNT:
-        # Only a declared proxy (which sets the header itself) may say the request came over HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/"]
+    if TRUSTED_PROXY_COUNT > 0:
+        # Only a declared proxy (which sets the header itself) may say the request came over HTTPS;
+        # without one, a client could send X-Forwarded-Proto: https over plain HTTP.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Every file the portal accepts (a referential today, evidence and documents later) is refused above
+# this size before it is read (portal/file_limits.py).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -31,7 +31,7 @@ def report_radar(content):
         )
         for index, axis in enumerate(content.axes)
     ]
-    return radar_svg(axes, title=_("Maturity per axis, from 0 to 5"))
+    return radar_svg(axes, title=_("Maturity per axis, from 0 to 5"), embedded_style=True)
 
 
 def report_html(content):
