@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "experts",
     "regions",
+    "seeding",  # demo and benchmark data (its management commands)
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,6 @@ def test_bench_cleanup_removes_the_bench_accounts_and_draft(demo):
 
     assert not User.objects.filter(email__endswith="@bench.invalid").exists()
     from diagnostics.models import Diagnostic
-    from portal.demo import DEMO_SIRET
+    from seeding.demo.accounts import DEMO_SIRET
 
     assert not Diagnostic.objects.filter(company__siret=DEMO_SIRET, status=Diagnostic.Status.DRAFT).exists()
