@@ -3,7 +3,7 @@ into the active language with amounts in its number format; the data that caused
 
 from django.utils.translation import gettext as _
 
-from regions.money import format_eur
+from portal.money import format_eur
 
 
 class RegionsError(Exception):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Diagnostic
+from portal.money import ZERO, format_eur
 from regions.eligibility import eligibility
 from regions.exceptions import (
     AlreadyApplied,
@@ -22,7 +23,6 @@ from regions.exceptions import (
     NotEligible,
 )
 from regions.models import Enrolment, EnrolmentTransition, LedgerEntry
-from regions.money import ZERO, format_eur
 from regions.services.audit import enrolment_state, record_enrolment
 from regions.services.ledger import (
     add_to_totals,

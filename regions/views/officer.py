@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.money import format_eur
 from portal.rules import is_region_officer
 from regions import selectors, services
 from regions.dashboard import programme_rows
@@ -20,7 +21,6 @@ from regions.forms import (
     RefuseForm,
 )
 from regions.models import Enrolment, Programme
-from regions.money import format_eur
 from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
 from regions.views.common import allowed, found
 
