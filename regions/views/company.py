@@ -45,7 +45,7 @@ def apply(request, pk):
     company = _chosen_company(request, companies)
     allowed(can_apply, request.user, company)
     programme = found(selectors.open_programme_for_company(company, pk))
-    latest = selectors.submitted_diagnostics_of(company).filter(is_latest=True).first()
+    latest = selectors.latest_submitted(company)
     has_live = Enrolment.objects.filter(programme=programme, company=company, status__in=Enrolment.LIVE).exists()
     verdict = eligibility(programme, company, latest_diagnostic=latest, has_live_enrolment=has_live)
     form = None
