@@ -31,10 +31,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostics.exceptions import ReportError, ReportUnavailable, TransientReportError
 from diagnostics.models import Diagnostic, Report
 from diagnostics.models.report import report_file_name, report_storage
 from diagnostics.reports.access import can_rerender_report
-from diagnostics.reports.content import ReportUnavailable, content_hash, report_content, report_inputs
+from diagnostics.reports.content import content_hash, report_content, report_inputs
 from diagnostics.reports.html import report_html
 from portal.models import Membership
 from portal.storage import STORAGE_ERRORS
@@ -62,14 +63,6 @@ QUEUED_DEADLINE = timedelta(minutes=5)
 # A report rendering for longer than twice the hard time limit lost its worker.
 RENDERING_DEADLINE = timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 300))
 SWEEP_BATCH = 200
-
-
-class ReportError(Exception):
-    """A report use case was refused; the message says why."""
-
-
-class TransientReportError(ReportError):
-    """Storage or database trouble that may pass: the task retries with backoff."""
 
 
 # What the task retries (with backoff); anything else is a bug in the data or the layout: no retry.
