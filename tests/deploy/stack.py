@@ -156,7 +156,7 @@ class Browser:
     """A requests session that logs in and posts forms like the portal's pages expect (CSRF token
     from the cookie, Referer of the page)."""
 
-    def __init__(self, base_url, verify=True, host_header=None):
+    def __init__(self, base_url, verify=True, host_header=None, behind_tls_proxy=False):
         self.base_url = base_url.rstrip("/")
         self.session = requests.Session()
         # The environment's CA bundle and proxies (REQUESTS_CA_BUNDLE, HTTPS_PROXY) would override
@@ -165,12 +165,24 @@ class Browser:
         self.session.verify = verify
         if host_header:
             self.session.headers["Host"] = host_header
+        self.behind_tls_proxy = behind_tls_proxy
+        if behind_tls_proxy:
+            # Talking plain HTTP to gunicorn as the TLS proxy in front of it does: the proxy's headers,
+            # and the Secure cookies carried although this hop is not encrypted.
+            self.session.headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.10"})
 
     def url(self, path):
         return self.base_url + path
 
     def get(self, path, **kwargs):
-        return self.session.get(self.url(path), timeout=30, **kwargs)
+        return self.session.get(self.url(path), timeout=30, headers=self._cookie_header(kwargs), **kwargs)
+
+    def _cookie_header(self, kwargs):
+        """requests sends no Secure cookie over http://: behind the proxy, send them (the browser does)."""
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.behind_tls_proxy and len(self.session.cookies):
+            headers["Cookie"] = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.session.cookies)
+        return headers
 
     def post(self, path, data=None, **kwargs):
         page = self.url(path)
@@ -178,7 +190,9 @@ class Browser:
         if token is None:
             self.get(path)
             token = self.session.cookies.get("csrftoken")
-        headers = {"Referer": page, "X-CSRFToken": token or ""}
+        # Behind the TLS proxy the browser's page was https: so is its Referer (Django checks it).
+        referer = page.replace("http://", "https://", 1) if self.behind_tls_proxy else page
+        headers = {**self._cookie_header(kwargs), "Referer": referer, "X-CSRFToken": token or ""}
         return self.session.post(
             page, data={"csrfmiddlewaretoken": token, **(data or {})}, headers=headers, timeout=60, **kwargs
         )

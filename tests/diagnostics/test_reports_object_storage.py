@@ -196,3 +196,15 @@ def test_no_report_is_marked_ready_without_its_file(company, owner, settings, ch
     report.refresh_from_db()
     assert report.status == Report.Status.QUEUED
     assert report.file.name == "" and report.error.startswith("TransientReportError: storage")
+
+
+def test_the_release_job_stops_on_a_missing_bucket_unless_asked_to_create_it(settings):
+    from django.core.management.base import CommandError
+
+    from portal.management.commands.release import Command
+
+    broken(settings, bucket_name=f"new-deployment-{id(settings)}")
+    with pytest.raises(CommandError, match="the bucket does not exist"):
+        Command()._storage(create_bucket=False)
+    Command()._storage(create_bucket=True)  # a new deployment: created, then checked
+    assert describe_storage_problem(storages["reports"]) is None
