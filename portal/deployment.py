@@ -3,7 +3,7 @@
 - No REDIS_URL: Celery would run every task (PDF renders, e-mails) inside the web request.
 - Files on local disk with HOST_COUNT > 1: a report rendered on one host is missing on the others.
 - No static files manifest: every page would answer 500 (run `collectstatic`, which the release job does).
-- No SITE_URL, or a local one: the links in e-mails (invitations, decisions, reports) would point nowhere.
+- No SITE_URL: the links in e-mails (invitations, decisions, reports) would point to a local address.
 
 `manage.py check --deploy` reports them as errors (the release job runs it); the web and Celery
 processes refuse to start on the first two (`refuse_unsafe_production`, called from wsgi.py and
@@ -11,7 +11,6 @@ the Celery app's start-up signals). The embedded default (DJANGO_ENV=local) is n
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, register
@@ -21,7 +20,6 @@ NO_REDIS = "portal.E101"
 LOCAL_FILES_ON_SEVERAL_HOSTS = "portal.E102"
 NO_STATIC_MANIFEST = "portal.E103"
 NO_SITE_URL = "portal.E104"
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 def runtime_problems():
@@ -47,12 +45,11 @@ def runtime_problems():
                 "Set STORAGE_URL=s3://KEY:SECRET@HOST/BUCKET (S3-compatible object storage), or HOST_COUNT=1.",
             )
         )
-    host = urlsplit(settings.SITE_URL).hostname or ""
-    if not settings.SITE_URL or host in LOCAL_HOSTS or f"[{host}]" in LOCAL_HOSTS:
+    if not settings.SITE_URL:
         problems.append(
             (
                 NO_SITE_URL,
-                f"SITE_URL is {settings.SITE_URL or 'not set'}: the links in the portal's e-mails would not lead to it.",
+                "SITE_URL is not set: the links in the portal's e-mails would not lead to it.",
                 "Set SITE_URL=https://portail.example.fr (the address users reach the portal at).",
             )
         )

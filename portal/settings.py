@@ -416,5 +416,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Absolute links in e-mails: required in production (portal/deployment.py), local by default.
+# Absolute links in e-mails: required in production (portal/deployment.py), the local server by default.
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
