@@ -10,6 +10,7 @@ from celery import shared_task
 
 from diagnostics import peer_publication
 from diagnostics.services import report as reports
+from portal.background import DELIVERY
 
 QUEUE = "reports"
 
@@ -40,10 +41,7 @@ def requeue_stuck_reports_task():
 
 @shared_task(
     name="diagnostics.notify_report_ready",
-    autoretry_for=(OSError,),  # SMTP and connection errors
-    retry_backoff=True,
-    max_retries=5,
-    ignore_result=True,
+    **DELIVERY,  # retried on SMTP and connection errors
 )
 def notify_report_ready_task(report_id):
     reports.notify_report_ready(report_id)

@@ -29,6 +29,19 @@ class ExpertsConfig(AppConfig):
         register_actions(ACTIONS)
         register_verifier(verify_state)
 
+        from experts.models import AccreditationTransition, AssignmentTransition
+        from experts.tasks import notify_accreditation_change, notify_assignment_transition
+        from portal.background import outbox_sweeper, register_sweeper
+
+        # E-mails whose task was lost (broker down): sent by beat's sweep.
+        register_sweeper(
+            "experts.assignment_steps", outbox_sweeper(AssignmentTransition.objects.all(), notify_assignment_transition)
+        )
+        register_sweeper(
+            "experts.accreditation_changes",
+            outbox_sweeper(AccreditationTransition.objects.all(), notify_accreditation_change),
+        )
+
         from experts import privacy
 
         privacy.register()  # GDPR: the company's assignments in its export and closure

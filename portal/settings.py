@@ -153,7 +153,7 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: WeasyPrint's memory grows across renders
 # A message taken by a worker that died with it (kill -9, lost host) comes back after the visibility
 # timeout: just above the hard time limit, so no task still running is delivered twice and a lost
-# render is back within minutes, not an hour. Set in every place Celery reads it (KNOW-HOW §3).
+# render is back within minutes, not an hour. Set in every place Celery reads it (docs/background-work.md).
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
 # Workers look for such messages every 10 s (kombu's default scans every 100 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -183,6 +183,8 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-days": {"task": "portal.seal_audit_days", "schedule": crontab(hour=0, minute=10)},
     # The retention purge (RETENTION_* below; `manage.py purge_expired` does the same).
     "purge-expired-data": {"task": "portal.purge_expired", "schedule": timedelta(days=1)},
+    # E-mails not sent and visits not booked because their message was lost (portal/background.py).
+    "sweep-side-effects": {"task": "portal.sweep", "schedule": 300.0},
 }
 
 AUTH_USER_MODEL = "portal.User"

@@ -2,11 +2,12 @@
 
 from celery import shared_task
 
+from portal.background import DELIVERY
 from portal.models import Invitation, PendingSignup
 from portal.services import send_invitation_email, send_signup_confirmation_email, send_signup_notice_email
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(**DELIVERY)
 def deliver_invitation(invitation_id, token):
     invitation = Invitation.objects.select_related("company").filter(pk=invitation_id, accepted_at=None).first()
     if invitation is None:
@@ -14,7 +15,7 @@ def deliver_invitation(invitation_id, token):
     send_invitation_email(invitation=invitation, token=token)
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(**DELIVERY)
 def deliver_signup_confirmation(pending_id, token):
     pending = PendingSignup.objects.filter(pk=pending_id, confirmed_at=None).first()
     if pending is None:
@@ -22,7 +23,7 @@ def deliver_signup_confirmation(pending_id, token):
     send_signup_confirmation_email(pending=pending, token=token)
 
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+@shared_task(**DELIVERY)
 def deliver_signup_notice(email, language):
     send_signup_notice_email(email=email, language=language)
 
@@ -41,3 +42,11 @@ def purge_expired_data():
     from portal.privacy.retention import purge_expired
 
     return purge_expired()
+
+
+@shared_task(name="portal.sweep", ignore_result=True, expires=240)
+def sweep_side_effects():
+    """Every few minutes (beat): re-enqueue what lost messages left undone (portal.background.sweep)."""
+    from portal.background import sweep
+
+    return sweep()

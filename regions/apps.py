@@ -32,3 +32,16 @@ class RegionsConfig(AppConfig):
         from regions.tasks import on_visit_logged
 
         visit_logged.connect(on_visit_logged, dispatch_uid="regions.book_visit_cost")
+
+        from portal.background import outbox_sweeper, register_sweeper
+        from regions.models import EnrolmentTransition
+        from regions.services.experts import enqueue_unbooked_visits
+        from regions.services.notifications import NOTIFIED
+        from regions.tasks import send_transition_email
+
+        # What a lost message (broker down) left undone, redone by beat's sweep: decisions not told, visits not booked.
+        register_sweeper(
+            "regions.decision_emails",
+            outbox_sweeper(EnrolmentTransition.objects.filter(to_status__in=NOTIFIED), send_transition_email),
+        )
+        register_sweeper("regions.visit_costs", enqueue_unbooked_visits)

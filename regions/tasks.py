@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from portal.background import DELIVERY, enqueue
 
-@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+
+@shared_task(**DELIVERY)
 def send_transition_email(transition_id):
     from regions.services.notifications import send_transition_email as send
 
@@ -20,5 +22,6 @@ def book_visit_cost(visit_id):
 
 
 def on_visit_logged(sender, visit_id, **kwargs):
-    """Receiver of experts.events.visit_logged (sent after commit): enqueue the booking."""
-    book_visit_cost.delay(visit_id)
+    """Receiver of experts.events.visit_logged (sent after commit): enqueue the booking (a lost message
+    is picked up by the unbooked visits' sweeper)."""
+    enqueue(book_visit_cost, visit_id)

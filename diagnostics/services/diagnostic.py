@@ -8,7 +8,6 @@
   with `diagnostics.scoring.compute_scores` and makes it the company's latest diagnostic.
 """
 
-import logging
 from dataclasses import dataclass
 from functools import partial
 
@@ -30,10 +29,10 @@ from diagnostics.extensions import on_submit_callbacks
 from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, AxisScore, Diagnostic
 from diagnostics.peer_publication import peer_cells_cache_key
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
+from portal.background import enqueue
 from portal.models import Company
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
-logger = logging.getLogger(__name__)
 
 ANSWER_FIELDS = ("diagnostic", "question", "level", "not_applicable", "comment", "answered_by", "answered_at")
 
@@ -283,16 +282,7 @@ def enqueue_peer_refresh(referential_code):
     entry is cleared instead, as before: the next request computes the figures itself."""
     from diagnostics.tasks import refresh_peer_publication_task
 
-    try:
-        refresh_peer_publication_task.apply_async(
-            (referential_code,),
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
-        )
-    except Exception:
-        logger.warning(
-            "peer refresh of %s not enqueued; the cached figures are cleared", referential_code, exc_info=True
-        )
-        cache.delete(peer_cells_cache_key(referential_code))
-        return False
-    return True
+    if enqueue(refresh_peer_publication_task, referential_code):
+        return True
+    cache.delete(peer_cells_cache_key(referential_code))
+    return False

@@ -1,6 +1,6 @@
 """PDF reports of submitted diagnostics: request, render (in a Celery worker), sweep, notify.
 
-At-least-once and idempotent (DESIGN.md, KNOW-HOW.md "Idempotent render task shape"):
+At-least-once and idempotent (docs/background-work.md):
 - `request_report` computes the content hash of the report's inputs and gets or creates the one row
   for (diagnostic, hash); it enqueues the render once its transaction commits, passing the id only.
   The same inputs give the same row: a ready report is reused, never rendered twice.
@@ -23,12 +23,10 @@ from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.exceptions import ReportError, ReportUnavailable, TransientReportError
@@ -37,7 +35,9 @@ from diagnostics.models.report import report_file_name, report_storage
 from diagnostics.reports.access import can_rerender_report
 from diagnostics.reports.content import content_hash, report_content, report_inputs
 from diagnostics.reports.html import report_html
+from portal.background import enqueue
 from portal.models import Membership
+from portal.notifications import Recipient, send_each, site_link
 from portal.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -166,16 +166,7 @@ def enqueue_render(report_id):
     sweeper enqueues it again once the broker is back."""
     from diagnostics.tasks import render_report_task
 
-    try:
-        render_report_task.apply_async(
-            (report_id,),
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
-        )
-    except Exception:
-        logger.warning("report %s: not enqueued; it stays queued for the sweeper", report_id, exc_info=True)
-        return False
-    return True
+    return enqueue(render_report_task, report_id)
 
 
 def request_report_after_submit(diagnostic_id):
@@ -359,10 +350,7 @@ def requeue_stuck_reports(older_than=QUEUED_DEADLINE, rendering_older_than=RENDE
 def enqueue_ready_notification(report_id):
     from diagnostics.tasks import notify_report_ready_task
 
-    try:
-        notify_report_ready_task.delay(report_id)
-    except Exception:
-        logger.warning("report %s: the ready e-mail could not be enqueued", report_id, exc_info=True)
+    enqueue(notify_report_ready_task, report_id)
 
 
 def notify_report_ready(report_id):
@@ -371,19 +359,14 @@ def notify_report_ready(report_id):
     if report is None:
         return 0
     company = report.diagnostic.company
-    recipients = list(
-        Membership.objects.filter(company=company, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-    if not recipients:
-        return 0
-    link = settings.SITE_URL.rstrip("/") + reverse("diagnostics:results", args=[report.diagnostic_id])
-    with translation.override(company.language):
+    members = Membership.objects.filter(company=company, user__is_active=True).select_related("user")
+    link = site_link("diagnostics:results", report.diagnostic_id)
+
+    def message(recipient):
         subject = _("Your diagnostic report is ready – %(company)s") % {"company": company.name}
         body = render_to_string(
             "diagnostics/report/email_ready.txt", {"report": report, "company": company, "link": link}
         )
-    for email in recipients:
-        send_mail(subject, body, None, [email])
-    return len(recipients)
+        return subject, body
+
+    return send_each([Recipient.of(m.user, company.language) for m in members.order_by("user__email")], message)

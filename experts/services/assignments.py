@@ -29,6 +29,7 @@ from experts.exceptions import (
 from experts.models import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Expert, Visit
 from experts.rules import can_cancel_assignment, can_log_visit, can_propose_assignment, can_respond_to_assignment
 from portal.audit import record
+from portal.background import enqueue_after_commit
 from portal.money import CENT
 
 MIN_VISIT_DAYS = Decimal("0.25")
@@ -54,7 +55,12 @@ def _move(assignment, to_status, *, by, comment="", extra_fields=(), notify=True
     assignment.status = to_status
     assignment.save(update_fields=["status", "updated_at", *extra_fields])
     step = AssignmentTransition.objects.create(
-        assignment=assignment, from_status=from_status, to_status=to_status, by=by, comment=comment
+        assignment=assignment,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        comment=comment,
+        notified_at=None if notify else timezone.now(),  # told by no one: not left for the outbox's sweeper
     )
     if audited:
         _audit_step(step, assignment)
@@ -77,7 +83,7 @@ def _audit_step(step, assignment):
 def _notify_after_commit(step):
     from experts.tasks import notify_assignment_transition
 
-    transaction.on_commit(partial(notify_assignment_transition.delay, step.pk))
+    enqueue_after_commit(notify_assignment_transition, step.pk)
 
 
 def _locked_expert(expert_id):
@@ -141,6 +147,7 @@ def propose_assignment(*, company, expert, by, due_date=None, diagnostic=None, b
         by=by,
         at=assignment.proposed_at,
         comment=brief,
+        notified_at=None if notify else timezone.now(),
     )
     _audit_step(step, assignment)
     if notify:

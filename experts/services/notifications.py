@@ -1,26 +1,19 @@
 """E-mails of the experts app: each step of an assignment and each accreditation change tells the people
 concerned, in their own language. Called by the Celery tasks (`experts.tasks`) with a row id.
 
-Idempotent: the history row is locked and marked `notified_at` in the same transaction as the
-sending, so a task delivered twice sends the e-mails once (at-least-once if the commit fails).
+Each history row is an outbox row (`portal.notifications.notify_once`): locked and marked `notified_at`
+in the same transaction as the sending, so a task delivered twice sends the e-mails once (at least
+once if the commit fails); one e-mail per person, in the language they chose.
 """
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from experts.models import Accreditation, AccreditationTransition, Assignment, AssignmentTransition
 from portal.models import Membership
+from portal.notifications import Recipient, notify_once, site_link
 
 Status = Assignment.Status
-
-
-def _link(url_name, *args):
-    return settings.SITE_URL.rstrip("/") + reverse(url_name, args=args)
 
 
 def _company_owners(company_id):
@@ -70,65 +63,58 @@ def _assignment_headline(step):
     }[step.to_status] % names
 
 
+def _assignment_message(step, recipient):
+    assignment = step.assignment
+    subject = _("Assignment at %(company)s: %(status)s") % {
+        "company": assignment.company.name,
+        "status": Assignment.Status(step.to_status).label,
+    }
+    body = render_to_string(
+        "experts/email/assignment_step.txt",
+        {
+            "step": step,
+            "assignment": assignment,
+            "headline": _assignment_headline(step),
+            "link": site_link("experts:assignment", step.assignment_id),
+        },
+    )
+    return subject, body
+
+
 def send_assignment_step_emails(transition_id):
     """Tell the people concerned of one assignment step; returns how many e-mails were sent."""
-    with transaction.atomic():
-        step = (
-            AssignmentTransition.objects.select_for_update(of=("self",))
-            .select_related("assignment__expert__user", "assignment__company", "assignment__proposed_by", "by")
-            .filter(pk=transition_id, notified_at=None)
-            .first()
-        )
-        if step is None:
-            return 0  # already sent, or the row is gone
-        recipients = assignment_recipients(step)
-        link = _link("experts:assignment", step.assignment_id)
-        for person in recipients:
-            with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-                subject = _("Assignment at %(company)s: %(status)s") % {
-                    "company": step.assignment.company.name,
-                    "status": Assignment.Status(step.to_status).label,
-                }
-                body = render_to_string(
-                    "experts/email/assignment_step.txt",
-                    {"step": step, "assignment": step.assignment, "headline": _assignment_headline(step), "link": link},
-                )
-            send_mail(subject, body, None, [person.email])
-        step.notified_at = timezone.now()
-        step.save(update_fields=["notified_at"])
-        return len(recipients)
+    steps = AssignmentTransition.objects.select_related(
+        "assignment__expert__user", "assignment__company", "assignment__proposed_by", "by"
+    )
+    return notify_once(
+        steps,
+        transition_id,
+        recipients=lambda step: [Recipient.of(person) for person in assignment_recipients(step)],
+        message=_assignment_message,
+    )
+
+
+def _accreditation_recipients(change):
+    person = change.expert.user
+    return [Recipient.of(person)] if person.is_active and person.email else []
+
+
+def _accreditation_message(change, recipient):
+    subject = _("Your expert accreditation: %(status)s") % {"status": Accreditation.Status(change.to_status).label}
+    body = render_to_string(
+        "experts/email/accreditation_change.txt",
+        {
+            "change": change,
+            "referenced": change.to_status == Accreditation.Status.REFERENCED,
+            "needs_password": not recipient.user.has_usable_password(),
+            "profile_link": site_link("experts:edit_profile"),
+            "password_link": site_link("password_reset"),
+        },
+    )
+    return subject, body
 
 
 def send_accreditation_email(transition_id):
     """Tell the expert of a change of their accreditation; returns how many e-mails were sent (0 or 1)."""
-    with transaction.atomic():
-        change = (
-            AccreditationTransition.objects.select_for_update(of=("self",))
-            .select_related("expert__user")
-            .filter(pk=transition_id, notified_at=None)
-            .first()
-        )
-        if change is None:
-            return 0
-        person = change.expert.user
-        sent = 0
-        if person.is_active and person.email:
-            with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-                subject = _("Your expert accreditation: %(status)s") % {
-                    "status": Accreditation.Status(change.to_status).label
-                }
-                body = render_to_string(
-                    "experts/email/accreditation_change.txt",
-                    {
-                        "change": change,
-                        "referenced": change.to_status == Accreditation.Status.REFERENCED,
-                        "needs_password": not person.has_usable_password(),
-                        "profile_link": _link("experts:edit_profile"),
-                        "password_link": _link("password_reset"),
-                    },
-                )
-            send_mail(subject, body, None, [person.email])
-            sent = 1
-        change.notified_at = timezone.now()
-        change.save(update_fields=["notified_at"])
-        return sent
+    changes = AccreditationTransition.objects.select_related("expert__user")
+    return notify_once(changes, transition_id, recipients=_accreditation_recipients, message=_accreditation_message)

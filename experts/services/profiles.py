@@ -1,7 +1,6 @@
 """Profiles and accreditations: the expert keeps their profile; Alliance staff register and reference experts."""
 
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from experts.models import (
 from experts.models.profile import validate_axis_code
 from experts.rules import can_edit_profile, can_manage_accreditations
 from portal.audit import record
+from portal.background import enqueue_after_commit
 from portal.models import User
 
 LANGUAGE_CODES = {code for code, _name in LANGUAGE_CHOICES}
@@ -164,6 +164,7 @@ def change_accreditation(*, expert, by, status, valid_until=None, comment="", no
         by=by,
         at=now,
         comment=comment,
+        notified_at=None if notify else now,  # told by no one: not left for the outbox's sweeper
     )
     record(
         action=audit.ACCREDITATION,
@@ -175,5 +176,5 @@ def change_accreditation(*, expert, by, status, valid_until=None, comment="", no
     if notify:
         from experts.tasks import notify_accreditation_change
 
-        transaction.on_commit(partial(notify_accreditation_change.delay, change.pk))
+        enqueue_after_commit(notify_accreditation_change, change.pk)
     return accreditation

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.background import enqueue_after_commit
 from portal.errors import InvitationError, SignupConflict, SignupLinkError
 from portal.models import Company, Invitation, Membership, PendingSignup, User
 
@@ -39,7 +40,7 @@ def request_signup(
 
         # In the language the account's owner chose, to the address as the account holds it.
         notice = (existing.email, existing.preferred_language)
-        transaction.on_commit(lambda: deliver_signup_notice.delay(*notice))
+        enqueue_after_commit(deliver_signup_notice, *notice)
         return None
     from portal.tasks import deliver_signup_confirmation
 
@@ -58,7 +59,7 @@ def request_signup(
         token_hash=PendingSignup.hash_token(token),
         expires_at=timezone.now() + timedelta(hours=settings.SIGNUP_CONFIRMATION_VALIDITY_HOURS),
     )
-    transaction.on_commit(lambda: deliver_signup_confirmation.delay(pending.pk, token))
+    enqueue_after_commit(deliver_signup_confirmation, pending.pk, token)
     return pending, token
 
 
@@ -180,7 +181,7 @@ def invite_colleague(*, company, email, by):
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
     )
-    transaction.on_commit(lambda: deliver_invitation.delay(invitation.pk, token))
+    enqueue_after_commit(deliver_invitation, invitation.pk, token)
     return invitation, token
 
 

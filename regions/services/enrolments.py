@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import latest_submitted
+from portal.background import enqueue_after_commit
 from portal.money import ZERO, format_eur
 from regions.eligibility import eligibility
 from regions.exceptions import (
@@ -33,10 +34,9 @@ from regions.services.ledger import (
     positive_amount,
     release_unspent,
 )
+from regions.services.notifications import NOTIFIED
 
 Status = Enrolment.Status
-# Transitions the company is told about by e-mail.
-NOTIFIED = {Status.ACCEPTED, Status.REFUSED, Status.IN_PROGRESS, Status.COMPLETED}
 
 
 def _notify_after_commit(transition):
@@ -44,7 +44,7 @@ def _notify_after_commit(transition):
         return
     from regions.tasks import send_transition_email
 
-    transaction.on_commit(lambda: send_transition_email.delay(transition.pk))
+    enqueue_after_commit(send_transition_email, transition.pk)
 
 
 def _record(enrolment, *, from_status, to_status, by, comment=""):

@@ -9,11 +9,14 @@ visit) on that enrolment.
 import logging
 
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from experts import services as experts_services
 from experts.models import Visit
+from portal.background import SWEEP_BATCH, enqueue
 from portal.errors import ServiceError
 from regions.exceptions import ExpenseAlreadyBooked, ExpertProposalRefused, IllegalTransition
 from regions.models import Enrolment, EnrolmentAssignment, Expense
@@ -53,6 +56,22 @@ def enrolment_for_visit(visit):
         Enrolment.objects.filter(company_id=visit.assignment.company_id, status__in=Enrolment.BOOKABLE)[:2]
     )
     return candidates[0] if len(candidates) == 1 else None
+
+
+def enqueue_unbooked_visits(since, until):
+    """The sweeper of visit costs: enqueue the booking again for the visits logged between the two moments
+    whose cost has no expense yet and that have an enrolment to book on (their message was lost)."""
+    from regions.tasks import book_visit_cost
+
+    booked = Expense.objects.filter(source_reference=Concat(Value("visit:"), Cast(OuterRef("pk"), CharField())))
+    bookable = Enrolment.objects.filter(company_id=OuterRef("assignment__company_id"), status__in=Enrolment.BOOKABLE)
+    visits = (
+        Visit.objects.filter(logged_at__gte=since, logged_at__lt=until, cost__gt=0)
+        .filter(Q(assignment__enrolment_link__isnull=False) | Exists(bookable))
+        .exclude(Exists(booked))
+        .order_by("logged_at", "pk")
+    )
+    return sum(enqueue(book_visit_cost, pk) for pk in visits.values_list("pk", flat=True)[:SWEEP_BATCH])
 
 
 def book_visit_cost(*, visit_id):

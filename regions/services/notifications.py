@@ -1,15 +1,12 @@
-"""E-mails to the company at each decision. Sent by a Celery task after the decision committed;
-`notified_at` on the transition makes a second run of the task send nothing."""
+"""E-mails to the company at each decision on its application: one to each member, in the company's
+language, sent by a Celery task after the decision committed; the transition is the outbox row
+(`portal.notifications.notify_once`): a second run of the task sends nothing."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Membership
+from portal.notifications import Recipient, notify_once, site_link
 from regions.models import Enrolment, EnrolmentTransition
 
 SUBJECTS = {
@@ -18,34 +15,29 @@ SUBJECTS = {
     Enrolment.Status.IN_PROGRESS: lambda: _("Your support from %(programme)s has started"),
     Enrolment.Status.COMPLETED: lambda: _("Your support from %(programme)s is completed"),
 }
+# Transitions the company is told about by e-mail.
+NOTIFIED = frozenset(SUBJECTS)
 
 
-@transaction.atomic
+def _members(transition):
+    company = transition.enrolment.company
+    members = Membership.objects.filter(company=company, user__is_active=True).select_related("user")
+    return [Recipient.of(membership.user, company.language) for membership in members.order_by("user__email")]
+
+
+def _message(transition, recipient):
+    enrolment = transition.enrolment
+    subject = SUBJECTS[transition.to_status]() % {"programme": enrolment.programme.name}
+    link = site_link("regions:enrolment_detail", enrolment.pk)
+    body = render_to_string(
+        "regions/email/transition.txt", {"enrolment": enrolment, "transition": transition, "link": link}
+    )
+    return subject, body
+
+
 def send_transition_email(*, transition_id):
     """Tell the company's members about one decision, in the company's language; at most once."""
-    transition = (
-        EnrolmentTransition.objects.select_for_update(of=("self",))
-        .filter(pk=transition_id, notified_at=None)
-        .select_related("enrolment__company", "enrolment__programme")
-        .first()
+    transitions = EnrolmentTransition.objects.filter(to_status__in=NOTIFIED).select_related(
+        "enrolment__company", "enrolment__programme"
     )
-    if transition is None or transition.to_status not in SUBJECTS:
-        return 0
-    enrolment = transition.enrolment
-    recipients = list(
-        Membership.objects.filter(company=enrolment.company, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-    sent = 0
-    if recipients:
-        link = settings.SITE_URL.rstrip("/") + reverse("regions:enrolment_detail", args=[enrolment.pk])
-        with translation.override(enrolment.company.language):
-            subject = SUBJECTS[transition.to_status]() % {"programme": enrolment.programme.name}
-            body = render_to_string(
-                "regions/email/transition.txt",
-                {"enrolment": enrolment, "transition": transition, "link": link},
-            )
-        sent = send_mail(subject, body, None, recipients)
-    EnrolmentTransition.objects.filter(pk=transition.pk).update(notified_at=timezone.now())
-    return sent
+    return notify_once(transitions, transition_id, recipients=_members, message=_message)

@@ -1,4 +1,4 @@
-"""docker-compose.yml describes the production stack as DESIGN.md says (read as compose reads it; its
+"""docker-compose.yml describes the production stack: web, workers per queue, one beat, the release job and the proxy (read as compose reads it; its
 commands are run natively by test_production_stack.py), and README's production section gives the
 same commands."""
 

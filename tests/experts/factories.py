@@ -38,12 +38,14 @@ PATHS = {
 
 
 def accredit(expert, status=Accreditation.Status.REFERENCED, valid_until=None, by=None):
-    """Give an expert an accreditation directly (the services are tested on their own)."""
+    """Give an expert an accreditation directly (the services are tested on their own), telling nobody."""
     valid_until = valid_until or timezone.localdate() + timedelta(days=365)
     Accreditation.objects.update_or_create(
         expert=expert, defaults={"status": status, "valid_until": valid_until, "changed_by": by}
     )
-    AccreditationTransition.objects.create(expert=expert, to_status=status, valid_until=valid_until, by=by)
+    AccreditationTransition.objects.create(
+        expert=expert, to_status=status, valid_until=valid_until, by=by, notified_at=timezone.now()
+    )
     return expert
 
 
@@ -112,13 +114,18 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, status=Assignment.Status.PROPOSED, **kwargs):
         assignment = model_class.objects.create(*args, **kwargs)
+        told = timezone.now()  # rows made here tell nobody: the outbox's sweeper leaves them alone
         AssignmentTransition.objects.create(
-            assignment=assignment, from_status="", to_status=Assignment.Status.PROPOSED, by=assignment.proposed_by
+            assignment=assignment,
+            from_status="",
+            to_status=Assignment.Status.PROPOSED,
+            by=assignment.proposed_by,
+            notified_at=told,
         )
         previous = Assignment.Status.PROPOSED
         for step in PATHS[status]:
             AssignmentTransition.objects.create(
-                assignment=assignment, from_status=previous, to_status=step, by=assignment.expert.user
+                assignment=assignment, from_status=previous, to_status=step, by=assignment.expert.user, notified_at=told
             )
             previous = step
         extra = {"decline_reason": "Pas disponible."} if status == Assignment.Status.DECLINED else {}
