@@ -1,6 +1,5 @@
 """Project URLconf: wires every app's URLs (the one place allowed to import them all)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -21,14 +20,15 @@ urlpatterns = [
         "sante/",
         login_not_required(
             HealthCheckView.as_view(
-                checks=["health_check.checks.Database", "health_check.checks.Cache", "health_check.checks.Storage"]
+                checks=[
+                    "health_check.checks.Database",
+                    "health_check.checks.Cache",
+                    ("portal.health.FileStorage", {"alias": "default"}),
+                    ("portal.health.FileStorage", {"alias": "reports"}),
+                    "diagnostics.health.ReportFiles",
+                ]
             )
         ),
         name="health",
     ),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
