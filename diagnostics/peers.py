@@ -23,7 +23,7 @@ from django.utils import timezone
 from stdnum import luhn
 
 from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Question
-from diagnostics.results import peer_cells_cache_key
+from diagnostics.peer_publication import peer_cells_cache_key
 from diagnostics.scoring import MAX_LEVEL, AnswerSpec, AxisSpec, compute_scores
 from portal.models import Company, Membership, NafCode, Region, User
 

@@ -90,3 +90,31 @@ def radar_svg(axes, *, title, size=420, embedded_style=False):
     parts.append(_polygon(center, radius, [axis.score for axis in axes], "current"))
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+# The radar writes each axis title on one line beside its spoke; titles are cut to the room there is
+# (the data table gives them in full). Geometry of `radar_svg` at its default size: a drawing 420
+# high and 740 wide, labels anchored 186 from the centre; DejaVu Sans at 12px is about 6.6 wide per character.
+RADAR_HALF_WIDTH, RADAR_LABEL_RADIUS, RADAR_CHARACTER_WIDTH = 370, 186, 6.6
+RADAR_LABEL_MAX = 60
+DANGLING_WORDS = {"et", "de", "des", "du", "la", "le", "les", "à", "and", "of", "the", "to", "in"}
+
+
+def radar_label_room(index, count):
+    """How many characters fit beside the `index`-th of `count` spokes of the radar."""
+    dx = abs(RADAR_LABEL_RADIUS * math.cos(-math.pi / 2 + 2 * math.pi * index / count))
+    if dx < 10:  # centred above or below the chart
+        return RADAR_LABEL_MAX
+    return min(RADAR_LABEL_MAX, int((RADAR_HALF_WIDTH - dx) / RADAR_CHARACTER_WIDTH))
+
+
+def short_label(title, length):
+    """The title cut at a word boundary to fit `length` characters, with an ellipsis when cut."""
+    if len(title) <= length:
+        return title
+    words = title[: length - 1].split(" ")
+    if title[length - 1] != " ":
+        words = words[:-1]  # the last word was cut
+    while len(words) > 1 and words[-1].lower().rstrip(",;:-–") in DANGLING_WORDS:
+        words = words[:-1]
+    return " ".join(words).rstrip(" ,;:-–") + "…"

@@ -154,7 +154,12 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: WeasyPrint's memory grows a
 # timeout: just above the hard time limit, so no task still running is delivered twice and a lost
 # render is back within minutes, not an hour. Set in every place Celery reads it (KNOW-HOW §3).
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Workers look for such messages every 10 s (kombu's default scans every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -390,9 +395,10 @@ if PRODUCTION:
     CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The load balancer's probe speaks plain HTTP to the web process itself, not through the proxy.
-    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
-    if TRUSTED_PROXY_COUNT:
-        # Only a declared proxy (which sets the header itself) may say the request came over HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/"]
+    if TRUSTED_PROXY_COUNT > 0:
+        # Only a declared proxy (which sets the header itself) may say the request came over HTTPS;
+        # without one, a client could send X-Forwarded-Proto: https over plain HTTP.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

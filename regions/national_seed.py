@@ -58,7 +58,7 @@ from diagnostics.models import (
     ReferentialTransition,
     TechnologyTheme,
 )
-from diagnostics.results import peer_cells_cache_key
+from diagnostics.peer_publication import peer_cells_cache_key
 from diagnostics.selectors.referential import current_published_referential
 from experts import services as experts_services
 from experts.models import Accreditation, Expert

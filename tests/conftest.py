@@ -93,9 +93,11 @@ def _a_cache_of_this_test_process():
         yield
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     # Real-worker tests share one broker database: under pytest-xdist they run one after the other in
     # the same test process (`--dist loadgroup`).
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.get_closest_marker("real_worker"):
             item.add_marker(pytest.mark.xdist_group("real_worker"))

@@ -26,9 +26,10 @@ from django.db.models import Prefetch
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostics.action_plan import action_plan, axis_scores, strengths_and_weaknesses
 from diagnostics.extensions import next_steps_for
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
-from diagnostics.results import action_plan, axis_scores, peer_group_for, strengths_and_weaknesses
+from diagnostics.peer_publication import peer_group_for
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATE_DIR = BASE_DIR / "templates" / "diagnostics" / "report"

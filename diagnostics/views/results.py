@@ -10,8 +10,8 @@ from diagnostics import rules
 from diagnostics.extensions import results_panels_for
 from diagnostics.models import DiagnosticAccess
 from diagnostics.radar import radar_svg
-from diagnostics.results import results_for
 from diagnostics.selectors import diagnostics_visible_to
+from diagnostics.selectors.results import results_for
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
 from portal.models import Membership

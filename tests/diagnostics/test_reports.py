@@ -333,6 +333,26 @@ def test_sweeper_enqueues_what_is_stuck_and_requests_what_is_missing(company, ow
     assert stuck_queued.enqueued_at > now - timedelta(seconds=5)  # not picked again by the next sweep at once
 
 
+def test_the_first_sweep_after_an_upgrade_requests_a_bounded_batch_oldest_first(owner):
+    """Diagnostics submitted before reports existed: a few per sweep, never the whole backlog at once."""
+    referential = PublishedReferentialFactory(axes=1, questions=1)
+    backlog = [submit(MembershipFactory(role="owner").company, owner, referential=referential) for _ in range(25)]
+    Report.objects.all().delete()
+    with (
+        mock.patch("diagnostics.tasks.render_report_task.apply_async") as apply_async,
+        mock.patch("django.db.transaction.on_commit", side_effect=lambda func, *a, **k: func()),
+    ):
+        first = reports.requeue_stuck_reports()
+    assert len(first) == reports.SWEEP_NEW_BATCH == 20 and apply_async.call_count == 20
+    oldest = sorted(backlog, key=lambda diagnostic: (diagnostic.submitted_at, diagnostic.pk))[:20]
+    assert set(Report.objects.values_list("diagnostic_id", flat=True)) == {diagnostic.pk for diagnostic in oldest}
+
+
+def test_a_render_is_stuck_a_minute_past_the_hard_time_limit(settings):
+    assert timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60) == reports.RENDERING_DEADLINE
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == settings.CELERY_TASK_TIME_LIMIT + 60
+
+
 def test_sweeper_renders_a_report_left_queued(diagnostic, django_capture_on_commit_callbacks):
     """Eager tasks (the embedded default): the sweep renders what a lost message left queued."""
     from kombu.exceptions import OperationalError

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from diagnostics.demo import seed_demo_diagnostics
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
-from diagnostics.results import peer_group_for
+from diagnostics.peer_publication import peer_group_for
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from portal.demo import DEMO_SIRET
 from portal.models import Company, Membership, User

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from diagnostics.extensions import diagnostic_access_filters, results_panels_for
 from diagnostics.selectors import diagnostics_visible_to
+from diagnostics.services import submit_diagnostic
 from experts import services
 from experts.models import Assignment
 from experts.panels import expert_diagnostic_access, expert_review_panel
-from diagnostics.services import submit_diagnostic
 from tests.diagnostics.factories import DiagnosticFactory, answer_all
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from diagnostics.selectors import diagnostics_visible_to
 from diagnostics.services import set_region_sharing
-from regions import services
 from portal.models import Region
+from regions import services
 from regions.models import Enrolment
 from tests.portal.factories import OwnerFactory, RegionOfficerFactory
 from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, SubmittedDiagnosticFactory

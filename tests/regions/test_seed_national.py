@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
-from diagnostics.results import peer_group_for
+from diagnostics.peer_publication import peer_group_for
 from experts.models import Accreditation, Assignment, Expert, Visit
 from portal import audit
 from portal.models import Company, Region, RegionOfficer, User

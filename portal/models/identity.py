@@ -289,7 +289,3 @@ class PendingSignup(models.Model):
     @property
     def is_used(self):
         return self.confirmed_at is not None
-
-
-# The audit trail's models live in their own module (portal/models_audit.py); imported here so Django finds them.
-from portal.models_audit import AuditChainHead, AuditDigest, AuditEntry  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """The portal's audit trail: one append-only chain of entries, each carrying the hash of the previous
 one, sealed day by day by a digest row. Written only through `portal.audit.record`; checked by
-`portal.audit.verify` (`manage.py verify_audit`). Imported by `portal.models`.
+`portal.audit.verify` (`manage.py verify_audit`).
 """
 
 import json

@@ -1,0 +1,40 @@
+"""Models of the identity layer, one module per part; names re-exported here.
+
+- identity.py: users, companies, memberships, regional officers, invitations, sign-ups, sessions,
+  and the reference data they point at (regions, NAF codes);
+- audit.py: the portal's append-only audit trail (entries, chain head, daily digests).
+"""
+
+from portal.models.audit import AuditChainHead, AuditDigest, AuditEntry
+from portal.models.identity import (
+    Company,
+    HeadcountBand,
+    Invitation,
+    Membership,
+    NafCode,
+    PendingSignup,
+    Region,
+    RegionOfficer,
+    TranslatedLabelMixin,
+    User,
+    UserManager,
+    UserSession,
+)
+
+__all__ = [
+    "AuditChainHead",
+    "AuditDigest",
+    "AuditEntry",
+    "Company",
+    "HeadcountBand",
+    "Invitation",
+    "Membership",
+    "NafCode",
+    "PendingSignup",
+    "Region",
+    "RegionOfficer",
+    "TranslatedLabelMixin",
+    "User",
+    "UserManager",
+    "UserSession",
+]
