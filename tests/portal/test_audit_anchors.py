@@ -20,6 +20,7 @@ from portal import audit
 from portal.audit_anchor_checks import verify_anchors
 from portal.audit_anchors import (
     AnchorConflict,
+    _write_once,
     anchor,
     anchor_storage,
     new_key_pem,
@@ -28,6 +29,7 @@ from portal.audit_anchors import (
     verify_key,
 )
 from portal.models import AuditAnchor, AuditChainHead, AuditDigest, AuditEntry
+from portal.storage import is_object_storage
 from portal.tasks import anchor_audit_chain, seal_audit_days
 from tests.portal.local_tsa import LocalTSA
 from tests.portal.test_audit import at_paris, sql, write
@@ -38,15 +40,17 @@ FILESYSTEM = "django.core.files.storage.FileSystemStorage"
 
 
 @pytest.fixture
-def audit_storage(settings, tmp_path):
-    """An "audit" storage of this test's own: a folder, or a fresh prefix of the object store when the
-    suite runs on one (CI's second pass), so that anchors written by other tests are not in the way."""
+def audit_storage(request, settings, tmp_path):
+    """An "audit" storage of this test's own, on the pass's file storage: a folder on disk, or a prefix
+    of this test's own on the S3-compatible server (CI's second pass, or after `object_storage`)."""
     default = settings.STORAGES["default"]
     if default["BACKEND"] == FILESYSTEM:
-        options = {"location": str(tmp_path / "audit-storage")}
+        audit_files = {"BACKEND": FILESYSTEM, "OPTIONS": {"location": str(tmp_path / "audit-storage")}}
     else:
-        options = {**default.get("OPTIONS", {}), "location": f"tests/{uuid.uuid4().hex}"}
-    settings.STORAGES = {**settings.STORAGES, "audit": {"BACKEND": default["BACKEND"], "OPTIONS": options}}
+        request.getfixturevalue("_object_store_of_the_suite")  # the bucket exists
+        location = f"{default['OPTIONS'].get('location') or 'suite'}/audit-{uuid.uuid4().hex[:8]}"
+        audit_files = {**default, "OPTIONS": {**default["OPTIONS"], "location": location}}
+    settings.STORAGES = {**settings.STORAGES, "audit": audit_files}
     return anchor_storage()
 
 
@@ -229,6 +233,18 @@ def test_an_entry_rewritten_and_rehashed_in_sql_after_its_anchor_is_named_by_ver
     first = err.splitlines()[0]
     assert first.startswith("First broken link: #2: was changed after anchor 1")
     assert "4 later anchored entries (#3–#6) no longer carry their anchored hashes" in err
+
+
+def test_on_object_storage_too_an_entry_rewritten_and_rehashed_is_named(object_storage, key_pem, audit_storage):
+    """The anchors as production keeps them: objects of an S3-compatible bucket, on every pass."""
+    assert is_object_storage(audit_storage)
+    write(4)
+    anchor()
+    assert stored(audit_storage, object_name(1, "hour"))["payload"]["head"]["seq"] == 4
+    rewrite_and_rehash(3)
+    assert problems_text()[0].startswith("#3: was changed after anchor 1")
+    with pytest.raises(AnchorConflict):  # the bucket would overwrite; the portal never replaces an anchor
+        _write_once(audit_storage, object_name(1, "hour"), b"{}")
 
 
 def test_forging_anchor_rows_in_sql_does_not_hide_it(key_pem, audit_storage):
