@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "experts",
     "regions",
+    "seeding",  # demo and benchmark data (its management commands)
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "portal.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.http.ServiceErrorMiddleware",  # a service error no view caught: its status and message
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
@@ -105,7 +107,6 @@ TEMPLATES = [
 
 # Database: a SQLite file by default; DATABASE_URL=postgres://… for the production stack.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-VAR_DIR.mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE makes concurrent writers wait for
     # the lock (up to `timeout` seconds) instead of failing with "database is locked".
@@ -178,8 +179,12 @@ if REDIS_URL:
 # The sweeper re-enqueues reports whose message was lost (broker down at submit, worker killed).
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-reports": {"task": "diagnostics.requeue_stuck_reports", "schedule": 60.0},
-    # Seal yesterday's audit trail (portal/audit.py) shortly after midnight, Paris time.
+    # Seal yesterday's audit trail (portal/audit.py) shortly after midnight, Paris time, then anchor
+    # its digest outside the database; anchor the new entries every hour (portal/audit_anchors.py).
     "seal-audit-days": {"task": "portal.seal_audit_days", "schedule": crontab(hour=0, minute=10)},
+    "anchor-audit-chain": {"task": "portal.anchor_audit_chain", "schedule": crontab(minute=5)},
+    # The retention purge (RETENTION_* below; `manage.py purge_expired` does the same).
+    "purge-expired-data": {"task": "portal.purge_expired", "schedule": timedelta(days=1)},
 }
 
 AUTH_USER_MODEL = "portal.User"
@@ -206,7 +211,6 @@ SIGNUP_CONFIRMATION_VALIDITY_HOURS = env.int("SIGNUP_CONFIRMATION_VALIDITY_HOURS
 RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
 RETENTION_EXPIRED_INVITATION_DAYS = env.int("RETENTION_EXPIRED_INVITATION_DAYS", default=30)
 RETENTION_EXPIRED_SIGNUP_DAYS = env.int("RETENTION_EXPIRED_SIGNUP_DAYS", default=30)
-CELERY_BEAT_SCHEDULE["purge-expired-data"] = {"task": "portal.purge_expired", "schedule": timedelta(days=1)}
 
 # Login throttling (django-axes): 5 failures for one e-mail from one address lock that pair out for
 # 15 minutes; the attempts are stored and logged. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how
@@ -239,7 +243,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -417,7 +420,6 @@ AUDIT_TSA_URL = env.str("AUDIT_TSA_URL", default="")
 AUDIT_TSA_CA_FILE = env.str("AUDIT_TSA_CA_FILE", default="")
 # Entries older than this and still unanchored mean the hourly anchoring stopped: verify_audit says so.
 AUDIT_ANCHOR_MAX_DELAY = timedelta(hours=env.int("AUDIT_ANCHOR_MAX_DELAY_HOURS", default=3))
-CELERY_BEAT_SCHEDULE["anchor-audit-chain"] = {"task": "portal.anchor_audit_chain", "schedule": crontab(minute=5)}
 
 # Every file the portal accepts (a referential today, evidence and documents later) is refused above
 # this size before it is read (portal/file_limits.py).
@@ -430,4 +432,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in e-mails: required in production (portal/deployment.py), the local server by default.
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")

@@ -28,10 +28,11 @@ def _reference_data_after_flush(request):
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_a_temporary_folder(tmp_path_factory):
-    """Files the suite writes (PDF reports rendered on submit) go to a temporary folder, not var/media."""
+    """Files the suite writes (PDF reports rendered on submit) go to a temporary folder, not var/media;
+    the static root is an empty temporary folder too (the settings create no folder; whitenoise wants one)."""
     from django.test import override_settings
 
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), STATIC_ROOT=tmp_path_factory.mktemp("static")):
         yield
 
 

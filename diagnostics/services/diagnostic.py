@@ -18,6 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics import selectors
+from diagnostics.exceptions import (
+    DiagnosticNotDraft,
+    DraftAlreadyExists,
+    IncompleteDiagnostic,
+    InvalidAnswer,
+    NoPreviousDiagnostic,
+    NoPublishedReferential,
+)
 from diagnostics.extensions import on_submit_callbacks
 from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, AxisScore, Diagnostic
 from diagnostics.peer_publication import peer_cells_cache_key
@@ -28,46 +36,6 @@ COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
 logger = logging.getLogger(__name__)
 
 ANSWER_FIELDS = ("diagnostic", "question", "level", "not_applicable", "comment", "answered_by", "answered_at")
-
-
-class DiagnosticError(Exception):
-    """A diagnostic use case was refused; the message says why, in the user's language."""
-
-
-class NoPublishedReferential(DiagnosticError):
-    """No version of the referential is published: there is nothing to answer."""
-
-
-class DraftAlreadyExists(DiagnosticError):
-    """The company already has a draft; `draft` is it."""
-
-    def __init__(self, message, draft=None):
-        super().__init__(message)
-        self.draft = draft
-
-
-class NoPreviousDiagnostic(DiagnosticError):
-    """Starting from previous answers, but the company never submitted a diagnostic."""
-
-
-class DiagnosticNotDraft(DiagnosticError):
-    """The diagnostic is submitted: its answers are frozen."""
-
-
-class InvalidAnswer(DiagnosticError):
-    """The answer does not fit the question: a level outside 0..5, "not applicable" where it is not allowed,
-    a question of another referential version, a comment too long."""
-
-
-class IncompleteDiagnostic(DiagnosticError):
-    """Some questions are neither answered nor marked not applicable; `missing` lists them (with their axis)."""
-
-    def __init__(self, missing):
-        self.missing = list(missing)
-        codes = ", ".join(question.code for question in self.missing)
-        super().__init__(
-            _("%(count)s question(s) still need an answer: %(codes)s.") % {"count": len(self.missing), "codes": codes}
-        )
 
 
 @transaction.atomic

@@ -31,10 +31,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostics.exceptions import ReportError, ReportUnavailable, TransientReportError
 from diagnostics.models import Diagnostic, Report
 from diagnostics.models.report import report_file_name, report_storage
 from diagnostics.reports.access import can_rerender_report
-from diagnostics.reports.content import ReportUnavailable, content_hash, report_content, report_inputs
+from diagnostics.reports.content import content_hash, report_content, report_inputs
 from diagnostics.reports.html import report_html
 from portal.models import Membership
 from portal.storage import STORAGE_ERRORS
@@ -67,14 +68,6 @@ SWEEP_BATCH = 200
 # Submitted diagnostics that have no report yet (e.g. all of them after an upgrade that adds reports)
 # are requested a few per sweep, oldest first, so the reports queue is never flooded at once.
 SWEEP_NEW_BATCH = 20
-
-
-class ReportError(Exception):
-    """A report use case was refused; the message says why."""
-
-
-class TransientReportError(ReportError):
-    """Storage or database trouble that may pass: the task retries with backoff."""
 
 
 # What the task retries (with backoff); anything else is a bug in the data or the layout: no retry.

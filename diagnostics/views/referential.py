@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from diagnostics.selectors import referential as selectors
+from portal.http import found
 
 
 @login_not_required
@@ -12,9 +12,10 @@ from diagnostics.selectors import referential as selectors
 def referential(request):
     """The public presentation of the referential: the current published version, or `?version=` (published or retired)."""
     version = (request.GET.get("version") or "").replace("\x00", "") or None  # PostgreSQL refuses NUL
-    referential = selectors.public_referential(version=version)
-    if referential is None:
-        raise Http404(_("No published version of the referential matches this address."))
+    referential = found(
+        selectors.public_referential(version=version),
+        _("No published version of the referential matches this address."),
+    )
     context = {
         "referential": referential,
         "current": selectors.current_published_referential(referential.code),

@@ -12,19 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.errors import InvitationError, SignupConflict, SignupLinkError
 from portal.models import Company, Invitation, Membership, PendingSignup, User
-
-
-class InvitationError(Exception):
-    """An invitation link that can no longer be used; the message says why."""
-
-
-class SignupConflict(Exception):
-    """Raised when a concurrent sign-up took the e-mail or SIRET between validation and write."""
-
-
-class SignupLinkError(Exception):
-    """A sign-up confirmation link that can no longer be used; the message says why."""
 
 
 def _site_link(url_name, *args):

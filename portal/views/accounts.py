@@ -2,14 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 
 from portal import selectors, services
 from portal.forms import InvitationForm, InvitedAccountForm, SignupForm
+from portal.http import allowed, found
+from portal.rules import can_export_company_data, can_invite_colleague, has_company
 from portal.spaces import spaces_for
 
 set_language = login_not_required(django_set_language)
@@ -64,12 +65,12 @@ def signup_confirm(request, token):
     try:
         pending = services.find_usable_signup(token)
     except services.SignupLinkError as error:
-        return render(request, "portal/signup_invalid.html", {"reason": str(error)}, status=410)
+        return render(request, "portal/signup_invalid.html", {"reason": error.message}, status=error.http_status)
     if request.method == "POST":
         try:
             user = services.confirm_signup(token)
         except services.SignupLinkError as error:
-            return render(request, "portal/signup_invalid.html", {"reason": str(error)}, status=410)
+            return render(request, "portal/signup_invalid.html", {"reason": error.message}, status=error.http_status)
         except services.SignupConflict:
             reason = _(
                 "This e-mail address or SIRET has been registered since you asked. Log in, or ask the company's owner to invite you."
@@ -82,22 +83,20 @@ def signup_confirm(request, token):
 
 
 def my_company(request):
+    allowed(has_company, request.user)
     memberships = list(selectors.memberships_of(request.user))
     if len(memberships) == 1:
         return redirect("portal:company_detail", pk=memberships[0].company_id)
-    if not memberships:
-        raise PermissionDenied
     return render(request, "portal/company_list.html", {"memberships": memberships})
 
 
 @require_http_methods(["GET", "POST"])
 def company_detail(request, pk):
-    company = get_object_or_404(selectors.companies_visible_to(request.user), pk=pk)
-    can_invite = request.user.has_perm("portal.invite_colleague", company)
+    company = found(selectors.companies_visible_to(request.user).filter(pk=pk).first())
+    can_invite = can_invite_colleague.test(request.user, company)
     form = InvitationForm(request.POST or None, company=company)
     if request.method == "POST":
-        if not can_invite:
-            raise PermissionDenied
+        allowed(can_invite_colleague, request.user, company)
         if form.is_valid():
             services.invite_colleague(company=company, email=form.cleaned_data["email"], by=request.user)
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
@@ -107,6 +106,7 @@ def company_detail(request, pk):
         "members": selectors.company_members(company),
         "pending_invitations": company.invitations.filter(accepted_at=None) if can_invite else [],
         "form": form if can_invite else None,
+        "can_export_data": can_export_company_data.test(request.user, company),
     }
     return render(request, "portal/company_detail.html", context)
 

@@ -9,16 +9,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.privacy.closure import ClosureRefused, close_company
+from portal.errors import ClosureRefused
+from portal.http import allowed, found
+from portal.privacy.closure import close_company
 from portal.privacy.export import build_company_export, export_file_name
 from portal.privacy.forms import CloseCompanyForm
 from portal.privacy.selectors import companies_of_member
+from portal.rules import can_close_company, can_export_company_data
 
 
 @login_not_required
@@ -36,21 +38,20 @@ def privacy_notice(request):
 
 
 def _member_company(request, pk):
-    return get_object_or_404(companies_of_member(request.user), pk=pk)
+    return found(companies_of_member(request.user).filter(pk=pk).first())
 
 
 @require_GET
 def company_data(request, pk):
     company = _member_company(request, pk)
-    context = {"company": company, "can_close": request.user.has_perm("portal.close_company", company)}
+    context = {"company": company, "can_close": can_close_company.test(request.user, company)}
     return render(request, "portal/privacy_company.html", context)
 
 
 @require_POST
 def company_export(request, pk):
     company = _member_company(request, pk)
-    if not request.user.has_perm("portal.export_company_data", company):
-        raise PermissionDenied
+    allowed(can_export_company_data, request.user, company)
     archive = build_company_export(company=company, by=request.user)
     return FileResponse(archive, as_attachment=True, filename=export_file_name(company), content_type="application/zip")
 
@@ -58,14 +59,13 @@ def company_export(request, pk):
 @require_http_methods(["GET", "POST"])
 def company_close(request, pk):
     company = _member_company(request, pk)
-    if not request.user.has_perm("portal.close_company", company):
-        raise PermissionDenied
+    allowed(can_close_company, request.user, company)
     form = CloseCompanyForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         try:
             close_company(company=company, by=request.user, confirmation=form.cleaned_data["confirmation"])
         except ClosureRefused as error:
-            form.add_error("confirmation", str(error))
+            form.add_error("confirmation", error.message)
         else:
             request.user.refresh_from_db()
             if not request.user.is_active:

@@ -22,8 +22,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import Problem, decoded, record
-
-CENT = Decimal("0.01")
+from portal.money import money_text
 
 ACTIONS = {
     "programme.created": _("programme created"),
@@ -42,14 +41,10 @@ ACTIONS = {
 }
 
 
-def money(value):
-    return str(Decimal(value).quantize(CENT))
-
-
 def audited_value(value):
     """A field's value as the trail keeps it: money to the cent, dates and lists as JSON allows."""
     if isinstance(value, Decimal):
-        return money(value)
+        return money_text(value)
     return value
 
 
@@ -57,10 +52,10 @@ def enrolment_state(enrolment, programme):
     """What a transition may change: the status and the money of the enrolment and its programme."""
     return {
         "status": enrolment.status,
-        "committed": money(enrolment.committed_amount),
-        "spent": money(enrolment.spent_total),
-        "programme_committed": money(programme.committed_total),
-        "programme_spent": money(programme.spent_total),
+        "committed": money_text(enrolment.committed_amount),
+        "spent": money_text(enrolment.spent_total),
+        "programme_committed": money_text(programme.committed_total),
+        "programme_spent": money_text(programme.spent_total),
     }
 
 
@@ -84,16 +79,16 @@ def record_enrolment(*, enrolment, programme, by, before, comment=""):
 def record_expense(*, expense, action, programme, enrolment, by, before, **details):
     after = {
         "enrolment": enrolment.pk,
-        "amount": money(expense.amount),
-        "enrolment_spent": money(enrolment.spent_total),
-        "programme_spent": money(programme.spent_total),
+        "amount": money_text(expense.amount),
+        "enrolment_spent": money_text(enrolment.spent_total),
+        "programme_spent": money_text(programme.spent_total),
         **details,
     }
     return record(action=action, subject=expense, by=by, before=before, after=after, region=programme.region_id)
 
 
 def expense_totals(enrolment, programme):
-    return {"enrolment_spent": money(enrolment.spent_total), "programme_spent": money(programme.spent_total)}
+    return {"enrolment_spent": money_text(enrolment.spent_total), "programme_spent": money_text(programme.spent_total)}
 
 
 # An enrolment's amounts, as the trail records them: (field of the model, key in an enrolment entry's
@@ -129,7 +124,7 @@ def verify_state():
             _note_amounts(amounts, str(after["enrolment"]), after, entry_key=2)
     problems = []
     for pk, budget in Programme.objects.values_list("pk", "budget"):
-        if budgets.get(str(pk)) != money(budget):
+        if budgets.get(str(pk)) != money_text(budget):
             problems.append(
                 Problem("the programme's budget differs from its last audited value", subject=f"regions.programme:{pk}")
             )
@@ -140,10 +135,10 @@ def verify_state():
             problems.append(Problem("the enrolment's status differs from its last audited step", subject=subject))
         for name, value in zip(AUDITED_AMOUNTS, values, strict=True):
             audited = amounts[name].get(str(pk))
-            if audited is not None and audited != money(value):
+            if audited is not None and audited != money_text(value):
                 problems.append(
                     Problem(
-                        f"the enrolment's {name} amount is {money(value)}, its last audited value {audited}",
+                        f"the enrolment's {name} amount is {money_text(value)}, its last audited value {audited}",
                         subject=subject,
                     )
                 )

@@ -5,11 +5,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.http import allowed
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
 from regions.exports import FORMATS, export_response
 from regions.rules import can_view_dashboard
-from regions.views.common import allowed
 
 PAGE_SIZE = 50
 

@@ -425,7 +425,7 @@ def test_ready_email_is_sent_once_per_member_in_the_company_language(company, ow
 def test_the_demo_step_renders_the_demo_report_once_the_seed_committed(
     company, owner, django_capture_on_commit_callbacks
 ):
-    from diagnostics.report_demo import seed_demo_report
+    from seeding.demo.report import seed_demo_report
 
     accounts, out = {"company": company, "sme": owner}, io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
@@ -449,7 +449,7 @@ def test_the_demo_step_renders_the_demo_report_once_the_seed_committed(
 def test_seed_demo_leaves_the_demo_diagnostic_with_its_rendered_report(media_root):
     from django.core.management import call_command
 
-    from portal.demo import DEMO_SIRET
+    from seeding.demo.accounts import DEMO_SIRET
 
     referential = settings.BASE_DIR / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
     call_command("load_referential", str(referential), "--publish", verbosity=0)

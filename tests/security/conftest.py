@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from tests.portal.two_factor import force_login_with_second_factor
 from tests.security.scenario import build_scenario
@@ -14,11 +14,7 @@ def scenario(django_db_setup, django_db_blocker):
     Each role logs in once here (officers and staff pass the second factor, as the suite's
     `force_login` does); the tests reuse the session cookies. Each test still runs in its own
     savepoint (the `db` fixture), so what a test's requests write is undone before the next one."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
+    with django_db_blocker.unblock(), transaction.atomic():
         built = build_scenario()
         for role, user in built.users.items():
             client = Client()

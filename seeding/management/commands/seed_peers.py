@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from diagnostics import peers
 from diagnostics.selectors.referential import current_published_referential
+from seeding import peer_companies as peers
 
 
 class Command(BaseCommand):

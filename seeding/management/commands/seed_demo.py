@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from portal.demo import DEMO_ACCOUNTS, demo_device, seed_demo
 from portal.models import User
 from portal.security import secret_for_humans
+from seeding.demo import DEMO_ACCOUNTS, demo_device, seed_demo
 
 
 class Command(BaseCommand):

@@ -1,12 +1,7 @@
-"""Demo accounts, one per role, created idempotently by `manage.py seed_demo`.
-
-Apps above `portal` add their own demo content through `register_demo_step`, so this module
-never imports them.
-"""
+"""The demo company and one demo account per role, the first part of `manage.py seed_demo` (idempotent)."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import Company, Membership, NafCode, Region, RegionOfficer, User
@@ -29,14 +24,6 @@ EXPERT = DemoAccount("Expert", "expert@demo.industrie-du-futur.fr")
 STAFF = DemoAccount("Alliance staff", "alliance@demo.industrie-du-futur.fr", two_factor=True)
 DEMO_ACCOUNTS = [SME, OFFICER, EXPERT, STAFF]
 
-_demo_steps = []
-
-
-def register_demo_step(step):
-    """Register a callable `step(accounts)` run after the demo accounts exist."""
-    if step not in _demo_steps:
-        _demo_steps.append(step)
-
 
 def _account(demo, **fields):
     user, _created = User.objects.update_or_create(email=demo.email, defaults=fields)
@@ -54,9 +41,11 @@ def demo_device(user):
     return device or TOTPDevice.objects.create(user=user, name="Demo", confirmed=True)
 
 
-@transaction.atomic
-def seed_demo():
-    """Create or refresh the demo company and accounts; running it twice changes nothing more."""
+def seed_demo_accounts():
+    """Create or refresh the demo company and accounts; running it twice changes nothing more.
+
+    Returns the accounts the later steps build on: the company, and the SME manager, the officer and
+    the expert (users)."""
     sme = _account(SME, first_name="Camille", last_name="Martin")
     company, _created = Company.objects.update_or_create(
         siret=DEMO_SIRET,
@@ -76,7 +65,4 @@ def seed_demo():
     expert = _account(EXPERT, first_name="Nadia", last_name="Benali")
     _account(STAFF, first_name="Alex", last_name="Durand", is_staff=True, is_superuser=True)
 
-    accounts = {"company": company, "sme": sme, "officer": officer, "expert": expert}
-    for step in _demo_steps:
-        step(accounts)
-    return accounts
+    return {"company": company, "sme": sme, "officer": officer, "expert": expert}

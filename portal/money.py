@@ -1,14 +1,26 @@
-"""Money helpers: Decimal euros, formatted in the active language's number format."""
+"""Money, in the lowest layer so that every app shares it: Decimal euros to the cent, never a float;
+their database columns; their text in the audit trail and the ledger's hashes; their display in the
+active language's number format."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from django.conf import settings
+from django.db import models
 from django.utils.formats import get_format, number_format
 from django.utils.translation import get_language, override
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
+MONEY_DIGITS = 14
+MONEY_PLACES = 2
+
+
+def money_field(verbose_name, **kwargs):
+    """A money column: Decimal euros, two places."""
+    kwargs.setdefault("max_digits", MONEY_DIGITS)
+    kwargs.setdefault("decimal_places", MONEY_PLACES)
+    return models.DecimalField(verbose_name, **kwargs)
 
 
 def to_money(value):
@@ -22,6 +34,11 @@ def to_money(value):
     if not amount.is_finite() or amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         return None
     return amount.quantize(CENT)
+
+
+def money_text(value):
+    """An amount as the audit trail and the ledger's hashes write it: "1200.50"."""
+    return str(Decimal(value).quantize(CENT))
 
 
 def cents(value):

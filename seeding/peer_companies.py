@@ -1,6 +1,6 @@
 """Generated peer companies with submitted diagnostics: for the demo's benchmark and for scale data.
 
-Used by the `seed_demo` step (diagnostics/demo.py) and by `manage.py seed_peers`. Everything is
+Used by the demo (seeding/demo/diagnostics.py), by `manage.py seed_peers` and by the national data set (seeding/national). Everything is
 written with `bulk_create` in batches: users (an unusable password: generated peers never log in),
 companies with valid unique SIRETs, owner memberships, then 1 to 3 submitted diagnostics per
 company over time (each pointing at the one before it, only the last `is_latest`), their answers,

@@ -1,4 +1,4 @@
-"""`manage.py seed_national --companies N`: the national data set for benchmarks (see regions.national_seed)."""
+"""`manage.py seed_national --companies N`: the national data set for benchmarks (see seeding.national)."""
 
 import time
 
@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from regions import national_seed
+from seeding import national as national_seed
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ from django.utils import timezone
 from diagnostics.models import TechnologyTheme
 from experts import services
 from experts.models import Accreditation, Assignment, Expert
-from portal.demo import STAFF
 from portal.models import Region, User
+from seeding.demo.accounts import STAFF
 
 DEMO_EXPERT_PROFILE = {
     "organisation": "Cabinet Démo Industrie",

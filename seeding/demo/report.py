@@ -1,6 +1,6 @@
 """The PDF report part of `manage.py seed_demo`: the demo company's latest diagnostic gets its report.
 
-Registered after the diagnostics demo step (diagnostics/apps.py), which writes that diagnostic. The
+Run after the diagnostics demo step (seeding/demo/__init__.py), which writes that diagnostic. The
 steps of the apps above (experts, programmes) run later and change the report's next steps, so the
 render waits for the whole seed to commit (`transaction.on_commit`): the report then matches what the
 demo shows. It runs in-process whatever the broker, sends no e-mail, and reuses a ready report of

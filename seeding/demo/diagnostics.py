@@ -22,10 +22,10 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diagnostics import peers
 from diagnostics.models import Diagnostic
 from diagnostics.selectors.referential import current_published_referential
 from portal.models import Company
+from seeding import peer_companies as peers
 
 DEMO_PEER_SIRET_BASE = 55_100_000  # below peers.RANDOM_SIREN_RANGE: seed_peers never draws these
 SAME_CELL, SAME_DIVISION_ELSEWHERE, SAME_BAND_OTHER_DIVISIONS, OTHER_BANDS = 12, 8, 10, 10
