@@ -32,17 +32,23 @@ def is_draft(user, diagnostic):
 
 
 @rules.predicate
+def is_submitted(user, diagnostic):
+    """Anyone, once the diagnostic is submitted (no longer the company's work in progress)."""
+    return diagnostic is not None and diagnostic.status == diagnostic.Status.SUBMITTED
+
+
+@rules.predicate
 def has_extension_access(user, diagnostic):
     """The officers of the company's region once a member shared the diagnostic with them
     (`shared_with_region`), and whoever the apps above grant access to through
-    `extensions.register_diagnostic_access`: the officers of the programmes the company applied to
-    (regions), the expert of an accepted assignment (experts). Nobody else."""
+    `extensions.register_diagnostic_access`: the officers of the region a diagnostic was attached to
+    an application of (regions), the expert of an accepted assignment of it (experts). Nobody else."""
     return diagnostic is not None and diagnostics_visible_to(user).filter(pk=diagnostic.pk).exists()
 
 
-# Read a diagnostic: its company's members, Alliance staff, the region's officers if shared, and
-# those the extensions let in.
-can_view_diagnostic = is_diagnostic_company_member | is_alliance_staff | has_extension_access
+# Read a diagnostic: its company's members, Alliance staff once it is submitted, the region's
+# officers if shared, and those the extensions let in.
+can_view_diagnostic = is_diagnostic_company_member | (is_alliance_staff & is_submitted) | has_extension_access
 # Answer questions and submit: the company's members, while the diagnostic is a draft. Nobody else.
 can_edit_diagnostic = is_diagnostic_company_member & is_draft
 # Start a new diagnostic for a company (`can_start_diagnostic.test(user, company)`): its members only.

@@ -1,7 +1,7 @@
 """What the experts app plugs into the diagnostics app (registered in `ExpertsConfig.ready()`):
 
-- `expert_diagnostic_access`: an expert reads the submitted diagnostics of the companies of their
-  accepted, in-progress or done assignments;
+- `expert_diagnostic_access`: an expert reads the submitted diagnostic of each of their accepted,
+  in-progress or done assignments (not the company's other diagnostics);
 - `expert_review_panel`: on a diagnostic's results page, the submitted expert reviews of that
   diagnostic, beside the self-assessment, with a radar showing both outlines. Shown to whoever may
   see the review's assignment (the company's members, the region's officers, the expert, staff);
@@ -23,8 +23,8 @@ from diagnostics.radar import RadarAxis, radar_label_room, radar_svg, short_labe
 from experts.matching import weakest_axes
 from experts.models import Expert, ExpertReview, ReviewAction, ReviewAxis
 from experts.selectors import (
+    assignment_diagnostics_of_expert,
     assignments_visible_to,
-    companies_with_expert_access,
     matching_experts_for,
     top_action_themes,
 )
@@ -35,10 +35,10 @@ NEXT_STEPS_EXPERTS = 3
 
 
 def expert_diagnostic_access(user):
-    """A Q over Diagnostic: the submitted diagnostics of the companies the user works with as an expert."""
+    """A Q over Diagnostic: the submitted diagnostics of the user's assignments as an expert."""
     if user is None or not user.is_authenticated:
         return None
-    return Q(company__in=companies_with_expert_access(user), status="submitted")
+    return assignment_diagnostics_of_expert(user) & Q(status="submitted")
 
 
 def expert_viewer_role(user):

@@ -27,7 +27,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
-from diagnostics.models import DEFAULT_REFERENTIAL_CODE, Answer, Axis, Recommendation, Referential, TechnologyTheme
+from diagnostics.models import (
+    DEFAULT_REFERENTIAL_CODE,
+    Answer,
+    Axis,
+    Diagnostic,
+    Recommendation,
+    Referential,
+    TechnologyTheme,
+)
 from diagnostics.selectors import diagnostics_visible_to, latest_submitted
 from experts.matching import DEFAULT_LIMIT, Candidate, rank_experts, weakest_axes
 from experts.models import (
@@ -253,19 +261,31 @@ def top_action_themes(diagnostic, count=TOP_ACTIONS):
     return list(dict.fromkeys(code for code in rows if code))
 
 
-def matching_inputs_for(company, viewer=None):
-    """(latest submitted diagnostic, its weakest axis codes, the themes of its top actions) for the
-    company, or (None, [], []) when it has not submitted a diagnostic yet. Two queries.
-
-    With `viewer`, also (None, [], []) when the viewer may not see that diagnostic (a regional
-    officer the company neither applied to nor shared it with): its content must not show through
-    the matching (one more query)."""
-    diagnostic = latest_submitted(company)
+def matching_inputs_of(diagnostic):
+    """(the diagnostic, its weakest axis codes, the themes of its top actions), or (None, [], []) for
+    no diagnostic. One query."""
     if diagnostic is None:
         return None, [], []
-    if viewer is not None and not diagnostics_visible_to(viewer).filter(pk=diagnostic.pk).exists():
-        return None, [], []
     return diagnostic, weakest_axes(diagnostic.scores), top_action_themes(diagnostic)
+
+
+def matching_inputs_for(company, viewer=None):
+    """`matching_inputs_of` the company's latest submitted diagnostic, or (None, [], []) when it has not
+    submitted one yet. Two queries.
+
+    With `viewer`, the latest submitted diagnostic the viewer may see (for an officer, the one
+    attached to an application or shared with the region; none for a company that did neither): no
+    other diagnostic's content shows through the matching."""
+    if viewer is None:
+        diagnostic = latest_submitted(company)
+    else:
+        diagnostic = (
+            diagnostics_visible_to(viewer)
+            .filter(company=company, status=Diagnostic.Status.SUBMITTED)
+            .order_by("-submitted_at", "-pk")
+            .first()
+        )
+    return matching_inputs_of(diagnostic)
 
 
 # --- Accreditations (staff) ------------------------------------------------------------------------
@@ -358,10 +378,19 @@ def companies_seen_for_assignments(user):
     )
 
 
-def companies_with_expert_access(user):
-    """A subquery of the company ids whose diagnostics `user` may read as an assigned expert:
-    companies of their accepted, in-progress or done assignments."""
-    return Assignment.objects.filter(expert__user=user, status__in=Assignment.OPENING_ACCESS).values("company_id")
+def assignment_diagnostics_of_expert(user):
+    """A Q over Diagnostic: the diagnostic each of `user`'s accepted, in-progress or done assignments
+    is about, the one a review validates (`services.reviewed_diagnostic`): the one the assignment
+    names (chosen at its proposal), else the one its review recorded, else (no review yet) the
+    company's latest submitted one. Never a company's other diagnostics. Subqueries only: no join to
+    many rows."""
+    opened = Assignment.objects.filter(expert__user=user, status__in=Assignment.OPENING_ACCESS)
+    unnamed = opened.filter(diagnostic__isnull=True)
+    return (
+        Q(pk__in=opened.filter(diagnostic__isnull=False).values("diagnostic_id"))
+        | Q(pk__in=ExpertReview.objects.filter(assignment__in=unnamed.values("pk")).values("diagnostic_id"))
+        | Q(is_latest=True, company_id__in=unnamed.filter(review__isnull=True).values("company_id"))
+    )
 
 
 # --- Reviews ---------------------------------------------------------------------------------------

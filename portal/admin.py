@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AuditDigest, AuditEntry, Company, Invitation, Membership, NafCode, Region, RegionOfficer, User
+from portal.models import (
+    AuditAnchor,
+    AuditDigest,
+    AuditEntry,
+    Company,
+    Invitation,
+    Membership,
+    NafCode,
+    Region,
+    RegionOfficer,
+    User,
+)
 
 
 @admin.register(User)
@@ -91,3 +102,10 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 class AuditDigestAdmin(ReadOnlyAdmin):
     list_display = ["day", "count", "first_seq", "last_seq", "sealed_at"]
     readonly_fields = [field.name for field in AuditDigest._meta.fields]
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "seq", "key", "created_at"]
+    list_filter = ["kind"]
+    readonly_fields = [field.name for field in AuditAnchor._meta.fields]

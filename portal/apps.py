@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal and identity")
 
     def ready(self):
-        from portal import deployment, security  # noqa: F401  (the deploy checks; the account-security signals)
+        from portal import audit_anchors, deployment, security  # noqa: F401  (deploy checks; account-security signals)
         from portal.rules import company_member_role
         from portal.spaces import Space, register_space
 

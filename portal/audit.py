@@ -30,8 +30,9 @@ Daily digests
     one `AuditDigest` per past day not sealed yet, under the same head lock: the number of entries
     of the day, the first and last numbers and sha256(previous digest's hash + those figures + the
     day's entry hashes). Rewriting the chain from some entry on (recomputing every later hash) is
-    then caught by the digests of the days it touches. Copy the digests' hashes somewhere else (an
-    e-mail, a notary) to make the digests themselves tamper-evident.
+    then caught by the digests of the days it touches, unless the digests are rewritten too: the
+    anchors (`portal.audit_anchors`) put each entry's hash and each digest, signed with a key the
+    database never holds, in the file storage (and in an RFC 3161 timestamp), out of SQL's reach.
 
 Checks of the state itself
     Apps may register a verifier (`register_verifier`, from their `AppConfig.ready()`): a function
@@ -324,6 +325,14 @@ def verify_digests(by_day):
 
 def verify():
     """Every problem of the trail, the first broken link first; an empty list when all is well."""
+    return verify_with_anchors()[0]
+
+
+def verify_with_anchors():
+    """(every problem of the trail, the first broken link first; the report of its anchors outside the
+    database, `portal.audit_anchor_checks.AnchorReport`)."""
+    from portal.audit_anchor_checks import verify_anchors  # it reads this module's hashes
+
     problems, by_day, last_seq, last_hash = verify_chain()
     head = AuditChainHead.objects.filter(pk=HEAD_PK).values("seq", "hash").first()
     if head is not None and (head["seq"], head["hash"]) != (last_seq, last_hash):
@@ -334,7 +343,9 @@ def verify():
                 seq=last_seq + 1 if head["seq"] > last_seq else last_seq,
             )
         )
+    anchors = verify_anchors()
+    problems += anchors.problems
     problems += verify_digests(by_day)
     for verifier in _verifiers:
         problems += verifier()
-    return problems
+    return problems, anchors

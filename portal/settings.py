@@ -179,8 +179,10 @@ if REDIS_URL:
 # The sweeper re-enqueues reports whose message was lost (broker down at submit, worker killed).
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-reports": {"task": "diagnostics.requeue_stuck_reports", "schedule": 60.0},
-    # Seal yesterday's audit trail (portal/audit.py) shortly after midnight, Paris time.
+    # Seal yesterday's audit trail (portal/audit.py) shortly after midnight, Paris time, then anchor
+    # its digest outside the database; anchor the new entries every hour (portal/audit_anchors.py).
     "seal-audit-days": {"task": "portal.seal_audit_days", "schedule": crontab(hour=0, minute=10)},
+    "anchor-audit-chain": {"task": "portal.anchor_audit_chain", "schedule": crontab(minute=5)},
     # The retention purge (RETENTION_* below; `manage.py purge_expired` does the same).
     "purge-expired-data": {"task": "portal.purge_expired", "schedule": timedelta(days=1)},
     # E-mails not sent and visits not booked because their message was lost (portal/background.py).
@@ -406,6 +408,20 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# The audit trail's anchors outside the database (portal/audit_anchors.py): every sealed day and,
+# hourly, the current day are signed with an Ed25519 key that the database never holds (a PEM file,
+# or the key itself in the environment), written once to the file storage ("audit" when defined,
+# else "default"), and timestamped by an RFC 3161 authority when AUDIT_TSA_URL is set. Without a
+# signing key nothing is anchored; `verify_audit` checks with the public key (derived from the
+# signing key, or AUDIT_VERIFY_KEY for a verifier that must not hold the private one).
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+AUDIT_SIGNING_KEY_FILE = env.str("AUDIT_SIGNING_KEY_FILE", default="")
+AUDIT_VERIFY_KEY = env.str("AUDIT_VERIFY_KEY", default="")
+AUDIT_TSA_URL = env.str("AUDIT_TSA_URL", default="")
+AUDIT_TSA_CA_FILE = env.str("AUDIT_TSA_CA_FILE", default="")
+# Entries older than this and still unanchored mean the hourly anchoring stopped: verify_audit says so.
+AUDIT_ANCHOR_MAX_DELAY = timedelta(hours=env.int("AUDIT_ANCHOR_MAX_DELAY_HOURS", default=3))
 
 # Every file the portal accepts (a referential today, evidence and documents later) is refused above
 # this size before it is read (portal/file_limits.py).

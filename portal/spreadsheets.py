@@ -34,16 +34,19 @@ def csv_cell(value):
 
 
 def xlsx_cell(sheet, value):
-    """A value for a write-only openpyxl `sheet`: a text becomes a string cell (never a formula),
-    quote-prefixed when it starts like a formula, without the control characters XLSX cannot hold
-    (openpyxl refuses them; each is shown as U+FFFD instead of failing the whole export); any other
-    value is returned unchanged."""
+    """A value for a write-only openpyxl `sheet`: a text is a string cell (openpyxl writes a plain
+    `str` as one, except a text starting with "=", which it takes for a formula), without the control
+    characters XLSX cannot hold (openpyxl refuses them; each is shown as U+FFFD instead of failing
+    the whole export); a text starting like a formula is a cell typed as a string, with the
+    quote-prefix style. Any other value is returned unchanged."""
     if not isinstance(value, str):
         return value
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if not text.startswith(FORMULA_STARTS):
+        return text
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
-    cell.data_type = "s"  # openpyxl reads a text starting with "=" as a formula
-    if value.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
     return cell

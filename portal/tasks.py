@@ -30,10 +30,23 @@ def deliver_signup_notice(email, language):
 
 @shared_task(name="portal.seal_audit_days")
 def seal_audit_days():
-    """Nightly (beat): seal the audit trail's past days; a second run finds nothing left to seal."""
+    """Nightly (beat): seal the audit trail's past days, then anchor their digests outside the database;
+    a second run finds nothing left to seal."""
     from portal.audit import seal
+    from portal.audit_anchors import anchor
 
-    return len(seal())
+    sealed = seal()
+    anchor()
+    return len(sealed)
+
+
+@shared_task(name="portal.anchor_audit_chain")
+def anchor_audit_chain():
+    """Hourly (beat): anchor the entries written since the last anchor and the current day's running
+    digest outside the database (nothing without a signing key). Returns the anchors written."""
+    from portal.audit_anchors import anchor
+
+    return len(anchor())
 
 
 @shared_task(name="portal.purge_expired")

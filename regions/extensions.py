@@ -8,15 +8,20 @@ from regions.models import Enrolment
 
 
 def officer_diagnostic_access(user):
-    """Officers see the submitted diagnostics of the companies that applied to their region's
-    programmes (never a draft: its answers are still the company's work in progress)."""
+    """Officers see the diagnostic attached to an application to one of their region's programmes,
+    while the application is under consideration or funded (not once refused, nor withdrawn before
+    any decision), and never the company's other diagnostics nor a draft."""
     if user is None or not user.is_authenticated:
         return None
-    return Q(
-        company_id__in=Enrolment.objects.filter(programme__region__officers__user=user)
+    return Q(pk__in=applications_opening_their_diagnostic(user).values("diagnostic_id"), status="submitted")
+
+
+def applications_opening_their_diagnostic(user):
+    """The applications to `user`'s regions whose attached diagnostic `user` may read as an officer."""
+    return (
+        Enrolment.objects.filter(programme__region__officers__user=user, diagnostic__isnull=False)
+        .exclude(status=Enrolment.Status.REFUSED)
         .exclude(status=Enrolment.Status.WITHDRAWN, decided_at__isnull=True)
-        .values("company_id"),
-        status="submitted",
     )
 
 

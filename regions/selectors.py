@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from diagnostics.models import Diagnostic
-from diagnostics.selectors import latest_submitted, shared_with_officer
+from diagnostics.selectors import diagnostics_visible_to, latest_submitted, shared_with_officer
 from portal.models import Company, Membership, NafCode, Region
 from regions.eligibility import Eligibility, eligibility
 from regions.models import Enrolment, EnrolmentAssignment, EnrolmentTransition, Expense, LedgerEntry, Programme
@@ -72,14 +72,20 @@ def enrolments_visible_to(user):
 
 
 def enrolment_detail(user, pk):
-    """One enrolment the user may see, with its programme, company, diagnostic and history, or None."""
+    """One enrolment the user may see, with its programme, company, diagnostic and history, or None.
+
+    `diagnostic_readable`: may `user` open the attached diagnostic (an officer no longer may once the
+    application is refused)?"""
     enrolment = (
         enrolments_visible_to(user)
         .filter(pk=pk)
         .select_related(
             "programme__region", "company__naf_division__section", "company__region", "diagnostic", "decided_by"
         )
-        .annotate(user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))))
+        .annotate(
+            user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))),
+            diagnostic_readable=Exists(diagnostics_visible_to(user).filter(pk=OuterRef("diagnostic_id"))),
+        )
         .first()
     )
     return enrolment
@@ -108,10 +114,11 @@ def expert_links(enrolment):
 
 
 def matching_experts(enrolment):
-    """The experts app's ranked proposals for the enrolled company (its selector; a few queries)."""
-    from experts.selectors import matching_experts_for, matching_inputs_for
+    """The experts app's ranked proposals for the enrolled company, matched on the diagnostic attached
+    to the application, the one the officer reads (its selector; a few queries)."""
+    from experts.selectors import matching_experts_for, matching_inputs_of
 
-    _diagnostic, weak_axes, top_themes = matching_inputs_for(enrolment.company)
+    _diagnostic, weak_axes, top_themes = matching_inputs_of(enrolment.diagnostic)
     return matching_experts_for(enrolment.company, weak_axes, top_themes)
 
 

@@ -1,9 +1,11 @@
 """Reads of diagnostics and answers, scoped to what a user may see.
 
-Members of a company see its diagnostics, Alliance staff see all of them, the officers of the
-company's region see the submitted ones its members chose to share with them (`shared_with_region`),
-and the apps above (`experts`: assigned experts, `regions`: officers of the programmes the company
-applied to) add their own rules through `extensions.register_diagnostic_access`.
+Least privilege: each role reads what its work needs, no more. Members of a company see all its
+diagnostics, drafts included; Alliance staff see every submitted diagnostic (a draft is the
+company's work in progress, never anyone else's); the officers of the company's region see the
+submitted ones its members chose to share with them (`shared_with_region`); the apps above add
+their own rules through `extensions.register_diagnostic_access` (`experts`: the diagnostics of an
+expert's assignments; `regions`: the diagnostic attached to an application to the officer's region).
 Every function here runs a fixed number of queries whatever the size of the referential.
 """
 
@@ -30,13 +32,14 @@ def shared_with_officer(user):
 
 def diagnostics_visible_to(user):
     """The diagnostics `user` may see: their companies' ones; the ones shared with their region (officers);
-    every one for staff; plus the extensions' rules."""
+    every submitted one for staff; plus the extensions' rules."""
     if user is None or not user.is_authenticated:
         return Diagnostic.objects.none()
-    if user.is_staff:
-        return Diagnostic.objects.all()
     # Neither rule joins to many rows (subqueries, and company is a foreign key).
-    visible = Q(company__in=Membership.objects.filter(user=user).values("company_id")) | shared_with_officer(user)
+    visible = Q(company__in=Membership.objects.filter(user=user).values("company_id"))
+    if user.is_staff:
+        return Diagnostic.objects.filter(visible | Q(status=Diagnostic.Status.SUBMITTED))
+    visible |= shared_with_officer(user)
     extras = diagnostic_access_filters(user)
     for extra in extras:
         visible |= extra
@@ -73,8 +76,9 @@ def visible_diagnostic(user, pk):
     return diagnostic
 
 
-def company_diagnostics(company):
-    """A company's diagnostics, latest first, each with its referential, who started / submitted it and its progress.
+def company_diagnostics(company, viewer):
+    """The diagnostics of `company` that `viewer` may see, latest first, each with its referential, who
+    started / submitted it and its progress (staff: the submitted ones; members: all).
 
     One query: `answered_count` and `question_count` are subqueries.
     """
@@ -94,7 +98,8 @@ def company_diagnostics(company):
         .values("n")
     )
     return (
-        Diagnostic.objects.filter(company=company)
+        diagnostics_visible_to(viewer)
+        .filter(company=company)
         .select_related("referential", "started_by", "submitted_by")
         .annotate(
             answered_count=Coalesce(Subquery(answered, output_field=IntegerField()), 0),

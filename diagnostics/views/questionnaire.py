@@ -34,7 +34,7 @@ def _axis_url(diagnostic, axis, anchor=""):
 def company_diagnostics(request, company_pk):
     """The company's diagnostics, latest first, with the buttons to start one."""
     company = _visible_company(request, company_pk)
-    diagnostics = list(selectors.company_diagnostics(company))
+    diagnostics = list(selectors.company_diagnostics(company, request.user))
     draft = next((d for d in diagnostics if d.is_draft), None)
     context = {
         "company": company,

@@ -2,10 +2,10 @@
 
 - identity.py: users, companies, memberships, regional officers, invitations, sign-ups, sessions,
   and the reference data they point at (regions, NAF codes);
-- audit.py: the portal's append-only audit trail (entries, chain head, daily digests).
+- audit.py: the portal's append-only audit trail (entries, chain head, daily digests, anchors).
 """
 
-from portal.models.audit import AuditChainHead, AuditDigest, AuditEntry
+from portal.models.audit import AuditAnchor, AuditChainHead, AuditDigest, AuditEntry
 from portal.models.identity import (
     Company,
     HeadcountBand,
@@ -22,6 +22,7 @@ from portal.models.identity import (
 )
 
 __all__ = [
+    "AuditAnchor",
     "AuditChainHead",
     "AuditDigest",
     "AuditEntry",

@@ -122,3 +122,32 @@ class AuditDigest(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.day}: {self.count}"
+
+
+class AuditAnchor(AppendOnlyModel):
+    """One anchor of the chain outside the database (`portal.audit_anchors`): a statement of the
+    chain up to entry `seq` (each new entry's hash, and a day's digest or the current day's running
+    digest), signed with a key the database never holds, written as the object `key` of the file
+    storage (write once), and optionally timestamped by an RFC 3161 authority. This row is a copy;
+    the stored object is what verification trusts."""
+
+    class Kind(models.TextChoices):
+        DAY = "day", _("sealed day")
+        HOUR = "hour", _("hourly")
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    seq = models.PositiveBigIntegerField(_("last entry anchored"))
+    key = models.CharField(_("stored object"), max_length=200, unique=True)
+    payload = models.TextField(_("signed statement"))
+    signature = models.CharField(max_length=100)
+    timestamp = models.TextField(_("RFC 3161 timestamp"), blank=True)
+    created_at = models.DateTimeField(_("anchored at"))
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+
+    def __str__(self):
+        return f"{self.number} ({self.kind}, #{self.seq})"

@@ -13,7 +13,8 @@ its officers read it:
 
 The money ledger (`LedgerEntry`) stays the business record that reconciliation reads; the audit
 entry is the proof of who changed what. `verify_state` (registered from `RegionsConfig.ready()`)
-reports a programme budget or an enrolment status that differs from its last audited value.
+reports a programme budget, or an enrolment status or amount (committed, spent), that differs from its
+last audited value.
 """
 
 from decimal import Decimal
@@ -90,14 +91,24 @@ def expense_totals(enrolment, programme):
     return {"enrolment_spent": money_text(enrolment.spent_total), "programme_spent": money_text(programme.spent_total)}
 
 
+# An enrolment's amounts, as the trail records them: (field of the model, key in an enrolment entry's
+# `after`, key in an expense entry's `after`). A claimed amount joins this table when enrolments have one.
+AUDITED_AMOUNTS = {
+    "committed": ("committed_amount", "committed", "enrolment_committed"),
+    "spent": ("spent_total", "spent", "enrolment_spent"),
+}
+
+
 def verify_state():
-    """Problems where a programme's budget or an enrolment's status differs from its last audited value."""
+    """Problems where a programme's budget, or an enrolment's status or amounts (committed, spent),
+    differ from their last audited values."""
     from portal.models import AuditEntry
     from regions.models import Enrolment, Programme
 
     budgets, statuses = {}, {}
+    amounts = {name: {} for name in AUDITED_AMOUNTS}
     entries = (
-        AuditEntry.objects.filter(subject_app="regions", subject_model__in=["programme", "enrolment"])
+        AuditEntry.objects.filter(subject_app="regions", subject_model__in=["programme", "enrolment", "expense"])
         .order_by("seq")
         .values_list("subject_model", "subject_pk", "after")
     )
@@ -105,17 +116,36 @@ def verify_state():
         after = decoded(after) or {}
         if model == "programme" and "budget" in after:
             budgets[pk] = after["budget"]
-        elif model == "enrolment" and "status" in after:
-            statuses[pk] = after["status"]
+        elif model == "enrolment":
+            if "status" in after:
+                statuses[pk] = after["status"]
+            _note_amounts(amounts, pk, after, entry_key=1)
+        elif model == "expense" and "enrolment" in after:
+            _note_amounts(amounts, str(after["enrolment"]), after, entry_key=2)
     problems = []
     for pk, budget in Programme.objects.values_list("pk", "budget"):
         if budgets.get(str(pk)) != money_text(budget):
             problems.append(
                 Problem("the programme's budget differs from its last audited value", subject=f"regions.programme:{pk}")
             )
-    for pk, status in Enrolment.objects.values_list("pk", "status"):
+    fields = [field for field, *_keys in AUDITED_AMOUNTS.values()]
+    for pk, status, *values in Enrolment.objects.values_list("pk", "status", *fields):
+        subject = f"regions.enrolment:{pk}"
         if statuses.get(str(pk)) != status:
-            problems.append(
-                Problem("the enrolment's status differs from its last audited step", subject=f"regions.enrolment:{pk}")
-            )
+            problems.append(Problem("the enrolment's status differs from its last audited step", subject=subject))
+        for name, value in zip(AUDITED_AMOUNTS, values, strict=True):
+            audited = amounts[name].get(str(pk))
+            if audited is not None and audited != money_text(value):
+                problems.append(
+                    Problem(
+                        f"the enrolment's {name} amount is {money_text(value)}, its last audited value {audited}",
+                        subject=subject,
+                    )
+                )
     return problems
+
+
+def _note_amounts(amounts, enrolment_pk, after, *, entry_key):
+    for name, keys in AUDITED_AMOUNTS.items():
+        if keys[entry_key] in after:
+            amounts[name][enrolment_pk] = after[keys[entry_key]]

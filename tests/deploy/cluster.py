@@ -259,6 +259,7 @@ def cluster(tmp_dir, database_url, redis_base_url, *, files="object-storage", ti
                 env["STORAGE_URL"] = objectstore.storage_url(s3_host, s3_port, "cluster")
                 env["STORAGE_PUBLIC_URL"] = f"http://{s3_host}:{s3_port}"
             else:  # local disk: to show what breaks (production would refuse HOST_COUNT > 1)
+                env.pop("STORAGE_URL", None)
                 env.pop("STORAGE_PUBLIC_URL", None)
                 env["HOST_COUNT"] = "1"
             disks = {host: tmp_dir / f"disk-{host}" for host in hosts}

@@ -30,11 +30,7 @@ def prerequisites():
 
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
-    reason = prerequisites()
-    if reason:
-        if os.environ.get("CI_EXPECT_DATABASE") == "postgresql":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    stack.require(prerequisites())
     database = settings.DATABASES["default"]
     database_url = (
         f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/postgres"

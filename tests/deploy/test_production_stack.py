@@ -37,11 +37,7 @@ def production_prerequisites():
 
 @pytest.fixture(scope="module")
 def production_stack(tmp_path_factory):
-    reason = production_prerequisites()
-    if reason:
-        if os.environ.get("CI_EXPECT_DATABASE") == "postgresql":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    stack.require(production_prerequisites())
     log_dir = tmp_path_factory.mktemp("stack-logs")
     caddy_home = tmp_path_factory.mktemp("caddy")
     media = tmp_path_factory.mktemp("local-disk")

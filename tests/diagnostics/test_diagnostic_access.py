@@ -32,8 +32,17 @@ def test_members_see_their_company_diagnostics_only(owner, member, diagnostic, o
     assert visible(member) == {diagnostic}
 
 
-def test_staff_see_every_diagnostic(staff, diagnostic, other_diagnostic):
-    assert visible(staff) == {diagnostic, other_diagnostic}
+def submitted(diagnostic):
+    owner = diagnostic.company.memberships.first().user
+    answer_all(diagnostic, level=2)
+    return services.submit_diagnostic(diagnostic=diagnostic, by=owner)
+
+
+def test_staff_see_every_submitted_diagnostic_and_no_draft(staff, diagnostic, other_diagnostic):
+    """A draft is the company's work in progress: staff read a diagnostic once it is submitted."""
+    assert visible(staff) == set()
+    other = submitted(other_diagnostic)
+    assert visible(staff) == {other}
 
 
 @pytest.mark.parametrize("role", ["officer", "expert", "plain_user"])
@@ -66,7 +75,7 @@ def test_rules(owner, member, other_company_member, staff, officer, diagnostic):
         assert rules.can_view_diagnostic.test(user, diagnostic)
         assert rules.can_edit_diagnostic.test(user, diagnostic)
         assert rules.can_start_diagnostic.test(user, diagnostic.company)
-    assert rules.can_view_diagnostic.test(staff, diagnostic)
+    assert not rules.can_view_diagnostic.test(staff, diagnostic)
     assert not rules.can_edit_diagnostic.test(staff, diagnostic)
     assert not rules.can_start_diagnostic.test(staff, diagnostic.company)
     for user in (other_company_member, officer, AnonymousUser()):
@@ -75,11 +84,11 @@ def test_rules(owner, member, other_company_member, staff, officer, diagnostic):
         assert not rules.can_start_diagnostic.test(user, diagnostic.company)
 
 
-def test_nobody_edits_a_submitted_diagnostic(owner, diagnostic):
-    answer_all(diagnostic, level=2)
-    submitted = services.submit_diagnostic(diagnostic=diagnostic, by=owner)
-    assert rules.can_view_diagnostic.test(owner, submitted)
-    assert not rules.can_edit_diagnostic.test(owner, submitted)
+def test_nobody_edits_a_submitted_diagnostic(owner, staff, diagnostic):
+    done = submitted(diagnostic)
+    for user in (owner, staff):
+        assert rules.can_view_diagnostic.test(user, done)
+        assert not rules.can_edit_diagnostic.test(user, done)
 
 
 def test_superuser_staff_still_cannot_answer(staff, diagnostic):
@@ -94,7 +103,11 @@ def test_visible_diagnostic_carries_membership_for_the_rules(owner, staff, diagn
         assert rules.can_edit_diagnostic.test(owner, mine)
         assert mine.company.name and mine.referential.code
     with django_assert_num_queries(1):
-        seen = selectors.visible_diagnostic(staff, diagnostic.pk)
+        assert selectors.visible_diagnostic(staff, diagnostic.pk) is None  # a draft
+    done = submitted(diagnostic)
+    with django_assert_num_queries(1):
+        seen = selectors.visible_diagnostic(staff, done.pk)
+        assert rules.can_view_diagnostic.test(staff, seen)
         assert not rules.can_edit_diagnostic.test(staff, seen)
 
 
@@ -102,7 +115,9 @@ def test_visible_diagnostic_carries_membership_for_the_rules(owner, staff, diagn
 
 ROLES = ["owner", "member", "other_company_member", "officer", "expert", "staff", "plain_user"]
 MEMBERS = {"owner", "member"}
-READERS = MEMBERS | {"staff"}
+# Who reads a draft: its company's members only. Staff see the company (its list of diagnostics,
+# the submitted ones only) but none of its drafts.
+DRAFT_READERS = MEMBERS
 
 
 @pytest.fixture
@@ -157,9 +172,11 @@ def test_get_pages_by_role(request, role, draft):
     client = client_for(request.getfixturevalue(role))
     for name, url in get_pages(draft).items():
         response = client.get(url)
-        if role in READERS:
+        if role in DRAFT_READERS:
             expected = 302 if name == "detail" else 200
             assert response.status_code == expected, (role, name)
+        elif role == "staff" and name == "company_diagnostics":
+            assert response.status_code == 200, (role, name)
         else:
             assert response.status_code == 404, (role, name)
 
@@ -172,8 +189,8 @@ def test_writes_by_role(request, role, draft):
         if role in MEMBERS:
             # start → the draft; the page → the next axis; autosave → its fragment; submit → review (incomplete)
             assert response.status_code == (200 if name == "autosave" else 302), (role, name)
-        elif role == "staff":
-            assert response.status_code == 403, (role, name)
+        elif role == "staff" and name == "start":
+            assert response.status_code == 403, (role, name)  # sees the company, may not start for it
         else:
             assert response.status_code == 404, (role, name)
     if role in MEMBERS:
@@ -183,9 +200,24 @@ def test_writes_by_role(request, role, draft):
     assert Diagnostic.objects.get().status == Diagnostic.Status.DRAFT
 
 
-def test_staff_read_only_axis_page(staff, draft):
-    page = client_for(staff).get(reverse("diagnostics:axis", args=[draft.pk, "AX1"])).content.decode()
+def test_staff_read_a_submitted_diagnostic_axis_page_read_only(staff, owner, draft):
+    done = submitted(draft)
+    page = client_for(staff).get(reverse("diagnostics:axis", args=[done.pk, "AX1"])).content.decode()
     assert "hx-post" not in page and "disabled" in page
+
+
+def test_staff_find_no_draft_on_the_company_diagnostics_page(staff, owner, draft):
+    """The page lists the submitted diagnostics to staff: no draft row, no link to a draft."""
+    done = submitted(draft)
+    PublishedReferentialFactory()
+    new_draft = services.start_diagnostic(company=draft.company, by=owner)
+    page = client_for(staff).get(reverse("diagnostics:company_diagnostics", args=[draft.company_id]))
+    assert [d.pk for d in page.context["diagnostics"]] == [done.pk]
+    assert reverse("diagnostics:detail", args=[new_draft.pk]) not in page.content.decode()
+    assert [d.pk for d in client_for(owner).get(page.request["PATH_INFO"]).context["diagnostics"]] == [
+        new_draft.pk,
+        done.pk,
+    ]
 
 
 def test_other_company_cannot_see_its_company_list(other_company_member, draft):

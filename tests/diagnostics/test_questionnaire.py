@@ -262,9 +262,9 @@ def test_autosave_refuses_another_companys_diagnostic(other_company_member, draf
     assert not Answer.objects.exists()
 
 
-def test_autosave_refuses_staff(staff, draft):
+def test_autosave_does_not_find_a_draft_for_staff(staff, draft):
     response = save(logged_in(staff), draft, question(draft), choice="5")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Answer.objects.exists()
 
 

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from diagnostics.extensions import diagnostic_access_filters, results_panels_for
 from diagnostics.selectors import diagnostics_visible_to
+from diagnostics.services import submit_diagnostic
 from experts import services
 from experts.models import Assignment
 from experts.panels import expert_diagnostic_access, expert_review_panel
-from tests.diagnostics.factories import DiagnosticFactory
+from tests.diagnostics.factories import DiagnosticFactory, answer_all
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,38 @@ def test_a_proposal_or_a_closed_refusal_opens_nothing(expert_profile, expert, co
 def test_an_expert_never_reads_another_company_diagnostics(expert_profile, expert, company, submitted_diagnostic):
     AssignmentFactory(expert=expert_profile, status=Status.IN_PROGRESS)  # another company
     assert list(diagnostics_visible_to(expert)) == []
+
+
+def resubmitted(company, owner, referential):
+    """A later diagnostic of the company, submitted: the company's latest from then on."""
+    diagnostic = DiagnosticFactory(company=company, referential=referential, started_by=owner)
+    answer_all(diagnostic, level=3)
+    return submit_diagnostic(diagnostic=diagnostic, by=owner)
+
+
+def test_an_expert_reads_the_diagnostic_the_assignment_names_not_the_company_others(
+    expert_profile, expert, company, owner, referential, submitted_diagnostic
+):
+    AssignmentFactory(
+        expert=expert_profile, company=company, diagnostic=submitted_diagnostic, status=Status.IN_PROGRESS
+    )
+    later = resubmitted(company, owner, referential)
+    visible = set(diagnostics_visible_to(expert))
+    assert submitted_diagnostic in visible
+    assert later not in visible
+
+
+def test_without_a_named_diagnostic_the_expert_reads_the_latest_until_the_review_records_one(
+    expert_profile, expert, company, owner, referential, submitted_diagnostic
+):
+    assignment = AssignmentFactory(expert=expert_profile, company=company, status=Status.IN_PROGRESS)  # names none
+    later = resubmitted(company, owner, referential)
+    assert list(diagnostics_visible_to(expert)) == [later]
+
+    services.save_review_draft(assignment=assignment, by=expert, levels=LEVELS)  # records `later`
+    latest = resubmitted(company, owner, referential)
+    assert list(diagnostics_visible_to(expert)) == [later]
+    assert latest not in diagnostics_visible_to(expert)
 
 
 def test_another_expert_reads_nothing(company, submitted_diagnostic, expert_profile):

@@ -51,13 +51,15 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portail.example.fr",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SITE_URL": "https://portail.example.fr",
+    # An Ed25519 key for the audit trail's anchors (32 bytes in base64; a test key, used nowhere else).
+    "AUDIT_SIGNING_KEY": "n3Jq3u2bYx1wq6m4dVd7dC1pK0Ld6o8X3m3o5u2rZ0Q=",
 }
 
 
 def run_with(env_overrides, *args):
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env_overrides})
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
 def probe(**env_overrides):
@@ -243,3 +245,31 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
     result = run_with({"DJANGO_ENV": "production", "ALLOWED_HOSTS": "portail.example.fr"}, "manage.py", "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_warns_when_the_audit_trail_is_not_anchored(collected_static):
+    without_key = {key: value for key, value in PRODUCTION.items() if key != "AUDIT_SIGNING_KEY"}
+    result = run_with(
+        {**without_key, "STATIC_ROOT": str(collected_static)},
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode != 0
+    assert "portal.W201" in result.stderr and "not anchored outside the database" in result.stderr
+
+
+def test_check_deploy_fails_on_an_audit_key_that_cannot_be_read(collected_static):
+    env = {**PRODUCTION, "STATIC_ROOT": str(collected_static), "AUDIT_SIGNING_KEY": "not-a-key"}
+    result = run_with(env, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "portal.E201" in result.stderr and "AUDIT_SIGNING_KEY is not an Ed25519 key" in result.stderr
+
+
+def test_a_public_key_alone_satisfies_the_deploy_check(collected_static):
+    without_key = {key: value for key, value in PRODUCTION.items() if key != "AUDIT_SIGNING_KEY"}
+    env = {**without_key, "STATIC_ROOT": str(collected_static), "AUDIT_VERIFY_KEY": "A" * 43 + "="}
+    result = run_with(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr

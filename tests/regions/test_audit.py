@@ -224,3 +224,31 @@ def test_an_audited_decision_edited_in_sql_is_the_first_broken_link(programme, o
     with pytest.raises(CommandError):
         call_command("verify_audit")
     assert f"First broken link: #{accepted.seq}: was changed after it was written" in capsys.readouterr().err
+
+
+def test_a_committed_amount_changed_in_sql_is_reported_against_its_audited_value(programme, officer, capsys):
+    enrolment = EnrolmentFactory(programme=programme, status="accepted", committed=Decimal("8000"), officer=officer)
+    call_command("verify_audit")
+    # Within the cap and above what is spent: every constraint of the table still holds.
+    Enrolment.objects.filter(pk=enrolment.pk).update(committed_amount=Decimal("9000"))
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    err = capsys.readouterr().err
+    assert (
+        f"regions.enrolment:{enrolment.pk}: the enrolment's committed amount is 9000.00, "
+        "its last audited value 8000.00" in err
+    )
+
+
+def test_a_spent_amount_changed_in_sql_is_reported_against_the_last_expense_entry(programme, officer, capsys):
+    enrolment = EnrolmentFactory(programme=programme, status="in_progress", committed=Decimal("8000"), officer=officer)
+    book(enrolment, Decimal("1200"), by=officer)
+    call_command("verify_audit")
+    Enrolment.objects.filter(pk=enrolment.pk).update(spent_total=Decimal("200"))
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    err = capsys.readouterr().err
+    assert (
+        f"regions.enrolment:{enrolment.pk}: the enrolment's spent amount is 200.00, its last audited value 1200.00"
+        in err
+    )

@@ -132,21 +132,29 @@ MATRIX = [
     ("diagnostics:company_diagnostics", "company B",       "company_pk=company_b",                  GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
     ("diagnostics:start",             "company A",         "company_pk=company_a",                  POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
     ("diagnostics:start",             "company B",         "company_pk=company_b",                  POST,   LOGIN, 404,   404,   302,   404,   404,    404,    404,     403),
-    ("diagnostics:detail",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 302,   302,   404,   404,   404,    404,    404,     302),
+    ("diagnostics:detail",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 302,   302,   404,   404,   404,    404,    404,     404),
     ("diagnostics:detail",            "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 302,   302,   404,   302,   404,    302,    404,     302),
-    ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
-    ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
+    ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:axis",              "A draft",           "pk=a_draft;axis_code=AX1",              POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     404),
     ("diagnostics:axis",              "A submitted",       "pk=a_submitted;axis_code=AX1",          POST,   LOGIN, 302,   302,   404,   403,   404,    403,    404,     403),
-    ("diagnostics:axis",              "B draft",           "pk=b_draft;axis_code=AX1",              GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
+    ("diagnostics:axis",              "B draft",           "pk=b_draft;axis_code=AX1",              GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
     ("diagnostics:axis",              "C shared, not enrolled", "pk=c_shared;axis_code=AX1",        GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
     ("diagnostics:axis",              "D private, not enrolled", "pk=d_private;axis_code=AX1",      GET,    LOGIN, 404,   404,   404,   404,   404,    404,    404,     200),
-    ("diagnostics:autosave",          "A draft",           "pk=a_draft;question_pk=question",       POST,   LOGIN, 200,   200,   404,   404,   404,    404,    404,     403),
-    ("diagnostics:review",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
-    ("diagnostics:submit",            "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
+    ("diagnostics:axis",              "A earlier, not attached", "pk=a_earlier;axis_code=AX1",      GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:autosave",          "A draft",           "pk=a_draft;question_pk=question",       POST,   LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:review",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:submit",            "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     404),
     ("diagnostics:results",           "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:results",           "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
     ("diagnostics:results",           "C shared, not enrolled", "pk=c_shared",                      GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
     ("diagnostics:results",           "D private, not enrolled", "pk=d_private",                    GET,    LOGIN, 404,   404,   404,   404,   404,    404,    404,     200),
+    # Least privilege: an officer reads the diagnostic attached to an application of the region (not
+    # the company's others, not once the application is refused); an expert, the diagnostic of their
+    # assignment (not the company's others); staff, submitted diagnostics only (the drafts above: 404).
+    ("diagnostics:results",           "A earlier, not attached", "pk=a_earlier",                    GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:results",           "E, application refused", "pk=e_refused",                     GET,    LOGIN, 404,   404,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:report_status",     "A earlier, not attached", "pk=a_earlier",                    GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:report_status",     "E, application refused", "pk=e_refused",                     GET,    LOGIN, 404,   404,   404,   404,   404,    404,    404,     200),
     ("diagnostics:report_status",     "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:report_download",   "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:report_download",   "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
@@ -203,6 +211,7 @@ MATRIX = [
     ("regions:programme_status",      "programme B",       "pk=programme_b",                        POST,   LOGIN, 404,   404,   404,   404,   404,    404,    302,     302),
     ("regions:enrolment_detail",      "enrolment A",       "pk=enrolment_a",                        GET,    LOGIN, 200,   200,   404,   404,   404,    200,    404,     200),
     ("regions:enrolment_detail",      "enrolment B",       "pk=enrolment_b",                        GET,    LOGIN, 404,   404,   200,   404,   404,    404,    200,     200),
+    ("regions:enrolment_detail",      "enrolment E, refused", "pk=enrolment_e",                     GET,    LOGIN, 404,   404,   404,   404,   404,    200,    404,     200),
     ("regions:enrolment_action",      "enrolment A, complete", "pk=enrolment_a;action=complete",    POST,   LOGIN, 403,   403,   404,   404,   404,    302,    404,     302),
     ("regions:enrolment_action",      "enrolment A, withdraw", "pk=enrolment_a;action=withdraw",    POST,   LOGIN, 302,   302,   404,   404,   404,    403,    404,     403),
     ("regions:enrolment_action",      "enrolment B, complete", "pk=enrolment_b;action=complete",    POST,   LOGIN, 404,   404,   403,   404,   404,    404,    302,     302),
@@ -257,4 +266,8 @@ NOT_SHOWN = [
     # Matching experts for a company that neither applied nor shared its diagnostic: the region's
     # officer must not learn its weakest axes (staff see every diagnostic).
     ("experts:propose", "company_pk=company_d", "officer", "axes les plus faibles", "staff"),
+    # Staff find a company's submitted diagnostics, not its draft (the owner does).
+    ("diagnostics:company_diagnostics", "company_pk=company_a", "staff", "Brouillon", "owner"),
+    # The refused application's page no longer links its diagnostic for the officer (staff still read it).
+    ("regions:enrolment_detail", "pk=enrolment_e", "officer", "/resultats/", "staff"),
 ]

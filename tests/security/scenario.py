@@ -2,7 +2,9 @@
 
 Two regions: Bretagne ("53", region A) and Auvergne-Rhône-Alpes ("84", region B). In each, a company
 with a draft and a submitted diagnostic (company A's has a ready PDF report), an open programme the
-company is accepted in with one expense, and an expert assignment. The roles of the matrix are seen
+company is accepted in with one expense, and an expert assignment. Company A also has an earlier
+submitted diagnostic, attached to neither its application nor its assignment; company E (Bretagne)
+was refused by the region's programme, its diagnostic attached to that application. The roles of the matrix are seen
 from company A:
 
 - owner, member: company A's owner and plain member;
@@ -95,6 +97,7 @@ def build_scenario():
     officer_b = RegionOfficerFactory(region=region_b).user
     staff = StaffFactory()
 
+    a_earlier = _submitted(company_a, owner_a.user, referential)
     a_submitted = _submitted(company_a, owner_a.user, referential)
     report = _ready_report(a_submitted, owner_a.user)
     a_draft = DiagnosticFactory(company=company_a, referential=referential, started_by=owner_a.user)
@@ -119,6 +122,9 @@ def build_scenario():
     enrolment_b = EnrolmentFactory(
         programme=programme_b, company=company_b, status="in_progress", committed=Decimal("8000"), officer=officer_b
     )
+    owner_e = OwnerFactory(company__region=region_a, company__name="Usine E")
+    e_refused = _submitted(owner_e.company, owner_e.user, referential)
+    enrolment_e = EnrolmentFactory(programme=programme_a, company=owner_e.company, status="refused", officer=officer_a)
     expense_a = book(enrolment_a, Decimal("500"), by=officer_a)
     expense_b = book(enrolment_b, Decimal("500"), by=officer_b)
 
@@ -183,6 +189,7 @@ def build_scenario():
             "question": referential.questions.order_by("pk").first(),
             "company_a": company_a,
             "company_b": company_b,
+            "a_earlier": a_earlier,
             "a_submitted": a_submitted,
             "a_draft": a_draft,
             "b_submitted": b_submitted,
@@ -191,6 +198,9 @@ def build_scenario():
             "c_shared": c_shared,
             "company_d": owner_d.company,
             "d_private": d_private,
+            "company_e": owner_e.company,
+            "e_refused": e_refused,
+            "enrolment_e": enrolment_e,
             "report": report,
             "report_b": report_b,
             "programme_a": programme_a,
