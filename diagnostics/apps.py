@@ -23,3 +23,7 @@ class DiagnosticsConfig(AppConfig):
         from diagnostics import privacy
 
         privacy.register()  # GDPR: export, erasure on closure, purge of abandoned drafts, report files
+
+        from diagnostics.api import errors as api_errors
+
+        api_errors.register()  # the API's answer to each business error

@@ -35,3 +35,7 @@ class ExpertsConfig(AppConfig):
         from experts import privacy
 
         privacy.register()  # GDPR: the company's assignments in its export and closure
+
+        from experts.api import errors as api_errors
+
+        api_errors.register()  # the API's answer to each business error

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal import privacy_views, security_views, views
+from portal.api import views as api_views
 
 app_name = "portal"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("compte/securite/authentificateur/retirer/", security_views.otp_remove, name="otp_remove"),
     path("compte/securite/codes-de-secours/", security_views.recovery_codes, name="recovery_codes"),
     path("compte/verification/", security_views.otp_verify, name="otp_verify"),
+    path("compte/acces-api/", api_views.api_tokens, name="api_tokens"),
+    path("compte/acces-api/<int:pk>/revoquer/", api_views.api_token_revoke, name="api_token_revoke"),
     path("entreprise/", views.my_company, name="my_company"),
     path("entreprise/<int:pk>/", views.company_detail, name="company_detail"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),

@@ -291,5 +291,7 @@ class PendingSignup(models.Model):
         return self.confirmed_at is not None
 
 
-# The audit trail's models live in their own module (portal/models_audit.py); imported here so Django finds them.
+# The API's personal access tokens (portal/api/models.py) and the audit trail's models
+# (portal/models_audit.py) live in their own modules; imported here so Django finds them.
+from portal.api.models import ApiToken  # noqa: E402, F401
 from portal.models_audit import AuditChainHead, AuditDigest, AuditEntry  # noqa: E402, F401

@@ -17,6 +17,11 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("regions/", include("regions.urls")),
     path("admin/", admin.site.urls),
+    # The REST API: the kit's schema and documentation, then each app's endpoints (<app>/api/urls.py).
+    path("api/v1/", include("portal.api.urls")),
+    path("api/v1/", include("diagnostics.api.urls")),
+    path("api/v1/", include("experts.api.urls")),
+    path("api/v1/", include("regions.api.urls")),
     path(
         "sante/",
         login_not_required(
@@ -27,6 +32,10 @@ urlpatterns = [
         name="health",
     ),
 ]
+
+# Under /api/, an address that matches nothing (or a server error) answers JSON, like the API itself.
+handler404 = "portal.api.errors.page_not_found"
+handler500 = "portal.api.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -31,6 +31,10 @@ class RegionsConfig(AppConfig):
 
         privacy.register()  # GDPR: the company's enrolments in its export and closure
 
+        from regions.api import errors as api_errors
+
+        api_errors.register()  # the API's answer to each business error
+
         from experts.events import visit_logged
         from regions.tasks import on_visit_logged
 
