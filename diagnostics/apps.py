@@ -20,6 +20,11 @@ class DiagnosticsConfig(AppConfig):
         register_on_submit(request_report_after_submit)
         register_demo_step(seed_demo_report)
 
+        from diagnostics.release import publish_shipped_referential_if_none
+        from portal.release import register_release_step
+
+        register_release_step(publish_shipped_referential_if_none)
+
         from diagnostics import privacy
 
         privacy.register()  # GDPR: export, erasure on closure, purge of abandoned drafts, report files

@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal and identity")
 
     def ready(self):
-        from portal import security  # noqa: F401  (connects the account-security signals)
+        from portal import deployment, security  # noqa: F401  (the deploy checks; the account-security signals)
         from portal.rules import company_member_role
         from portal.spaces import Space, register_space
 

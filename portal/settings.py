@@ -7,7 +7,7 @@ defaults that `manage.py check --deploy` asks for.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -151,18 +151,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: WeasyPrint's memory grows across renders
-# Keep the visibility timeout far above the hard time limit, in every place Celery reads it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A message taken by a worker that died with it (kill -9, lost host) comes back after the visibility
+# timeout: just above the hard time limit, so no task still running is delivered twice and a lost
+# render is back within minutes, not an hour. Set in every place Celery reads it (KNOW-HOW §3).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# PDF reports render on their own queue: `celery -A portal worker -Q reports` scales them apart;
-# a worker started without -Q consumes both queues.
+# One queue per kind of work: PDF renders on `reports`, everything else (peer figures, e-mails, audit,
+# retention) on `default`, each consumed by its own workers (`celery -A portal worker -Q reports`), so
+# a backlog of renders never delays an e-mail. A worker started without -Q consumes both.
 CELERY_TASK_QUEUES = {"default": {}, "reports": {}}
 CELERY_TASK_ROUTES = {"diagnostics.render_report": {"queue": "reports"}}
+# Beat keeps its schedule in Redis (RedBeat) rather than a local file, and holds a lock there: run one
+# beat; a second one started by mistake waits for the lock instead of sending every task twice.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_LOCK_TIMEOUT = 5 * 60
 # The sweeper re-enqueues reports whose message was lost (broker down at submit, worker killed).
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-reports": {"task": "diagnostics.requeue_stuck_reports", "schedule": 300.0},
+    "requeue-stuck-reports": {"task": "diagnostics.requeue_stuck_reports", "schedule": 60.0},
     # Seal yesterday's audit trail (portal/audit.py) shortly after midnight, Paris time.
     "seal-audit-days": {"task": "portal.seal_audit_days", "schedule": crontab(hour=0, minute=10)},
 }
@@ -228,8 +239,66 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on ever
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+
+
+def _object_storage_options(url):
+    """django-storages' S3 options from `s3://KEY:SECRET@HOST[:PORT]/BUCKET[/PREFIX]?region=R` (`s3+http://`
+    for a server without TLS), or from the AWS_* variables when STORAGE_URL is not set."""
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("s3", "s3+https", "s3+http"):
+            raise environ.ImproperlyConfigured(
+                f"STORAGE_URL must start with s3://, s3+https:// or s3+http:// (got {parts.scheme}://)."
+            )
+        bucket, _slash, prefix = parts.path.strip("/").partition("/")
+        query = dict(parse_qsl(parts.query))
+        options = {
+            "endpoint_url": f"{'http' if parts.scheme == 's3+http' else 'https'}://{parts.hostname}"
+            + (f":{parts.port}" if parts.port else ""),
+            "bucket_name": bucket,
+            "location": prefix,
+            "access_key": unquote(parts.username or ""),
+            "secret_key": unquote(parts.password or ""),
+            "region_name": query.get("region", "us-east-1"),
+        }
+    else:
+        options = {
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "location": env.str("AWS_LOCATION", default=""),
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
+            "region_name": env.str("AWS_S3_REGION_NAME", default="us-east-1"),
+        }
+    if not options["bucket_name"]:
+        raise environ.ImproperlyConfigured(
+            "The object storage needs a bucket: STORAGE_URL=s3://KEY:SECRET@HOST/BUCKET."
+        )
+    return options
+
+
+# Files (reports, and every file the portal keeps): local disk under MEDIA_ROOT by default; S3-compatible
+# object storage (any host, several hosts) when STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set. Objects
+# are private: downloads go through a permission-checked view that redirects to a presigned URL valid
+# FILE_URL_EXPIRY_SECONDS, signed for STORAGE_PUBLIC_URL (the address browsers reach) when it is given.
+STORAGE_URL = env.str("STORAGE_URL", default="")
+OBJECT_STORAGE = bool(STORAGE_URL or env.str("AWS_STORAGE_BUCKET_NAME", default=""))
+FILE_URL_EXPIRY_SECONDS = env.int("FILE_URL_EXPIRY_SECONDS", default=60)
+if OBJECT_STORAGE:
+    _files = {
+        "BACKEND": "portal.storage.ObjectStorage",
+        "OPTIONS": {
+            **_object_storage_options(STORAGE_URL),
+            "public_endpoint_url": env.str("STORAGE_PUBLIC_URL", default="") or None,
+            "querystring_expire": FILE_URL_EXPIRY_SECONDS,
+            "file_overwrite": False,  # write once: a name already taken is never replaced
+        },
+    }
+else:
+    _files = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _files,
+    "reports": _files,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -238,6 +307,9 @@ STORAGES = {
         )
     },
 }
+# Hosts that run web or worker processes. Local disk cannot be shared between hosts: production refuses
+# HOST_COUNT > 1 without object storage (portal/deployment.py).
+HOST_COUNT = env.int("HOST_COUNT", default=1)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -289,7 +361,11 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The load balancer's probe speaks plain HTTP to the web process itself, not through the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+    if TRUSTED_PROXY_COUNT:
+        # Only a declared proxy (which sets the header itself) may say the request came over HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -1,6 +1,5 @@
 """Project URLconf: wires every app's URLs (the one place allowed to import them all)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -26,7 +25,13 @@ urlpatterns = [
         "sante/",
         login_not_required(
             HealthCheckView.as_view(
-                checks=["health_check.checks.Database", "health_check.checks.Cache", "health_check.checks.Storage"]
+                checks=[
+                    "health_check.checks.Database",
+                    "health_check.checks.Cache",
+                    ("portal.health.FileStorage", {"alias": "default"}),
+                    ("portal.health.FileStorage", {"alias": "reports"}),
+                    "diagnostics.health.ReportFiles",
+                ]
             )
         ),
         name="health",
@@ -36,8 +41,3 @@ urlpatterns = [
 # Under /api/, an address that matches nothing (or a server error) answers JSON, like the API itself.
 handler404 = "portal.api.errors.page_not_found"
 handler500 = "portal.api.errors.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

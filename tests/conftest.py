@@ -35,6 +35,48 @@ def _media_in_a_temporary_folder(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session")
+def _object_store_of_the_suite(_media_in_a_temporary_folder):
+    """STORAGES on an S3-compatible server: the configured one (STORAGE_URL, CI's PostgreSQL pass), or
+    one started in this process for the tests that need object storage on every pass."""
+    from django.conf import settings
+    from django.core.files.storage import storages
+
+    from portal.storage import ensure_bucket
+    from tests import objectstore
+    from tests.storage_support import object_storage_settings
+
+    if settings.OBJECT_STORAGE:
+        ensure_bucket(storages["reports"])
+        yield settings.STORAGES
+        return
+    with objectstore.running_server() as (host, port):
+        setting = object_storage_settings(f"http://{host}:{port}", "portal-tests", "suite")
+        from django.test import override_settings
+
+        with override_settings(STORAGES=setting):
+            ensure_bucket(storages["reports"])
+        yield setting
+
+
+@pytest.fixture(autouse=True)
+def _files_of_this_test(request, settings):
+    """On object storage each test writes under a prefix of its own, so no test sees another's files."""
+    from tests.storage_support import with_fresh_prefix
+
+    if settings.OBJECT_STORAGE:
+        settings.STORAGES = with_fresh_prefix(settings.STORAGES)
+
+
+@pytest.fixture
+def object_storage(settings, _object_store_of_the_suite):
+    """This test's files on the S3-compatible server, on every pass (SQLite included)."""
+    from tests.storage_support import with_fresh_prefix
+
+    settings.STORAGES = with_fresh_prefix(_object_store_of_the_suite)
+    return settings.STORAGES
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _a_cache_of_this_test_process():
     """Under pytest-xdist each test process gets a Redis database of its own for the cache: the

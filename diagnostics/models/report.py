@@ -1,8 +1,9 @@
 """The PDF report of a submitted diagnostic: one row per (diagnostic, content hash of its inputs).
 
 A row moves queued → rendering → ready, or → failed after `MAX_ATTEMPTS` attempts. Rendering the
-same inputs twice reuses the row and its file (`reports/<diagnostic id>/<content hash>.pdf`); new
-inputs (a renamed company, new peers, a new layout) make a new row.
+same inputs twice reuses the row and its file; new inputs (a renamed company, new peers, a new
+layout) make a new row. The PDF is written once, under a key made of its own SHA-256
+(`reports/<diagnostic id>/<sha256>.pdf`), in the `reports` storage (local disk or object storage).
 """
 
 from django.conf import settings
@@ -22,9 +23,10 @@ def report_storage():
     return storages["reports"] if "reports" in settings.STORAGES else storages["default"]
 
 
-def report_file_name(diagnostic_id, content_hash):
-    """The deterministic name of a report's file: a second render of the same inputs writes the same name."""
-    return f"reports/{diagnostic_id}/{content_hash}.pdf"
+def report_file_name(diagnostic_id, pdf_sha256):
+    """The content-addressed name of a report's file: the same bytes always land under the same name,
+    so a name once written never needs to change."""
+    return f"reports/{diagnostic_id}/{pdf_sha256}.pdf"
 
 
 class ReportQuerySet(models.QuerySet):

@@ -37,6 +37,7 @@ from diagnostics.reports.access import can_rerender_report
 from diagnostics.reports.content import ReportUnavailable, content_hash, report_content, report_inputs
 from diagnostics.reports.html import report_html
 from portal.models import Membership
+from portal.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -250,16 +251,17 @@ def _claim(report_id):
 
 
 def _render_into(report):
-    """Build the content, lay it out, store the PDF under its deterministic name, mark the row ready."""
+    """Build the content, lay it out, store the PDF under its content-addressed name, mark the row ready."""
     from diagnostics.reports.pdf import html_to_pdf  # imports WeasyPrint lazily
 
     started = time.perf_counter()
     content = report_content(report.diagnostic_id)
     rendered = html_to_pdf(report_html(content))
     elapsed = time.perf_counter() - started
-    name = _store(report, rendered.data)
+    digest = hashlib.sha256(rendered.data).hexdigest()
+    name = _store(report_file_name(report.diagnostic_id, digest), rendered.data)
     report.file.name = name
-    report.sha256 = hashlib.sha256(rendered.data).hexdigest()
+    report.sha256 = digest
     report.size = len(rendered.data)
     report.page_count = rendered.page_count
     report.render_seconds = round(elapsed, 3)
@@ -271,19 +273,20 @@ def _render_into(report):
     )
 
 
-def _store(report, data):
-    """Write the PDF under `reports/<diagnostic id>/<content hash>.pdf`, replacing an earlier attempt's file."""
-    name = report_file_name(report.diagnostic_id, report.content_hash)
+def _store(name, data):
+    """Write the PDF once under `name` (its own hash: an object already there holds these very bytes)
+    and check that the storage holds all of it: a report is never marked ready without its file."""
     storage = report_storage()
     try:
-        if storage.exists(name):
-            storage.delete(name)
-        saved = storage.save(name, ContentFile(data))
-    except OSError as error:
+        if not storage.exists(name):
+            saved = storage.save(name, ContentFile(data))
+            if saved != name:  # a concurrent render stored the same bytes first: keep theirs
+                storage.delete(saved)
+        stored_size = storage.size(name)
+    except STORAGE_ERRORS as error:
         raise TransientReportError(f"storage: {error}") from error
-    if saved != name:  # a concurrent writer got the name between delete and save: keep one file
-        storage.delete(saved)
-        raise TransientReportError(f"storage: {name} was written concurrently")
+    if stored_size != len(data):
+        raise TransientReportError(f"storage: {name} holds {stored_size} bytes, {len(data)} were written")
     return name
 
 
@@ -308,7 +311,7 @@ def _record_error(report_id, error, *, final):
 def _file_exists(report):
     try:
         return bool(report.file.name) and report_storage().exists(report.file.name)
-    except OSError:
+    except STORAGE_ERRORS:
         return False
 
 

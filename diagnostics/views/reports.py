@@ -1,13 +1,16 @@
 """The PDF report of a submitted diagnostic: its live status (htmx), its download, a new render.
 
 The diagnostic comes through the scoped selector: a diagnostic the user may not see is a 404, and
-so is its report (no public media URL exists: the file is only served here). Asking for a new
+so is its report, before any link is signed (no public media URL exists: the file is only served
+here, streamed from local disk or through a short-lived presigned URL of the object storage). Asking for a new
 render is for the company's owners and Alliance staff (403 for the other viewers).
 """
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,8 +21,11 @@ from diagnostics import selectors
 from diagnostics.models import DiagnosticAccess
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
+from portal.storage import StoredFileMissing, download_response
 
+logger = logging.getLogger(__name__)
 STATUS_TEMPLATE = "diagnostics/report/status.html"
+MISSING_TEMPLATE = "diagnostics/report/missing.html"
 
 
 def _submitted_diagnostic(request, pk):
@@ -59,15 +65,13 @@ def report_download(request, pk):
     if report is None:
         raise Http404(_("This diagnostic's report is not ready yet."))
     try:
-        handle = report.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404(_("This diagnostic's report is not ready yet.")) from error
+        response = download_response(
+            report.file.storage, report.file.name, filename=download_name(diagnostic), content_type="application/pdf"
+        )
+    except StoredFileMissing:
+        logger.error("report %s is ready but its file %s is missing from the storage", report.pk, report.file.name)
+        return render(request, MISSING_TEMPLATE, {"diagnostic": diagnostic, "report": report}, status=404)
     record_access(diagnostic=diagnostic, user=request.user, what=DiagnosticAccess.What.REPORT)
-    response = FileResponse(
-        handle, as_attachment=True, filename=download_name(diagnostic), content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
     return response
 
 

@@ -20,6 +20,7 @@ from diagnostics.services import report as reports
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
 from tests.diagnostics.report_support import pdf_reader, pdf_text, submit
 from tests.portal.factories import MembershipFactory
+from tests.storage_support import stored_report_names
 
 
 @pytest.fixture(autouse=True)
@@ -152,9 +153,8 @@ def test_rendering_twice_gives_one_row_and_one_file(diagnostic, media_root):
     second = reports.render_report(first.pk, notify=False)  # a duplicate delivery
     assert second.rendered_at == rendered_at
     assert Report.objects.count() == 1
-    files = list((media_root / "reports" / str(diagnostic.pk)).iterdir())
-    assert [path.name for path in files] == [f"{first.content_hash}.pdf"]
-    assert first.file.name == f"reports/{diagnostic.pk}/{first.content_hash}.pdf"
+    assert stored_report_names(diagnostic.pk) == [f"reports/{diagnostic.pk}/{first.sha256}.pdf"]
+    assert first.file.name == f"reports/{diagnostic.pk}/{first.sha256}.pdf"
 
 
 def test_same_inputs_are_not_enqueued_again(diagnostic, django_capture_on_commit_callbacks):
@@ -213,7 +213,7 @@ def test_a_render_that_kills_its_worker_is_failed_after_three_attempts(diagnosti
         failed = reports.render_report(report.pk)  # the fourth delivery gives up instead of looping
     assert failed.status == Report.Status.FAILED and failed.attempts == 3
     assert "3" in failed.error and not failed.file
-    assert not (media_root / "reports").exists()
+    assert stored_report_names(diagnostic.pk) == []
     # Nothing more happens on further deliveries, until someone asks again.
     assert reports.render_report(report.pk).status == Report.Status.FAILED
     assert reports.request_report(diagnostic).attempts == 0
@@ -239,7 +239,7 @@ def test_a_worker_lost_once_ends_ready_exactly_once(diagnostic, media_root):
     assert (done.status, done.attempts) == (Report.Status.READY, 2)
     assert again.rendered_at == done.rendered_at and again.attempts == 2
     assert Report.objects.count() == 1
-    assert len(list((media_root / "reports" / str(diagnostic.pk)).iterdir())) == 1
+    assert stored_report_names(diagnostic.pk) == [done.file.name]
 
 
 def test_a_layout_error_fails_at_once_without_retry(diagnostic):

@@ -30,6 +30,7 @@ from diagnostics.services import report as reports
 from diagnostics.tasks import requeue_stuck_reports_task
 from portal.celery import app as celery_app
 from tests.diagnostics.report_support import pdf_text, submit
+from tests.storage_support import storage_environment, stored_report_names
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
 CLOSED_PORT_BROKER = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
@@ -141,9 +142,7 @@ def test_a_worker_lost_in_the_middle_of_a_render_ends_ready_exactly_once(company
     report = Report.objects.get(diagnostic=diagnostic)
     assert deaths == [report.pk]
     assert (report.status, report.attempts) == (Report.Status.READY, 2)
-    assert [path.name for path in (media_root / "reports" / str(diagnostic.pk)).iterdir()] == [
-        f"{report.content_hash}.pdf"
-    ]
+    assert stored_report_names(diagnostic.pk) == [report.file.name]
 
 
 def test_broker_down_at_submit_then_the_sweeper_renders_once_it_is_back(company, owner, queue):
@@ -183,7 +182,7 @@ def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, ow
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "MEDIA_ROOT": str(media_root),
+        **storage_environment(),
         "REDIS_URL": isolated_broker_url(),
         "REPORT_TEST_QUEUE": queue,
         "REPORT_TEST_RENDER_DELAY": "4",
@@ -220,7 +219,5 @@ def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, ow
     report.refresh_from_db()
     assert (report.status, report.attempts) == (Report.Status.READY, 2)
     assert Report.objects.filter(diagnostic=diagnostic).count() == 1
-    assert [path.name for path in (media_root / "reports" / str(diagnostic.pk)).iterdir()] == [
-        f"{report.content_hash}.pdf"
-    ]
+    assert stored_report_names(diagnostic.pk) == [report.file.name]
     assert company.name in pdf_text(report.file.read())

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import json, django
@@ -33,7 +35,21 @@ CLEARED = (
     "DEBUG",
     "EMAIL_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process only
+    "STORAGE_URL",
+    "HOST_COUNT",
+    "STATIC_ROOT",
+    "STORAGE_PUBLIC_URL",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
 )
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-real-secret-key-for-the-deploy-check-" + "x7Qp2!vZ" * 4,
+    "ALLOWED_HOSTS": "portail.example.fr",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
 
 
 def run_with(env_overrides, *args):
@@ -83,13 +99,24 @@ def test_psycopg3_is_the_postgresql_driver():
     assert psycopg.__version__.startswith("3.")
 
 
-def test_production_mode_passes_check_deploy_without_warnings():
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by production's collectstatic (hashed names and their manifest)."""
+    root = tmp_path_factory.mktemp("static")
+    result = run_with({**PRODUCTION, "STATIC_ROOT": str(root)}, "manage.py", "collectstatic", "--noinput", "-v0")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_production_collectstatic_writes_the_manifest_of_every_vendored_file(collected_static):
+    manifest = json.loads((collected_static / "staticfiles.json").read_text())["paths"]
+    assert "vendor/bootstrap/bootstrap.bundle.min.js" in manifest
+    assert "vendor/bootstrap/bootstrap.bundle.min.js.map" in manifest  # named by the script: must exist
+
+
+def test_production_mode_passes_check_deploy_without_warnings(collected_static):
     result = run_with(
-        {
-            "DJANGO_ENV": "production",
-            "SECRET_KEY": "a-real-secret-key-for-the-deploy-check-" + "x7Qp2!vZ" * 4,
-            "ALLOWED_HOSTS": "portail.example.fr",
-        },
+        {**PRODUCTION, "STATIC_ROOT": str(collected_static)},
         "manage.py",
         "check",
         "--deploy",
@@ -98,6 +125,95 @@ def test_production_mode_passes_check_deploy_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_in_production_without_redis(collected_static):
+    without_redis = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+    result = run_with({**without_redis, "STATIC_ROOT": str(collected_static)}, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "portal.E101" in result.stderr and "REDIS_URL is not set" in result.stderr
+
+
+def test_check_deploy_fails_before_collectstatic(tmp_path):
+    result = run_with({**PRODUCTION, "STATIC_ROOT": str(tmp_path)}, "manage.py", "check", "--deploy")
+    assert result.returncode != 0
+    assert "portal.E103" in result.stderr and "collectstatic" in result.stderr
+
+
+def test_local_files_on_several_hosts_fail_check_deploy_and_stop_the_web_process(collected_static):
+    env = {**PRODUCTION, "STATIC_ROOT": str(collected_static), "HOST_COUNT": "2"}
+    check = run_with(env, "manage.py", "check", "--deploy")
+    assert check.returncode != 0
+    assert "portal.E102" in check.stderr and "HOST_COUNT=2" in check.stderr
+    web = run_with(env, "-c", "import portal.wsgi")
+    assert web.returncode != 0
+    assert "Unsafe production settings" in web.stderr and "STORAGE_URL" in web.stderr
+
+
+def test_the_web_process_refuses_to_start_in_production_without_redis():
+    without_redis = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+    result = run_with(without_redis, "-c", "import portal.wsgi")
+    assert result.returncode != 0
+    assert "REDIS_URL is not set" in result.stderr
+
+
+def test_the_embedded_default_starts_without_redis_or_object_storage():
+    result = run_with({"HOST_COUNT": "3"}, "-c", "import portal.wsgi")
+    assert result.returncode == 0, result.stderr
+
+
+def test_storage_url_puts_every_file_on_object_storage():
+    values = probe_storage(STORAGE_URL="s3+http://AK%2Fx:SK%40y@objects.internal:9000/portal-files/eu?region=fr-par")
+    assert values["backend"] == "portal.storage.ObjectStorage"
+    assert values["reports_backend"] == "portal.storage.ObjectStorage"
+    assert values["options"] == {
+        "endpoint_url": "http://objects.internal:9000",
+        "bucket_name": "portal-files",
+        "location": "eu",
+        "access_key": "AK/x",
+        "secret_key": "SK@y",
+        "region_name": "fr-par",
+        "public_endpoint_url": None,
+        "querystring_expire": 60,
+        "file_overwrite": False,
+    }
+
+
+def test_aws_variables_configure_the_object_storage_too():
+    values = probe_storage(
+        AWS_STORAGE_BUCKET_NAME="reports-bucket",
+        AWS_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
+        AWS_ACCESS_KEY_ID="key",
+        AWS_SECRET_ACCESS_KEY="secret",
+        AWS_S3_REGION_NAME="fr-par",
+        STORAGE_PUBLIC_URL="https://files.example.fr",
+    )
+    assert values["options"]["bucket_name"] == "reports-bucket"
+    assert values["options"]["endpoint_url"] == "https://s3.fr-par.scw.cloud"
+    assert values["options"]["public_endpoint_url"] == "https://files.example.fr"
+
+
+def test_local_disk_is_the_default_file_storage():
+    values = probe_storage()
+    assert values["backend"] == values["reports_backend"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_a_storage_url_of_another_scheme_is_refused_with_a_clear_message():
+    result = run_with({"STORAGE_URL": "ftp://x@y/bucket"}, "-c", PROBE)
+    assert result.returncode != 0
+    assert "STORAGE_URL must start with s3://" in result.stderr
+
+
+def probe_storage(**env):
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({'backend': settings.STORAGES['default']['BACKEND'], "
+        "'reports_backend': settings.STORAGES['reports']['BACKEND'], "
+        "'options': settings.STORAGES['default'].get('OPTIONS')}))"
+    )
+    result = run_with(env, "-c", code)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():

@@ -53,10 +53,6 @@ EXCLUDED = {
         "Django's admin site: its own login page (is_staff) and per-model permissions, Django's tested "
         "code; `admin:index` has a row proving that no non-staff role gets in."
     ),
-    "^media/(?P<path>.*)$": (
-        "development-only static serving of MEDIA_ROOT (DEBUG); nothing private is stored there: reports "
-        "are served by diagnostics:report_download only"
-    ),
     "set_language": "Django's i18n view (public, POST only, sets the language cookie; no data behind it)",
     "health": "the health check for the load balancer (public, no data: database, cache, storage are up)",
 }
