@@ -203,6 +203,11 @@ RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
 RETENTION_EXPIRED_INVITATION_DAYS = env.int("RETENTION_EXPIRED_INVITATION_DAYS", default=30)
 RETENTION_EXPIRED_SIGNUP_DAYS = env.int("RETENTION_EXPIRED_SIGNUP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE["purge-expired-data"] = {"task": "portal.purge_expired", "schedule": timedelta(days=1)}
+# The open-data aggregates (regions/opendata), recomputed from the whole population at night.
+CELERY_BEAT_SCHEDULE["publish-open-data"] = {
+    "task": "regions.publish_open_data",
+    "schedule": crontab(hour=2, minute=30),
+}
 
 # Login throttling (django-axes): 5 failures for one e-mail from one address lock that pair out for
 # 15 minutes; the attempts are stored and logged. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how
@@ -417,6 +422,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
     "ENUM_NAME_OVERRIDES": {
         "ReferentialStatusEnum": "diagnostics.models.Referential.Status",
         "PublicReferentialStatusEnum": [("published", "published"), ("retired", "retired")],

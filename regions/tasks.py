@@ -22,3 +22,11 @@ def book_visit_cost(visit_id):
 def on_visit_logged(sender, visit_id, **kwargs):
     """Receiver of experts.events.visit_logged (sent after commit): enqueue the booking."""
     book_visit_cost.delay(visit_id)
+
+
+@shared_task(name="regions.publish_open_data")
+def publish_open_data():
+    """Nightly (beat): publish the open-data aggregates; a second run the same night publishes the same figures."""
+    from regions.opendata.release import publish_release
+
+    return publish_release().pk

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from diagnostics.models import LEVELS, Answer, Diagnostic, Referential
+from diagnostics.models import LEVELS, Answer, Diagnostic, Referential, Scale
+from portal.api.fields import TextField
 
 
 class TextSerializer(serializers.Serializer):
@@ -22,8 +23,8 @@ class LevelSerializer(serializers.Serializer):
 class RecommendationSerializer(serializers.Serializer):
     target_level = serializers.IntegerField(min_value=1, max_value=5)
     action = TextSerializer()
-    effort = serializers.ChoiceField(choices=["low", "medium", "high"])
-    impact = serializers.ChoiceField(choices=["low", "medium", "high"])
+    effort = serializers.ChoiceField(choices=Scale.choices)
+    impact = serializers.ChoiceField(choices=Scale.choices)
     theme = serializers.CharField(required=False)
     expert_skill = serializers.CharField()
 
@@ -126,7 +127,7 @@ class DmaScoreSerializer(serializers.Serializer):
     crosswalk = serializers.CharField(help_text=_("The version of the crosswalk used."))
     dimensions = DmaDimensionSerializer(many=True)
     overall = serializers.IntegerField(min_value=0, max_value=100)
-    band = serializers.CharField()
+    band = serializers.ChoiceField(choices=["basic", "average", "moderately_advanced", "advanced"])
 
 
 class ScoresSerializer(serializers.Serializer):
@@ -145,7 +146,8 @@ class DiagnosticDetailSerializer(DiagnosticSerializer):
 
     @extend_schema_field(ScoresSerializer(allow_null=True))
     def get_scores(self, diagnostic):
-        return self.context["scores"]
+        scores = self.context["scores"]
+        return None if scores is None else ScoresSerializer(scores).data
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -162,6 +164,6 @@ class AnswerInputSerializer(serializers.Serializer):
         min_value=min(LEVELS), max_value=max(LEVELS), allow_null=True, required=False, default=None
     )
     not_applicable = serializers.BooleanField(required=False, default=False)
-    comment = serializers.CharField(
+    comment = TextField(
         required=False, allow_blank=True, default="", max_length=Answer._meta.get_field("comment").max_length
     )

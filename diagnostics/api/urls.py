@@ -1,6 +1,7 @@
 from django.urls import path
 
 from diagnostics.api import views
+from portal.api import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "diagnostics_api"
 
@@ -10,7 +11,7 @@ urlpatterns = [
         "referentials/<slug:code>/<str:version>/", views.ReferentialVersionDetail.as_view(), name="referential_detail"
     ),
     path("diagnostics/", views.DiagnosticList.as_view(), name="diagnostic_list"),
-    path("diagnostics/<int:pk>/", views.DiagnosticDetail.as_view(), name="diagnostic_detail"),
-    path("diagnostics/<int:pk>/answers/", views.AnswerList.as_view(), name="answer_list"),
-    path("diagnostics/<int:pk>/answers/<str:question>/", views.AnswerSave.as_view(), name="answer_save"),
+    path("diagnostics/<id:pk>/", views.DiagnosticDetail.as_view(), name="diagnostic_detail"),
+    path("diagnostics/<id:pk>/answers/", views.AnswerList.as_view(), name="answer_list"),
+    path("diagnostics/<id:pk>/answers/<str:question>/", views.AnswerSave.as_view(), name="answer_save"),
 ]

@@ -4,8 +4,8 @@ user's scope), the rules decide (403), the services write; the same as the app's
 from decimal import Decimal
 
 import django_filters
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -14,14 +14,18 @@ from rest_framework.views import APIView
 
 from diagnostics import rules, selectors, services
 from diagnostics.api import serializers
+from diagnostics.dma.model import DIMENSIONS
+from diagnostics.dma.reading import dma_view
 from diagnostics.models import Answer, Diagnostic, DiagnosticAccess, MaturityBand, Referential
 from diagnostics.results import axis_scores
+from portal.api.filters import IdFilter, StrictFilters
+from portal.api.parameters import KnownQueryParameters
 
 REFERENTIALS_TAG = gettext_lazy("Referential")
 DIAGNOSTICS_TAG = gettext_lazy("Diagnostics")
 
 
-class ReferentialVersionFilter(django_filters.FilterSet):
+class ReferentialVersionFilter(StrictFilters, django_filters.FilterSet):
     code = django_filters.CharFilter(help_text=gettext_lazy("The referential's code, e.g. industrie-du-futur."))
     status = django_filters.ChoiceFilter(
         choices=[(s, label) for s, label in Referential.Status.choices if s != Referential.Status.DRAFT]
@@ -33,7 +37,7 @@ class ReferentialVersionFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(get=extend_schema(tags=[REFERENTIALS_TAG], summary=gettext_lazy("Published and retired versions")))
-class ReferentialVersionList(generics.ListAPIView):
+class ReferentialVersionList(KnownQueryParameters, generics.ListAPIView):
     """Every published or retired version of the referential, latest first, with its downloads."""
 
     public = True
@@ -49,7 +53,7 @@ class ReferentialVersionList(generics.ListAPIView):
     summary=gettext_lazy("One version's whole content"),
     responses=serializers.ReferentialDocumentSerializer,
 )
-class ReferentialVersionDetail(APIView):
+class ReferentialVersionDetail(KnownQueryParameters, APIView):
     """Bands, axes, questions, their six levels and recommendations, in French and English."""
 
     public = True
@@ -61,8 +65,8 @@ class ReferentialVersionDetail(APIView):
         return Response(serializers.ReferentialDocumentSerializer(document).data)
 
 
-class DiagnosticFilter(django_filters.FilterSet):
-    company = django_filters.NumberFilter(field_name="company_id", help_text=gettext_lazy("A company's number."))
+class DiagnosticFilter(StrictFilters, django_filters.FilterSet):
+    company = IdFilter(field_name="company_id", help_text=gettext_lazy("A company's number."))
     status = django_filters.ChoiceFilter(choices=Diagnostic.Status.choices)
 
     class Meta:
@@ -71,7 +75,7 @@ class DiagnosticFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(get=extend_schema(tags=[DIAGNOSTICS_TAG], summary=gettext_lazy("Diagnostics you may see")))
-class DiagnosticList(generics.ListAPIView):
+class DiagnosticList(KnownQueryParameters, generics.ListAPIView):
     """Your companies' diagnostics; for officers, experts and staff, those their role lets them see (as on the portal)."""
 
     serializer_class = serializers.DiagnosticSerializer
@@ -110,12 +114,33 @@ def _scores(diagnostic):
             {"code": code, "score": score, "applicable_questions": applicable[code]}
             for code, score in axis_scores(diagnostic).items()
         ],
-        "dma": None,
+        "dma": _dma(diagnostic),
+    }
+
+
+def _dma(diagnostic):
+    view = dma_view(diagnostic)
+    if view is None:
+        return None
+    crosswalk, _values, score = view
+    english = (get_language() or "fr").startswith("en")
+    return {
+        "crosswalk": crosswalk.label,
+        "dimensions": [
+            {
+                "code": dimension.code,
+                "name": dimension.name_en if english else dimension.name_fr,
+                "score": score.dimension(dimension.number),
+            }
+            for dimension in DIMENSIONS
+        ],
+        "overall": score.overall,
+        "band": score.band,
     }
 
 
 @extend_schema(tags=[DIAGNOSTICS_TAG], summary=gettext_lazy("One diagnostic and its scores"))
-class DiagnosticDetail(generics.GenericAPIView):
+class DiagnosticDetail(KnownQueryParameters, generics.GenericAPIView):
     """A diagnostic you may see, with its score snapshot once submitted. Outside your scope: 404."""
 
     serializer_class = serializers.DiagnosticDetailSerializer
@@ -129,7 +154,7 @@ class DiagnosticDetail(generics.GenericAPIView):
 
 
 @extend_schema_view(get=extend_schema(tags=[DIAGNOSTICS_TAG], summary=gettext_lazy("A diagnostic's answers")))
-class AnswerList(generics.ListAPIView):
+class AnswerList(KnownQueryParameters, generics.ListAPIView):
     """The answers given so far, question by question, in the referential's order."""
 
     serializer_class = serializers.AnswerSerializer
@@ -155,7 +180,7 @@ class AnswerList(generics.ListAPIView):
     request=serializers.AnswerInputSerializer,
     responses={200: serializers.AnswerSerializer},
 )
-class AnswerSave(APIView):
+class AnswerSave(KnownQueryParameters, APIView):
     """Give or change the answer to one question of a draft: a level 0 to 5, or “not applicable” where the
     question allows it, with an optional comment. The company's members only; a submitted diagnostic: 409."""
 

@@ -8,4 +8,4 @@ def register():
     register_error(ExpertsError, 409, "refused")
     register_error(IllegalTransition, 409, "illegal_transition")
     register_error(NotAllowed, 403, "permission_denied")
-    register_error(InvalidInput, 400, "invalid_input")
+    register_error(InvalidInput, 422, "invalid_input")

@@ -2,46 +2,33 @@
 e-mail addresses only for the roles that see them there (`rules.can_see_private_details`)."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from diagnostics.models import TechnologyTheme
 from experts import selectors
 from experts.filters import DirectoryFilter
-from experts.models import Expert
+from experts.models import Expert, ExpertSkill
 from experts.rules import can_see_private_details
-from portal.models import Region
+from portal.api.filters import StrictFilters
+from portal.api.parameters import KnownQueryParameters
 
 TAG = gettext_lazy("Expert directory")
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class CodeChoiceFilter(django_filters.ModelChoiceFilter):
-    """A choice among rows given by their code (documented as a string)."""
+class ApiDirectoryFilter(StrictFilters, DirectoryFilter):
+    """The directory's filters; regions, themes and axes are given by their codes (an unknown code matches no one)."""
 
-
-class ApiDirectoryFilter(DirectoryFilter):
-    """The directory's filters; regions, themes and axes are given by their codes."""
-
-    region = CodeChoiceFilter(
-        queryset=Region.objects.all(),
-        to_field_name="code",
-        method="filter_region",
-        help_text=gettext_lazy("A region served, by its INSEE code, e.g. 53."),
+    region = django_filters.CharFilter(
+        method="filter_region_code", help_text=gettext_lazy("A region served, by its INSEE code, e.g. 53.")
     )
-    theme = CodeChoiceFilter(
-        queryset=TechnologyTheme.objects.all(),
-        to_field_name="code",
-        method="filter_theme",
-        help_text=gettext_lazy("A technology theme's code."),
-    )
+    theme = django_filters.CharFilter(method="filter_theme_code", help_text=gettext_lazy("A technology theme's code."))
     axis = django_filters.CharFilter(
-        method="filter_axis", max_length=40, help_text=gettext_lazy("A referential axis's code, e.g. DIGIT.")
+        method="filter_axis", help_text=gettext_lazy("A referential axis's code, e.g. DIGIT.")
     )
     available = django_filters.BooleanFilter(
         method="filter_available", help_text=gettext_lazy("Only experts with a free place.")
@@ -49,6 +36,12 @@ class ApiDirectoryFilter(DirectoryFilter):
 
     def __init__(self, *args, **kwargs):
         super(DirectoryFilter, self).__init__(*args, **kwargs)  # no choice list to read for a free code
+
+    def filter_region_code(self, queryset, name, value):
+        return queryset.filter(Exists(Expert.regions.through.objects.filter(expert=OuterRef("pk"), region__code=value)))
+
+    def filter_theme_code(self, queryset, name, value):
+        return queryset.filter(Exists(ExpertSkill.objects.filter(expert=OuterRef("pk"), theme__code=value)))
 
 
 class RegionSerializer(serializers.Serializer):
@@ -112,7 +105,7 @@ class ExpertSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(get=extend_schema(tags=[TAG], summary=gettext_lazy("Referenced experts")))
-class ExpertList(generics.ListAPIView):
+class ExpertList(KnownQueryParameters, generics.ListAPIView):
     """The experts the Alliance references today, by name, filtered like the directory page."""
 
     public = True
@@ -124,7 +117,7 @@ class ExpertList(generics.ListAPIView):
 
 
 @extend_schema(tags=[TAG], summary=gettext_lazy("One expert's profile"))
-class ExpertDetail(generics.GenericAPIView):
+class ExpertDetail(KnownQueryParameters, generics.GenericAPIView):
     """A referenced expert's profile (any expert's for staff and for the expert themselves); else 404."""
 
     public = True

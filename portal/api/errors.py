@@ -7,6 +7,8 @@ The apps' business errors (a submitted diagnostic, a budget exhausted, an illega
 raised by the same services the pages call; each app registers its error classes with the status
 they answer (`register_error`, from `AppConfig.ready()`), since `portal` may not import the apps.
 The most specific registered class wins; the message is the error's own, already written for users.
+Statuses: 400 for data the schema refuses, 422 for well-formed data a business rule refuses, 409 for
+an action the object's state does not allow now, 403 for a role that may not act.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied

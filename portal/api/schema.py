@@ -8,6 +8,8 @@ the API can give is in the schema.
 
 from django.utils.translation import gettext_lazy as _
 
+NO_NUL = r"^[^\u0000]*$"
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
@@ -32,6 +34,10 @@ ERROR_RESPONSES = {
 BODY_ERROR_RESPONSES = {
     "409": _("The object's state does not allow this action now (e.g. a submitted diagnostic, a decided application)."),
     "415": _("The body must be JSON (Content-Type: application/json)."),
+    "422": _(
+        "The data is well formed but a business rule refuses it (e.g. “not applicable” where the question does not "
+        "allow it, an amount above the cap); nothing was changed."
+    ),
 }
 
 
@@ -43,10 +49,17 @@ def _error_response(description):
 
 
 def add_error_responses(result, generator, request, public):
-    """drf-spectacular post-processing hook: the Error component and the error answers of every operation."""
+    """drf-spectacular post-processing hook: the Error component and the error answers of every operation;
+    query parameters given as text may not be empty nor hold a NUL character (`portal.api.filters.StrictFilters`
+    refuses them)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "string" and "enum" not in schema:
+                    schema.setdefault("minLength", 1)
+                    schema.setdefault("pattern", NO_NUL)
             responses = operation.setdefault("responses", {})
             errors = dict(ERROR_RESPONSES)
             if method in ("post", "put", "patch", "delete"):

@@ -20,5 +20,5 @@ def register():
     register_error(BudgetExhausted, 409, "budget_exhausted")
     register_error(NotEligible, 409, "not_eligible")
     register_error(AlreadyApplied, 409, "already_applied")
-    register_error(InvalidAmount, 400, "invalid_amount")
-    register_error(InvalidInput, 400, "invalid_input")
+    register_error(InvalidAmount, 422, "invalid_amount")
+    register_error(InvalidInput, 422, "invalid_input")

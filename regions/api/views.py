@@ -11,18 +11,21 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.filters import IdFilter, StrictFilters
+from portal.api.parameters import KnownQueryParameters
 from regions import selectors, services
 from regions.api import serializers
+from regions.dma import enrolment_scores
 from regions.models import Enrolment, Programme
 from regions.rules import can_decide_enrolment, can_withdraw_enrolment
 
 PROGRAMMES_TAG = gettext_lazy("Programmes and applications")
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(StrictFilters, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Programme.Status.choices)
     region = django_filters.CharFilter(
-        field_name="region__code", max_length=2, help_text=gettext_lazy("A region's INSEE code, e.g. 53.")
+        field_name="region__code", help_text=gettext_lazy("A region's INSEE code, e.g. 53.")
     )
 
     class Meta:
@@ -31,7 +34,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(get=extend_schema(tags=[PROGRAMMES_TAG], summary=gettext_lazy("Programmes you manage")))
-class ProgrammeList(generics.ListAPIView):
+class ProgrammeList(KnownQueryParameters, generics.ListAPIView):
     """Your region's programmes (every programme for staff); none for other roles."""
 
     serializer_class = serializers.ProgrammeSerializer
@@ -42,7 +45,7 @@ class ProgrammeList(generics.ListAPIView):
 
 
 @extend_schema(tags=[PROGRAMMES_TAG], summary=gettext_lazy("One programme"))
-class ProgrammeDetail(generics.GenericAPIView):
+class ProgrammeDetail(KnownQueryParameters, generics.GenericAPIView):
     serializer_class = serializers.ProgrammeSerializer
 
     def get(self, request, pk):
@@ -52,9 +55,9 @@ class ProgrammeDetail(generics.GenericAPIView):
         return Response(self.get_serializer(programme).data)
 
 
-class EnrolmentFilter(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(field_name="programme_id")
-    company = django_filters.NumberFilter(field_name="company_id")
+class EnrolmentFilter(StrictFilters, django_filters.FilterSet):
+    programme = IdFilter(field_name="programme_id")
+    company = IdFilter(field_name="company_id")
     status = django_filters.ChoiceFilter(choices=Enrolment.Status.choices)
 
     class Meta:
@@ -63,7 +66,7 @@ class EnrolmentFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(get=extend_schema(tags=[PROGRAMMES_TAG], summary=gettext_lazy("Applications you may see")))
-class EnrolmentList(generics.ListAPIView):
+class EnrolmentList(KnownQueryParameters, generics.ListAPIView):
     """Officers: the applications to their region's programmes; staff: all; companies: their own."""
 
     serializer_class = serializers.EnrolmentSerializer
@@ -84,15 +87,28 @@ def _enrolment(request, pk):
     return enrolment
 
 
-@extend_schema(tags=[PROGRAMMES_TAG], summary=gettext_lazy("One application"))
-class EnrolmentDetail(generics.GenericAPIView):
-    serializer_class = serializers.EnrolmentSerializer
+@extend_schema(tags=[PROGRAMMES_TAG], summary=gettext_lazy("One application, with its EU DMA time points"))
+class EnrolmentDetail(KnownQueryParameters, generics.GenericAPIView):
+    serializer_class = serializers.EnrolmentDetailSerializer
 
     def get(self, request, pk):
-        return Response(self.get_serializer(_enrolment(request, pk)).data)
+        enrolment = _enrolment(request, pk)
+        enrolment.dma_scores = [
+            {
+                "time_point": point.name,
+                "diagnostic": point.diagnostic_id,
+                "submitted_at": point.submitted_at,
+                "crosswalk": crosswalk.label,
+                "dimensions": [score.dimension(number) for number in sorted(score.dimensions)],
+                "overall": score.overall,
+                "band": score.band,
+            }
+            for point, crosswalk, score in enrolment_scores(enrolment)
+        ]
+        return Response(self.get_serializer(enrolment).data)
 
 
-class EnrolmentStep(APIView):
+class EnrolmentStep(KnownQueryParameters, APIView):
     """One step of an application's workflow, by the service its page calls. Subclasses say which."""
 
     input_serializer = serializers.CommentSerializer

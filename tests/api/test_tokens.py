@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.api import tokens
 from portal.api.models import ApiToken
@@ -36,7 +36,7 @@ def test_a_token_expires_after_the_chosen_number_of_days(owner):
 
 def test_a_validity_longer_than_the_maximum_is_refused(owner, settings):
     settings.API_TOKEN_MAX_DAYS = 90
-    with pytest.raises(tokens.TokenError, match="validity"):
+    with translation.override("en"), pytest.raises(tokens.TokenError, match="validity"):
         tokens.create_token(user=owner, name="x", scope="read", days=180)
 
 
@@ -51,7 +51,7 @@ def test_no_more_active_tokens_than_allowed(owner, settings):
     settings.API_TOKEN_MAX_ACTIVE = 2
     token_key(owner)
     token_key(owner)
-    with pytest.raises(tokens.TokenError, match="revoke one first"):
+    with translation.override("en"), pytest.raises(tokens.TokenError, match="revoke one first"):
         tokens.create_token(user=owner, name="third", scope="read", days=30)
 
 
@@ -155,3 +155,18 @@ def test_an_unknown_api_address_answers_json_404():
     response = api_client().get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_closing_the_company_deletes_its_members_tokens(client):
+    from tests.portal.privacy_support import populated_company
+
+    populated = populated_company()
+    key = token_key(populated.owner)
+    client.force_login(populated.owner)
+    response = client.post(
+        reverse("portal:company_close", args=[populated.company.pk]),
+        {"confirmation": populated.company.name, "understood": "on"},
+    )
+    assert response.status_code == 302
+    assert not ApiToken.objects.filter(user=populated.owner).exists()
+    assert api_client(key=key).get(ME).status_code == 401

@@ -5,6 +5,7 @@ from django.test import Client, override_settings
 
 from portal.api import tokens
 from portal.api.models import ApiToken
+from regions.opendata.release import publish_release
 from tests.portal.two_factor import force_login_with_second_factor
 from tests.security.scenario import build_scenario
 
@@ -30,6 +31,7 @@ def scenario(django_db_setup, django_db_blocker):
             for scope in ApiToken.Scope.values:
                 built.tokens[role, scope] = tokens.create_token(user=user, name=scope, scope=scope, days=30).key
         built.objects["owner_token"] = ApiToken.objects.filter(user=built.users["owner"]).first()
+        publish_release()  # the open-data files answer from the latest release
         built.objects["referential_code"] = built.objects["referential"].code
         built.objects["referential_version"] = built.objects["referential"].version
         yield built
