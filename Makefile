@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # Two test processes (pytest-xdist); real-worker tests stay together in one of them.
 PYTEST_PARALLEL ?= -n 2 --dist loadgroup
 
-.PHONY: run test setup setup-dev system-deps system-deps-test messages lint bench bench-report clean
+.PHONY: run test setup setup-dev system-deps system-deps-test messages lint bench bench-report bench-cluster cluster-test clean
 
 run: setup messages
 	$(PY) manage.py migrate --noinput
@@ -59,6 +59,19 @@ bench: setup-dev
 	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/national}" \
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/7}" \
 	$(PY) -m bench --companies $(BENCH_COMPANIES) $(BENCH_ARGS)
+
+# The multi-host test alone (README, "Scaling past one host"): as root, with PostgreSQL and Redis from the
+# environment or these defaults; prints its timings. CLUSTER_FILES=local-disk shows it fail without object storage.
+cluster-test: setup-dev
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+	$(VENV)/bin/pytest -p no:xdist -s tests/deploy/test_cluster.py $(PYTEST_ARGS)
+
+# Reports per minute with 1 and 2 worker hosts of the multi-host setup; writes bench/cluster.md.
+bench-cluster: setup-dev
+	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
+	$(PY) -m bench.cluster $(BENCH_ARGS)
 
 bench-report: setup-dev  # PDF report: median render, pages, size, full / bare WeasyPrint ratio, cache hit
 	$(PY) -m bench.report

@@ -91,7 +91,7 @@ def main(argv=None):
         from diagnostics.reports.html import report_html
         from diagnostics.reports.pdf import PDF_OPTIONS, html_to_pdf
         from diagnostics.services.report import render_report, request_report
-        from portal.demo import DEMO_SIRET
+        from seeding.demo.accounts import DEMO_SIRET
 
         diagnostic = Diagnostic.objects.get(company__siret=DEMO_SIRET, is_latest=True)
         report = request_report(diagnostic)

@@ -7,18 +7,11 @@ class DiagnosticsConfig(AppConfig):
     verbose_name = _("Diagnostics")
 
     def ready(self):
-        from diagnostics.demo import seed_demo_diagnostics
-        from portal.demo import register_demo_step
-
-        register_demo_step(seed_demo_diagnostics)
-
-        # The PDF report (issue 5): enqueued once a submit commits; the demo step renders the demo's.
+        # The PDF report (issue 5): enqueued once a submit commits.
         from diagnostics.extensions import register_on_submit
-        from diagnostics.report_demo import seed_demo_report
         from diagnostics.services.report import request_report_after_submit
 
         register_on_submit(request_report_after_submit)
-        register_demo_step(seed_demo_report)
 
         from diagnostics.release import publish_shipped_referential_if_none
         from portal.release import register_release_step
@@ -28,7 +21,3 @@ class DiagnosticsConfig(AppConfig):
         from diagnostics import privacy
 
         privacy.register()  # GDPR: export, erasure on closure, purge of abandoned drafts, report files
-
-        from diagnostics.api import errors as api_errors
-
-        api_errors.register()  # the API's answer to each business error

@@ -71,9 +71,9 @@ def json_file(document):
 
 def _sheet(workbook, title, header, rows):
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([xlsx_cell(str(name)) for name in header])
+    sheet.append([xlsx_cell(sheet, str(name)) for name in header])
     for row in rows:
-        sheet.append([xlsx_cell(value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
 
 
 def xlsx_file(document):

@@ -2,6 +2,10 @@
 
 No JavaScript and no external file: the markup carries its own title and description so screen
 readers get the figures, and it prints the same in a browser and in WeasyPrint.
+
+Its look is `STYLE`: on web pages it comes from static/css/portal.css (the Content-Security-Policy
+refuses a <style> element inside the page), in the PDF from a <style> inside the SVG
+(`embedded_style=True`), because WeasyPrint applies to an inline SVG only the styles it carries.
 """
 
 import math
@@ -13,6 +17,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 MAX_LEVEL = 5
+STYLE = (
+    ".radar .grid{fill:none;stroke:#c8c8c8;stroke-width:1}"
+    ".radar .spoke{stroke:#c8c8c8;stroke-width:1}"
+    ".radar .current{fill:rgba(0,0,145,.18);stroke:#000091;stroke-width:2.5}"
+    ".radar .previous{fill:none;stroke:#a94600;stroke-width:2;stroke-dasharray:6 4}"
+    ".radar .peers{fill:none;stroke:#3a3a3a;stroke-width:1.5;stroke-dasharray:2 3}"
+    ".radar text{font:12px 'DejaVu Sans',Arial,sans-serif;fill:#161616}"
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +47,10 @@ def _polygon(center, radius, values, css_class):
     return f'<polygon class="{css_class}" points="{points}"/>'
 
 
-def radar_svg(axes, *, title, size=420):
-    """SVG markup of a radar of 0..5 scores, with the previous diagnostic and peers as outlines if given."""
+def radar_svg(axes, *, title, size=420, embedded_style=False):
+    """SVG markup of a radar of 0..5 scores, with the previous diagnostic and peers as outlines if given.
+
+    `embedded_style`: carry `STYLE` in a <style> of its own (for WeasyPrint; never on a web page)."""
     count = len(axes)
     if count < 3:
         raise ValueError("a radar needs at least three axes")
@@ -57,15 +71,9 @@ def radar_svg(axes, *, title, size=420):
             )
         )
         + "</desc>",
-        "<style>"
-        ".radar .grid{fill:none;stroke:#c8c8c8;stroke-width:1}"
-        ".radar .spoke{stroke:#c8c8c8;stroke-width:1}"
-        ".radar .current{fill:rgba(0,0,145,.18);stroke:#000091;stroke-width:2.5}"
-        ".radar .previous{fill:none;stroke:#a94600;stroke-width:2;stroke-dasharray:6 4}"
-        ".radar .peers{fill:none;stroke:#3a3a3a;stroke-width:1.5;stroke-dasharray:2 3}"
-        ".radar text{font:12px 'DejaVu Sans',Arial,sans-serif;fill:#161616}"
-        "</style>",
     ]
+    if embedded_style:
+        parts.append(f"<style>{STYLE}</style>")
     for level in range(1, MAX_LEVEL + 1):
         parts.append(_polygon(center, radius, [level] * count, "grid"))
     for index, axis in enumerate(axes):
@@ -82,3 +90,31 @@ def radar_svg(axes, *, title, size=420):
     parts.append(_polygon(center, radius, [axis.score for axis in axes], "current"))
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+# The radar writes each axis title on one line beside its spoke; titles are cut to the room there is
+# (the data table gives them in full). Geometry of `radar_svg` at its default size: a drawing 420
+# high and 740 wide, labels anchored 186 from the centre; DejaVu Sans at 12px is about 6.6 wide per character.
+RADAR_HALF_WIDTH, RADAR_LABEL_RADIUS, RADAR_CHARACTER_WIDTH = 370, 186, 6.6
+RADAR_LABEL_MAX = 60
+DANGLING_WORDS = {"et", "de", "des", "du", "la", "le", "les", "à", "and", "of", "the", "to", "in"}
+
+
+def radar_label_room(index, count):
+    """How many characters fit beside the `index`-th of `count` spokes of the radar."""
+    dx = abs(RADAR_LABEL_RADIUS * math.cos(-math.pi / 2 + 2 * math.pi * index / count))
+    if dx < 10:  # centred above or below the chart
+        return RADAR_LABEL_MAX
+    return min(RADAR_LABEL_MAX, int((RADAR_HALF_WIDTH - dx) / RADAR_CHARACTER_WIDTH))
+
+
+def short_label(title, length):
+    """The title cut at a word boundary to fit `length` characters, with an ellipsis when cut."""
+    if len(title) <= length:
+        return title
+    words = title[: length - 1].split(" ")
+    if title[length - 1] != " ":
+        words = words[:-1]  # the last word was cut
+    while len(words) > 1 and words[-1].lower().rstrip(",;:-–") in DANGLING_WORDS:
+        words = words[:-1]
+    return " ".join(words).rstrip(" ,;:-–") + "…"

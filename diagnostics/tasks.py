@@ -8,7 +8,7 @@ Only transient errors (database connection, storage) are retried, with exponenti
 
 from celery import shared_task
 
-from diagnostics import results
+from diagnostics import peer_publication
 from diagnostics.services import report as reports
 
 QUEUE = "reports"
@@ -55,4 +55,4 @@ def notify_report_ready_task(report_id):
     expires=600,  # the entry has expired by then: the next request computes it anyway
 )
 def refresh_peer_publication_task(referential_code):
-    results.refresh_peer_publication(referential_code)
+    peer_publication.refresh_peer_publication(referential_code)

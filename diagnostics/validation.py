@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from diagnostics.exceptions import ReferentialInvalid
 from diagnostics.models.referential import CONTENT_CODE_PATTERN, SLUG_PATTERN, VERSION_PATTERN
+from portal.file_limits import FileRejected, decode_text, load_yaml, read_limited
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "referentials" / "referential.schema.json"
 LEVELS = list(range(6))
@@ -44,6 +45,21 @@ class Problem:
         }
 
 
+def shown(value, limit=60):
+    """A value quoted in a message, cut to `limit` characters: a problem line stays a line."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def listing(values, limit=20):
+    """Known values listed in a message: the first `limit`, then how many more."""
+    values = [str(value) for value in values]
+    text = ", ".join(values[:limit])
+    if len(values) > limit:
+        text += " " + _("(and %(count)d more)") % {"count": len(values) - limit}
+    return text
+
+
 def place_of(path):
     """`["axes", 2, "questions", 3]` → `axes[2].questions[3]`; the top level is `(top level)`."""
     text = ""
@@ -51,7 +67,7 @@ def place_of(path):
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            text += f".{shown(part)}" if text else shown(part)
     return text or _("(top level)")
 
 
@@ -65,6 +81,17 @@ class _LineIndex:
 
     def __init__(self, root_node=None):
         self.root = root_node
+        self._keys = {}  # id of a mapping node -> {key text: value node}, built once per mapping
+
+    def _child_by_key(self, node, key):
+        keys = self._keys.get(id(node))
+        if keys is None:
+            keys = {}
+            for key_node, value in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    keys.setdefault(key_node.value, value)
+            self._keys[id(node)] = keys
+        return keys.get(key)
 
     def line_of(self, path):
         node = self.root
@@ -73,7 +100,7 @@ class _LineIndex:
         for part in path:
             child = None
             if isinstance(node, yaml.MappingNode):
-                child = next((value for key, value in node.value if key.value == str(part)), None)
+                child = self._child_by_key(node, str(part))
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 child = node.value[part]
             if child is None:
@@ -82,36 +109,31 @@ class _LineIndex:
         return node.start_mark.line + 1
 
 
+def _file_problem(error):
+    return ReferentialInvalid([Problem(error.line, _("(file)"), error.message)])
+
+
 def parse_referential_text(text):
-    """The document and the index of its lines; a YAML syntax error raises `ReferentialInvalid` with its line."""
-    loader = yaml.SafeLoader(text)
+    """The document and the index of its lines; a YAML syntax error raises `ReferentialInvalid` with its line.
+
+    Anchors, aliases and deep nesting are refused while parsing (`portal.file_limits.load_yaml`).
+    """
     try:
-        node = loader.get_single_node()
-        document = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        detail = " ".join(part for part in (error.context, error.problem) if part)
-        raise ReferentialInvalid(
-            [Problem(line, _("(file)"), _("YAML syntax error: %(detail)s") % {"detail": detail})]
-        ) from error
-    except yaml.YAMLError as error:
-        raise ReferentialInvalid(
-            [Problem(None, _("(file)"), _("YAML error: %(detail)s") % {"detail": error})]
-        ) from error
-    finally:
-        loader.dispose()
-    return document, node
+        return load_yaml(text)
+    except FileRejected as error:
+        raise _file_problem(error) from None
 
 
 def read_referential_file(path, *, theme_codes):
-    """The checked document of the referential file at `path`, or `ReferentialInvalid` with every problem."""
+    """The checked document of the referential file at `path`, or `ReferentialInvalid` with every problem.
+
+    The file goes through the limits of every accepted file first (size before reading, UTF-8 text
+    without NUL nor control characters), so a hostile file is refused before any walk.
+    """
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ReferentialInvalid(
-            [Problem(None, _("(file)"), _("not UTF-8 text: %(detail)s") % {"detail": error})]
-        ) from error
+        text = decode_text(read_limited(path))
+    except FileRejected as error:
+        raise _file_problem(error) from None
     document, node = parse_referential_text(text)
     problems = _duplicate_keys(node, []) if node is not None else []
     problems += check_referential_document(document, theme_codes=theme_codes, lines=_LineIndex(node))
@@ -177,7 +199,7 @@ def _describe(value):
     if isinstance(value, int | float):
         return _("the number %(value)s") % {"value": value}
     if isinstance(value, str):
-        return _("the text “%(value)s”") % {"value": value}
+        return _("the text “%(value)s”") % {"value": shown(value)}
     if isinstance(value, list):
         return _("a list")
     if isinstance(value, dict):
@@ -210,8 +232,8 @@ def _pattern_message(pattern, value):
         VERSION_PATTERN: _("must use only letters, digits, dots and hyphens (like “2026.1”); got “%(value)s”"),
     }
     if pattern in messages:
-        return messages[pattern] % {"value": value}
-    return _("must match %(pattern)s; got “%(value)s”") % {"pattern": pattern, "value": value}
+        return messages[pattern] % {"value": shown(value)}
+    return _("must match %(pattern)s; got “%(value)s”") % {"pattern": pattern, "value": shown(value)}
 
 
 def _schema_problems(document):
@@ -229,7 +251,7 @@ def _schema_problems(document):
                 if name not in allowed:
                     yield (
                         [*path, str(name)],
-                        _("unknown key; expected one of: %(keys)s") % {"keys": ", ".join(allowed)},
+                        _("unknown key; expected one of: %(keys)s") % {"keys": listing(allowed)},
                     )
         elif kind == "type":
             yield path, _type_message(value, instance)
@@ -293,7 +315,7 @@ def _cross_item_problems(document, theme_codes):
                 yield (
                     [*axis_path, "code"],
                     _("duplicate axis code “%(code)s” (already used at %(place)s)")
-                    % {"code": code, "place": place_of(axis_codes[code])},
+                    % {"code": shown(code), "place": place_of(axis_codes[code])},
                 )
             else:
                 axis_codes[code] = axis_path
@@ -308,7 +330,7 @@ def _cross_item_problems(document, theme_codes):
                     yield (
                         [*question_path, "code"],
                         _("duplicate question code “%(code)s” (already used at %(place)s)")
-                        % {"code": code, "place": place_of(question_codes[code])},
+                        % {"code": shown(code), "place": place_of(question_codes[code])},
                     )
                 else:
                     question_codes[code] = question_path
@@ -332,8 +354,8 @@ def _weight_decimals(weight, path):
 
 def _unknown_theme_message(code, theme_codes):
     return _("unknown technology theme “%(code)s”; known themes: %(known)s") % {
-        "code": code,
-        "known": ", ".join(sorted(theme_codes)),
+        "code": shown(code),
+        "known": listing(sorted(theme_codes)),
     }
 
 
@@ -347,7 +369,7 @@ def _theme_list_problems(themes, path, theme_codes):
         if theme_codes is not None and code not in theme_codes:
             yield [*path, index], _unknown_theme_message(code, theme_codes)
         if code in seen:
-            yield [*path, index], _("the theme “%(code)s” is listed twice") % {"code": code}
+            yield [*path, index], _("the theme “%(code)s” is listed twice") % {"code": shown(code)}
         seen.add(code)
 
 
@@ -374,13 +396,14 @@ def _level_sequence_problems(items, path, key, expected):
                     % {"level": level, "first": expected[0], "last": expected[-1]},
                 )
     levels_in_file = [level for _index, level in entries]
-    if len(set(levels_in_file)) == len(levels_in_file) and levels_in_file != sorted(levels_in_file):
+    in_order = sorted(levels_in_file)
+    if len(set(levels_in_file)) == len(levels_in_file) and levels_in_file != in_order:
         for position, (index, level) in enumerate(entries):
-            if level != sorted(levels_in_file)[position]:
+            if level != in_order[position]:
                 yield (
                     [*path, index, key],
                     _("out of order: level %(level)s found where level %(expected)s should be (list levels in order)")
-                    % {"level": level, "expected": sorted(levels_in_file)[position]},
+                    % {"level": level, "expected": in_order[position]},
                 )
 
 
@@ -403,7 +426,7 @@ def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
             yield (
                 [*path, index, "expert_skill"],
                 _("“%(skill)s” is not the code of an axis of this file; expected one of: %(codes)s")
-                % {"skill": skill, "codes": ", ".join(axis_codes)},
+                % {"skill": shown(skill), "codes": listing(axis_codes)},
             )
         theme = recommendation.get("theme")
         if isinstance(theme, str) and theme_codes is not None and theme not in theme_codes:

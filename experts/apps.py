@@ -13,13 +13,10 @@ class ExpertsConfig(AppConfig):
             register_results_panel,
             register_viewer_role,
         )
-        from experts.demo import seed_demo_experts
         from experts.panels import expert_diagnostic_access, expert_review_panel, expert_viewer_role, experts_next_steps
         from experts.rules import expert_role
-        from portal.demo import register_demo_step
         from portal.spaces import Space, register_space
 
-        register_demo_step(seed_demo_experts)
         register_space(Space("expert", _("My assignments"), "experts:my_assignments", expert_role, order=30))
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
@@ -35,7 +32,3 @@ class ExpertsConfig(AppConfig):
         from experts import privacy
 
         privacy.register()  # GDPR: the company's assignments in its export and closure
-
-        from experts.api import errors as api_errors
-
-        api_errors.register()  # the API's answer to each business error

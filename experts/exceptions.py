@@ -1,15 +1,25 @@
-"""Typed errors of the experts app, so that views, the admin and commands can tell them apart.
+"""Errors of the experts app: the portal's hierarchy (`portal.errors`), and the refusals of its own.
 
-Each carries a message meant for the person who tried the action.
+Each carries a message meant for the person who tried the action; nothing was written.
 """
 
+from portal.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceError
 
-class ExpertsError(Exception):
-    """Base of the experts app's business errors."""
+__all__ = [
+    "CapacityReached",
+    "DuplicateAssignment",
+    "ExpertsError",
+    "IllegalTransition",
+    "InvalidInput",
+    "NotAllowed",
+    "NotReferenced",
+]
 
 
-class IllegalTransition(ExpertsError):
-    """An assignment or an accreditation was asked to move to a status its current status does not lead to."""
+class ExpertsError(ServiceError):
+    """Base of the experts app's own refusals."""
+
+    http_status = 409
 
 
 class CapacityReached(ExpertsError):
@@ -22,11 +32,3 @@ class NotReferenced(ExpertsError):
 
 class DuplicateAssignment(ExpertsError):
     """The expert already has an assignment under way in this company."""
-
-
-class NotAllowed(ExpertsError):
-    """The user may not take this action on this object (views answer 403)."""
-
-
-class InvalidInput(ExpertsError):
-    """The data given to a service is incomplete or inconsistent; nothing was changed."""

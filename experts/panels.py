@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.extensions import NextStepItem, NextStepsSection, ResultsPanel, ViewerRole
 from diagnostics.models import Axis
-from diagnostics.radar import RadarAxis, radar_svg
-from diagnostics.results import radar_label_room, short_label
+from diagnostics.radar import RadarAxis, radar_label_room, radar_svg, short_label
 from experts.matching import weakest_axes
 from experts.models import Expert, ExpertReview, ReviewAction, ReviewAxis
 from experts.selectors import (

@@ -284,6 +284,11 @@ def accreditation_history(expert):
     return AccreditationTransition.objects.filter(expert=expert).select_related("by").order_by("-at", "-pk")
 
 
+def expert_for_staff(pk):
+    """One expert, referenced or not, with their account, for the staff's accreditation page; or None."""
+    return Expert.objects.select_related("user").filter(pk=pk).first()
+
+
 def current_accreditation(expert):
     return Accreditation.objects.filter(expert=expert).first()
 

@@ -3,6 +3,7 @@
 - No REDIS_URL: Celery would run every task (PDF renders, e-mails) inside the web request.
 - Files on local disk with HOST_COUNT > 1: a report rendered on one host is missing on the others.
 - No static files manifest: every page would answer 500 (run `collectstatic`, which the release job does).
+- No SITE_URL: the links in e-mails (invitations, decisions, reports) would point to a local address.
 
 `manage.py check --deploy` reports them as errors (the release job runs it); the web and Celery
 processes refuse to start on the first two (`refuse_unsafe_production`, called from wsgi.py and
@@ -18,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 NO_REDIS = "portal.E101"
 LOCAL_FILES_ON_SEVERAL_HOSTS = "portal.E102"
 NO_STATIC_MANIFEST = "portal.E103"
+NO_SITE_URL = "portal.E104"
 
 
 def runtime_problems():
@@ -41,6 +43,14 @@ def runtime_problems():
                 f"HOST_COUNT={settings.HOST_COUNT} but files are kept on local disk (MEDIA_ROOT): a file written "
                 "on one host would be missing on the others.",
                 "Set STORAGE_URL=s3://KEY:SECRET@HOST/BUCKET (S3-compatible object storage), or HOST_COUNT=1.",
+            )
+        )
+    if not settings.SITE_URL:
+        problems.append(
+            (
+                NO_SITE_URL,
+                "SITE_URL is not set: the links in the portal's e-mails would not lead to it.",
+                "Set SITE_URL=https://portail.example.fr (the address users reach the portal at).",
             )
         )
     return problems

@@ -61,11 +61,13 @@ INSTALLED_APPS = [
     "diagnostics",
     "experts",
     "regions",
+    "seeding",  # demo and benchmark data (its management commands)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "portal.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.http.ServiceErrorMiddleware",  # a service error no view caught: its status and message
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
@@ -106,7 +109,6 @@ TEMPLATES = [
 
 # Database: a SQLite file by default; DATABASE_URL=postgres://… for the production stack.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-VAR_DIR.mkdir(exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE makes concurrent writers wait for
     # the lock (up to `timeout` seconds) instead of failing with "database is locked".
@@ -155,7 +157,12 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: WeasyPrint's memory grows a
 # timeout: just above the hard time limit, so no task still running is delivered twice and a lost
 # render is back within minutes, not an hour. Set in every place Celery reads it (KNOW-HOW §3).
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Workers look for such messages every 10 s (kombu's default scans every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -176,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-reports": {"task": "diagnostics.requeue_stuck_reports", "schedule": 60.0},
     # Seal yesterday's audit trail (portal/audit.py) shortly after midnight, Paris time.
     "seal-audit-days": {"task": "portal.seal_audit_days", "schedule": crontab(hour=0, minute=10)},
+    # The retention purge (RETENTION_* below; `manage.py purge_expired` does the same).
+    "purge-expired-data": {"task": "portal.purge_expired", "schedule": timedelta(days=1)},
+    # The open-data aggregates (regions/opendata), recomputed from the whole population at night.
+    "publish-open-data": {"task": "regions.publish_open_data", "schedule": crontab(hour=2, minute=30)},
 }
 
 AUTH_USER_MODEL = "portal.User"
@@ -202,12 +213,6 @@ SIGNUP_CONFIRMATION_VALIDITY_HOURS = env.int("SIGNUP_CONFIRMATION_VALIDITY_HOURS
 RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
 RETENTION_EXPIRED_INVITATION_DAYS = env.int("RETENTION_EXPIRED_INVITATION_DAYS", default=30)
 RETENTION_EXPIRED_SIGNUP_DAYS = env.int("RETENTION_EXPIRED_SIGNUP_DAYS", default=30)
-CELERY_BEAT_SCHEDULE["purge-expired-data"] = {"task": "portal.purge_expired", "schedule": timedelta(days=1)}
-# The open-data aggregates (regions/opendata), recomputed from the whole population at night.
-CELERY_BEAT_SCHEDULE["publish-open-data"] = {
-    "task": "regions.publish_open_data",
-    "schedule": crontab(hour=2, minute=30),
-}
 
 # Login throttling (django-axes): 5 failures for one e-mail from one address lock that pair out for
 # 15 minutes; the attempts are stored and logged. Behind a reverse proxy, TRUSTED_PROXY_COUNT says how
@@ -240,7 +245,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -344,14 +348,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp): scripts only from our own static files, never inline nor
-# eval'd (htmx is told so in base.html). Styles allow inline attributes and the <style> of the SVG
-# charts drawn on the server; nothing user-written reaches a style.
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never
+# inline nor eval'd (htmx is told so in base.html; the SVG charts take their look from the
+# stylesheet, never from a style attribute or element).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -361,19 +365,53 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# Permissions-Policy (django-permissions-policy): the portal uses none of the browser's powerful
+# features, so no page (nor anything it could embed) may ask for them. Only names Chromium knows
+# (it warns about the others; the browser tests fail on such a warning).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # The load balancer's probe speaks plain HTTP to the web process itself, not through the proxy.
-    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
-    if TRUSTED_PROXY_COUNT:
-        # Only a declared proxy (which sets the header itself) may say the request came over HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/"]
+    if TRUSTED_PROXY_COUNT > 0:
+        # Only a declared proxy (which sets the header itself) may say the request came over HTTPS;
+        # without one, a client could send X-Forwarded-Proto: https over plain HTTP.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Every file the portal accepts (a referential today, evidence and documents later) is refused above
+# this size before it is read (portal/file_limits.py).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
@@ -382,7 +420,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in e-mails: required in production (portal/deployment.py), the local server by default.
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
 
 # The REST API (/api/v1/, portal/api): personal access tokens only (no session cookie, hence no CSRF
 # exposure), JSON in and out, the same scoped selectors and rules as the pages.

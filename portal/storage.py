@@ -8,6 +8,7 @@ from disk or redirects to a presigned URL that expires after FILE_URL_EXPIRY_SEC
 
 import logging
 import uuid
+import weakref
 from urllib.parse import quote
 
 from botocore.config import Config
@@ -15,7 +16,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse, HttpResponseRedirect
+from django.utils.functional import LazyObject, empty
 from storages.backends.s3 import S3Storage
 
 logger = logging.getLogger(__name__)
@@ -30,6 +35,30 @@ class StoredFileMissing(Exception):
     def __init__(self, name):
         super().__init__(f"no object {name!r} in the storage")
         self.name = name
+
+
+class StorageAlias(LazyObject):
+    """The storage of a STORAGES alias, looked up when first used. A FileField evaluates its `storage`
+    callable once, at import; this proxy lets the field follow the settings (and their overrides in
+    tests) instead of keeping the storage of the moment the model was loaded."""
+
+    def __init__(self, alias):
+        super().__init__()
+        self.__dict__["_alias"] = alias
+        _aliases.add(self)
+
+    def _setup(self):
+        self._wrapped = storages[self._alias] if self._alias in settings.STORAGES else storages["default"]
+
+
+_aliases = weakref.WeakSet()
+
+
+@receiver(setting_changed)
+def _follow_the_storages_setting(*, setting, **kwargs):
+    if setting == "STORAGES":
+        for alias in list(_aliases):
+            alias._wrapped = empty
 
 
 class ObjectStorage(S3Storage):

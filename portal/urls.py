@@ -5,11 +5,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from portal import views
+from portal.views import accounts
+
+SERVICE_CHECKS = [
+    "health_check.checks.Database",
+    "health_check.checks.Cache",
+    ("portal.health.FileStorage", {"alias": "default"}),
+    ("portal.health.FileStorage", {"alias": "reports"}),
+]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("langue/", views.set_language, name="set_language"),
+    path("", accounts.home, name="home"),
+    path("langue/", accounts.set_language, name="set_language"),
     path("compte/", include("django.contrib.auth.urls")),
     path("", include("portal.app_urls")),
     path("diagnostics/", include("diagnostics.urls")),
@@ -21,19 +28,16 @@ urlpatterns = [
     path("api/v1/", include("diagnostics.api.urls")),
     path("api/v1/", include("experts.api.urls")),
     path("api/v1/", include("regions.api.urls")),
+    # Health: /sante/service/ is what a load balancer probes (this process can reach its database,
+    # cache and file storage); /sante/ adds the files of recent reports, for the operators' monitoring.
+    path(
+        "sante/service/",
+        login_not_required(HealthCheckView.as_view(checks=SERVICE_CHECKS)),
+        name="health_service",
+    ),
     path(
         "sante/",
-        login_not_required(
-            HealthCheckView.as_view(
-                checks=[
-                    "health_check.checks.Database",
-                    "health_check.checks.Cache",
-                    ("portal.health.FileStorage", {"alias": "default"}),
-                    ("portal.health.FileStorage", {"alias": "reports"}),
-                    "diagnostics.health.ReportFiles",
-                ]
-            )
-        ),
+        login_not_required(HealthCheckView.as_view(checks=[*SERVICE_CHECKS, "diagnostics.health.ReportFiles"])),
         name="health",
     ),
 ]

@@ -8,10 +8,8 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         from diagnostics.extensions import register_diagnostic_access, register_next_steps, register_results_panel
-        from portal.demo import register_demo_step
         from portal.rules import officer_role, staff_role
         from portal.spaces import Space, register_space
-        from regions.demo import seed_demo_programme
         from regions.extensions import officer_diagnostic_access, programmes_next_steps, programmes_results_panel
 
         register_space(Space("national", _("National view"), "regions:national", staff_role, order=10))
@@ -19,7 +17,6 @@ class RegionsConfig(AppConfig):
         register_diagnostic_access(officer_diagnostic_access)
         register_results_panel(programmes_results_panel)
         register_next_steps(programmes_next_steps)
-        register_demo_step(seed_demo_programme)
 
         from portal.audit import register_actions, register_verifier
         from regions.services.audit import ACTIONS, verify_state
@@ -30,10 +27,6 @@ class RegionsConfig(AppConfig):
         from regions import privacy
 
         privacy.register()  # GDPR: the company's enrolments in its export and closure
-
-        from regions.api import errors as api_errors
-
-        api_errors.register()  # the API's answer to each business error
 
         from experts.events import visit_logged
         from regions.tasks import on_visit_logged

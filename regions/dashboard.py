@@ -14,9 +14,9 @@ from django.utils.translation import get_language
 
 from diagnostics.models import Diagnostic
 from portal.models import HeadcountBand, Region
+from portal.money import cents
 from regions.filters import EnrolmentFilter
 from regions.models import Enrolment, LedgerEntry
-from regions.money import cents
 from regions.selectors import officer_region_ids, programmes_visible_to
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)

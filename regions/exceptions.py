@@ -1,21 +1,35 @@
-"""Typed errors of the regions app. Each carries a clear message for the user, already translated
-into the active language with amounts in its number format; the data that caused it travels along."""
+"""Errors of the regions app: the portal's hierarchy (`portal.errors`), and the refusals of its own.
+
+Each carries a clear message for the user, already translated into the active language with
+amounts in its number format; the data that caused it travels along. Nothing was written.
+"""
 
 from django.utils.translation import gettext as _
 
-from regions.money import format_eur
+from portal.errors import IllegalTransition, InvalidInput, ServiceError
+from portal.money import format_eur
+
+__all__ = [
+    "AlreadyApplied",
+    "AlreadyDecided",
+    "BudgetBelowCommitted",
+    "BudgetExhausted",
+    "CommitmentExceeded",
+    "ExpenseAlreadyBooked",
+    "ExpenseNotAllowed",
+    "ExpertProposalRefused",
+    "IllegalTransition",
+    "InvalidAmount",
+    "InvalidInput",
+    "NotEligible",
+    "RegionsError",
+]
 
 
-class RegionsError(Exception):
-    """Base class: the message is what the user reads. Nothing was written when one is raised."""
+class RegionsError(ServiceError):
+    """Base of the regions app's own refusals: the money or the programme's rules say no."""
 
-    def __init__(self, message):
-        self.message = str(message)
-        super().__init__(self.message)
-
-
-class IllegalTransition(RegionsError):
-    """The workflow's transition table does not allow this step from the current status."""
+    http_status = 409
 
 
 class AlreadyDecided(IllegalTransition):
@@ -55,7 +69,7 @@ class BudgetBelowCommitted(RegionsError):
         )
 
 
-class InvalidAmount(RegionsError):
+class InvalidAmount(InvalidInput):
     """An amount that is not a positive number of euros with at most two decimals, or above the cap."""
 
 
@@ -71,13 +85,13 @@ class AlreadyApplied(RegionsError):
     """The company already has a live application to this programme."""
 
 
-class InvalidInput(RegionsError):
-    """A required field is missing or inconsistent (a reason, a period, a diagnostic of another company)."""
-
-
-class ExpenseNotAllowed(RegionsError):
+class ExpenseNotAllowed(IllegalTransition):
     """Expenses cannot be booked (or cancelled) on this enrolment or expense in its current state."""
 
 
 class ExpenseAlreadyBooked(ExpenseNotAllowed):
     """The source (e.g. a visit) already has its expense booked."""
+
+
+class ExpertProposalRefused(RegionsError):
+    """The experts app refused the proposal (not referenced, no free place, already under way…)."""

@@ -149,9 +149,9 @@ def export_response(*, kind, fmt, enrolments):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(_("Applications") if kind == "enrolments" else _("Expenses"))[:31])
-        sheet.append([xlsx_cell(str(title)) for title in header])
+        sheet.append([xlsx_cell(sheet, str(title)) for title in header])
         for row in rows:
-            sheet.append([xlsx_cell(value) for value in row])
+            sheet.append([xlsx_cell(sheet, value) for value in row])
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         workbook.save(response)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -3,8 +3,8 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from portal.money import format_eur
 from regions.models import Enrolment
-from regions.money import format_eur
 
 
 def officer_diagnostic_access(user):

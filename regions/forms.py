@@ -7,12 +7,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HeadcountBand, NafCode
+from portal.money import CENT, MONEY_DIGITS, MONEY_PLACES, format_eur
 from portal.validators import validate_plausible_date, validate_printable, validate_text
 from regions.models import Expense
-from regions.models.fields import MONEY_DIGITS, MONEY_PLACES
-from regions.money import format_eur
 
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 
 

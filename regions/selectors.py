@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from diagnostics.models import Diagnostic
-from diagnostics.selectors import shared_with_officer
+from diagnostics.selectors import latest_submitted, shared_with_officer
 from portal.models import Company, Membership, NafCode, Region
 from regions.eligibility import Eligibility, eligibility
 from regions.models import Enrolment, EnrolmentAssignment, EnrolmentTransition, Expense, LedgerEntry, Programme
@@ -159,7 +159,7 @@ def programmes_for_company(company, latest_diagnostic=None):
         .prefetch_related(Prefetch("eligible_naf_codes", queryset=NafCode.objects.only("code")))
         .order_by("end_date", "name")
     )
-    latest = latest_diagnostic or Diagnostic.objects.filter(company=company, is_latest=True).first()
+    latest = latest_diagnostic or latest_submitted(company)
     live = {
         enrolment.programme_id: enrolment
         for enrolment in Enrolment.objects.filter(

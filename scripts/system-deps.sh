@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, when they are missing.
 #   scripts/system-deps.sh run    gettext and WeasyPrint's libraries
-#   scripts/system-deps.sh test   the same plus Chromium (browser tests) and poppler-utils
+#   scripts/system-deps.sh test   the same plus Chromium (browser tests), poppler-utils, Caddy (the TLS
+#                                 proxy of the production-path test) and iproute2 (the multi-host test)
 # As root it installs them with apt-get; otherwise it prints the exact command and, for `test`, fails.
 set -euo pipefail
 
 packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-run}" = "test" ]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils caddy iproute2)
 fi
 
 missing=()

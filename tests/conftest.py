@@ -28,10 +28,11 @@ def _reference_data_after_flush(request):
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_a_temporary_folder(tmp_path_factory):
-    """Files the suite writes (PDF reports rendered on submit) go to a temporary folder, not var/media."""
+    """Files the suite writes (PDF reports rendered on submit) go to a temporary folder, not var/media;
+    the static root is an empty temporary folder too (the settings create no folder; whitenoise wants one)."""
     from django.test import override_settings
 
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), STATIC_ROOT=tmp_path_factory.mktemp("static")):
         yield
 
 
@@ -93,9 +94,11 @@ def _a_cache_of_this_test_process():
         yield
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     # Real-worker tests share one broker database: under pytest-xdist they run one after the other in
     # the same test process (`--dist loadgroup`).
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.get_closest_marker("real_worker"):
             item.add_marker(pytest.mark.xdist_group("real_worker"))

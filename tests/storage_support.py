@@ -79,8 +79,8 @@ def downloaded(response):
     presigned URL of the object store, followed as a browser would."""
     if response.status_code == 302:
         with urllib.request.urlopen(response["Location"], timeout=10) as remote:
-            return remote.read(), dict(remote.headers)
-    return b"".join(response.streaming_content), dict(response.items())
+            return remote.read(), remote.headers  # case-insensitive, like response.headers
+    return b"".join(response.streaming_content), response.headers
 
 
 def fetch_status(url):

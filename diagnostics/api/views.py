@@ -13,11 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from diagnostics import rules, selectors, services
+from diagnostics.action_plan import axis_scores
 from diagnostics.api import serializers
 from diagnostics.dma.model import DIMENSIONS
 from diagnostics.dma.reading import dma_view
 from diagnostics.models import Answer, Diagnostic, DiagnosticAccess, MaturityBand, Referential
-from diagnostics.results import axis_scores
 from portal.api.filters import IdFilter, StrictFilters
 from portal.api.parameters import KnownQueryParameters
 

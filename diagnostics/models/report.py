@@ -7,20 +7,23 @@ layout) make a new row. The PDF is written once, under a key made of its own SHA
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models.diagnostic import Diagnostic
+from portal.storage import StorageAlias
 
 MAX_ATTEMPTS = 3
 
 
+REPORTS_STORAGE = StorageAlias("reports")
+
+
 def report_storage():
     """The `reports` storage when the settings define one (e.g. a private bucket), else the default storage."""
-    return storages["reports"] if "reports" in settings.STORAGES else storages["default"]
+    return REPORTS_STORAGE
 
 
 def report_file_name(diagnostic_id, pdf_sha256):

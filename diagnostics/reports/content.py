@@ -26,9 +26,11 @@ from django.db.models import Prefetch
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostics.action_plan import action_plan, axis_scores, strengths_and_weaknesses
+from diagnostics.exceptions import ReportUnavailable
 from diagnostics.extensions import next_steps_for
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
-from diagnostics.results import action_plan, axis_scores, peer_group_for, strengths_and_weaknesses
+from diagnostics.peer_publication import peer_group_for
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATE_DIR = BASE_DIR / "templates" / "diagnostics" / "report"
@@ -38,10 +40,6 @@ FONT_DIR = STATIC_DIR / "fonts"
 # The code that turns the inputs into the document: a change there changes every report.
 CODE_FILES = [Path(__file__), Path(__file__).with_name("html.py"), BASE_DIR / "diagnostics" / "radar.py"]
 STRENGTHS = PRIORITIES = 3
-
-
-class ReportUnavailable(Exception):
-    """Only a submitted diagnostic has a report."""
 
 
 @dataclass(frozen=True)

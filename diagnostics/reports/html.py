@@ -6,8 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from diagnostics.radar import RadarAxis, radar_svg
-from diagnostics.results import radar_label_room, short_label
+from diagnostics.radar import RadarAxis, radar_label_room, radar_svg, short_label
 
 TEMPLATE = "diagnostics/report/report.html"
 
@@ -32,7 +31,7 @@ def report_radar(content):
         )
         for index, axis in enumerate(content.axes)
     ]
-    return radar_svg(axes, title=_("Maturity per axis, from 0 to 5"))
+    return radar_svg(axes, title=_("Maturity per axis, from 0 to 5"), embedded_style=True)
 
 
 def report_html(content):

@@ -29,9 +29,13 @@ from diagnostics.selectors.referential import (
     theme_codes,
     with_content,
 )
+from diagnostics.selectors.results import AxisResult, Results, results_for
 
 __all__ = [
     "AnswerTarget",
+    "AxisResult",
+    "Results",
+    "results_for",
     "access_log",
     "company_of_member",
     "Progress",

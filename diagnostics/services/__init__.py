@@ -1,7 +1,6 @@
 """Use cases of the diagnostics app, one module per part; the names are re-exported here."""
 
-from diagnostics.services.diagnostic import (
-    AnswerInput,
+from diagnostics.exceptions import (
     DiagnosticError,
     DiagnosticNotDraft,
     DraftAlreadyExists,
@@ -9,6 +8,10 @@ from diagnostics.services.diagnostic import (
     InvalidAnswer,
     NoPreviousDiagnostic,
     NoPublishedReferential,
+    SharingRefused,
+)
+from diagnostics.services.diagnostic import (
+    AnswerInput,
     check_answer,
     save_answer,
     save_answers,
@@ -25,7 +28,7 @@ from diagnostics.services.referential import (
     retire_referential,
 )
 from diagnostics.services.report import latest_report, render_report, request_report, requeue_stuck_reports  # noqa: F401
-from diagnostics.services.sharing import SharingRefused, record_access, set_region_sharing
+from diagnostics.services.sharing import record_access, set_region_sharing
 
 __all__ = [
     "AnswerInput",

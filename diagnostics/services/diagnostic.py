@@ -8,62 +8,34 @@
   with `diagnostics.scoring.compute_scores` and makes it the company's latest diagnostic.
 """
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics import selectors
+from diagnostics.exceptions import (
+    DiagnosticNotDraft,
+    DraftAlreadyExists,
+    IncompleteDiagnostic,
+    InvalidAnswer,
+    NoPreviousDiagnostic,
+    NoPublishedReferential,
+)
 from diagnostics.extensions import on_submit_callbacks
 from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, AxisScore, Diagnostic
-from diagnostics.results import enqueue_peer_refresh
+from diagnostics.peer_publication import peer_cells_cache_key
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from portal.models import Company
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
+logger = logging.getLogger(__name__)
+
 ANSWER_FIELDS = ("diagnostic", "question", "level", "not_applicable", "comment", "answered_by", "answered_at")
-
-
-class DiagnosticError(Exception):
-    """A diagnostic use case was refused; the message says why, in the user's language."""
-
-
-class NoPublishedReferential(DiagnosticError):
-    """No version of the referential is published: there is nothing to answer."""
-
-
-class DraftAlreadyExists(DiagnosticError):
-    """The company already has a draft; `draft` is it."""
-
-    def __init__(self, message, draft=None):
-        super().__init__(message)
-        self.draft = draft
-
-
-class NoPreviousDiagnostic(DiagnosticError):
-    """Starting from previous answers, but the company never submitted a diagnostic."""
-
-
-class DiagnosticNotDraft(DiagnosticError):
-    """The diagnostic is submitted: its answers are frozen."""
-
-
-class InvalidAnswer(DiagnosticError):
-    """The answer does not fit the question: a level outside 0..5, "not applicable" where it is not allowed,
-    a question of another referential version, a comment too long."""
-
-
-class IncompleteDiagnostic(DiagnosticError):
-    """Some questions are neither answered nor marked not applicable; `missing` lists them (with their axis)."""
-
-    def __init__(self, missing):
-        self.missing = list(missing)
-        codes = ", ".join(question.code for question in self.missing)
-        super().__init__(
-            _("%(count)s question(s) still need an answer: %(codes)s.") % {"count": len(self.missing), "codes": codes}
-        )
 
 
 @transaction.atomic
@@ -304,3 +276,23 @@ def submit_diagnostic(*, diagnostic, by):
     for callback in on_submit_callbacks():
         transaction.on_commit(partial(callback, row.pk))
     return row
+
+
+def enqueue_peer_refresh(referential_code):
+    """Publish the peer refresh task (called after a submit commits). Should the broker be down, the
+    entry is cleared instead, as before: the next request computes the figures itself."""
+    from diagnostics.tasks import refresh_peer_publication_task
+
+    try:
+        refresh_peer_publication_task.apply_async(
+            (referential_code,),
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+        )
+    except Exception:
+        logger.warning(
+            "peer refresh of %s not enqueued; the cached figures are cleared", referential_code, exc_info=True
+        )
+        cache.delete(peer_cells_cache_key(referential_code))
+        return False
+    return True

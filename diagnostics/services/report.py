@@ -31,10 +31,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diagnostics.exceptions import ReportError, ReportUnavailable, TransientReportError
 from diagnostics.models import Diagnostic, Report
 from diagnostics.models.report import report_file_name, report_storage
 from diagnostics.reports.access import can_rerender_report
-from diagnostics.reports.content import ReportUnavailable, content_hash, report_content, report_inputs
+from diagnostics.reports.content import content_hash, report_content, report_inputs
 from diagnostics.reports.html import report_html
 from portal.models import Membership
 from portal.storage import STORAGE_ERRORS
@@ -59,17 +60,14 @@ __all__ = [
 MAX_ATTEMPTS = Report.MAX_ATTEMPTS
 # A queued report whose render has not started after this long lost its message: enqueue it again.
 QUEUED_DEADLINE = timedelta(minutes=5)
-# A report rendering for longer than twice the hard time limit lost its worker.
-RENDERING_DEADLINE = timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 300))
+# A render cannot outlive the hard time limit (the child is killed): a report still "rendering" a
+# minute past it lost its worker (kill -9, lost host), and the broker gives its message back at
+# the same moment (the visibility timeout follows the same limit): enqueue it again.
+RENDERING_DEADLINE = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 SWEEP_BATCH = 200
-
-
-class ReportError(Exception):
-    """A report use case was refused; the message says why."""
-
-
-class TransientReportError(ReportError):
-    """Storage or database trouble that may pass: the task retries with backoff."""
+# Submitted diagnostics that have no report yet (e.g. all of them after an upgrade that adds reports)
+# are requested a few per sweep, oldest first, so the reports queue is never flooded at once.
+SWEEP_NEW_BATCH = 20
 
 
 # What the task retries (with backoff); anything else is a bug in the data or the layout: no retry.
@@ -344,7 +342,7 @@ def requeue_stuck_reports(older_than=QUEUED_DEADLINE, rendering_older_than=RENDE
         Diagnostic.objects.filter(status=Diagnostic.Status.SUBMITTED)
         .exclude(Exists(Report.objects.filter(diagnostic=OuterRef("pk"))))
         .order_by("submitted_at")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
+        .values_list("pk", flat=True)[:SWEEP_NEW_BATCH]
     )
     for diagnostic_id in list(without_report):
         report = request_report_after_submit(diagnostic_id)

@@ -13,15 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diagnostics.exceptions import SharingRefused
 from diagnostics.extensions import viewer_role_for
 from diagnostics.models import Diagnostic, DiagnosticAccess
-from diagnostics.services.diagnostic import DiagnosticError
 from portal.models import Membership, RegionOfficer
 from portal.spaces import spaces_for
-
-
-class SharingRefused(DiagnosticError):
-    """The sharing scope of this diagnostic cannot change (a draft, or the user is not a member)."""
 
 
 @transaction.atomic

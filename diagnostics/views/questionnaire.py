@@ -5,9 +5,7 @@ a 403 (Alliance staff read every diagnostic but never answer). Writes go through
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,18 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from diagnostics import rules, selectors, services
 from diagnostics.forms import AnswerForm
 from diagnostics.models import DiagnosticAccess
+from portal.http import allowed, found
 from portal.selectors import companies_visible_to
 
 
 def _visible_diagnostic(request, pk):
-    diagnostic = selectors.visible_diagnostic(request.user, pk)
-    if diagnostic is None:
-        raise Http404(_("No diagnostic you may see has this number."))
-    return diagnostic
+    return found(selectors.visible_diagnostic(request.user, pk), _("No diagnostic you may see has this number."))
 
 
 def _visible_company(request, company_pk):
-    return get_object_or_404(companies_visible_to(request.user), pk=company_pk)
+    return found(companies_visible_to(request.user).filter(pk=company_pk).first())
 
 
 def _axis_url(diagnostic, axis, anchor=""):
@@ -54,8 +50,12 @@ def company_diagnostics(request, company_pk):
 def start(request, company_pk):
     """Start a draft (from the previous answers when `from_previous` is posted)."""
     company = _visible_company(request, company_pk)
-    if not rules.can_start_diagnostic.test(request.user, company):
-        raise PermissionDenied(_("Only the company's members may start a diagnostic."))
+    allowed(
+        rules.can_start_diagnostic,
+        request.user,
+        company,
+        message=_("Only the company's members may start a diagnostic."),
+    )
     try:
         diagnostic = services.start_diagnostic(
             company=company, by=request.user, from_previous=request.POST.get("from_previous") == "1"
@@ -95,14 +95,16 @@ def _forms_for(page, data=None):
 def axis_page(request, pk, axis_code):
     """One axis of the questionnaire. GET shows it; POST (JavaScript off) saves the whole page, then goes on."""
     diagnostic = _visible_diagnostic(request, pk)
-    page = selectors.questionnaire_page(diagnostic, axis_code)
-    if page is None:
-        raise Http404(_("This referential version has no such axis."))
+    page = found(selectors.questionnaire_page(diagnostic, axis_code), _("This referential version has no such axis."))
     can_edit = rules.can_edit_diagnostic.test(request.user, diagnostic)
     status = 200
     if request.method == "POST":
-        if not rules.is_diagnostic_company_member.test(request.user, diagnostic):
-            raise PermissionDenied(_("Only the company's members may answer its diagnostic."))
+        allowed(
+            rules.is_diagnostic_company_member,
+            request.user,
+            diagnostic,
+            message=_("Only the company's members may answer its diagnostic."),
+        )
         if not can_edit:
             messages.error(request, _("This diagnostic has been submitted: its answers can no longer change."))
             return redirect("diagnostics:detail", pk=diagnostic.pk)
@@ -157,9 +159,10 @@ def autosave(request, pk, question_pk):
 
     Answers with a small status fragment: saved (who, when) or why not.
     """
-    target = selectors.answer_target(request.user, diagnostic_pk=pk, question_pk=question_pk)
-    if target is None:
-        raise Http404(_("No question of a diagnostic you may see has this number."))
+    target = found(
+        selectors.answer_target(request.user, diagnostic_pk=pk, question_pk=question_pk),
+        _("No question of a diagnostic you may see has this number."),
+    )
     diagnostic, question = target.diagnostic, target.question
     if not rules.is_diagnostic_company_member.test(request.user, diagnostic):
         return _status_fragment(
@@ -214,8 +217,12 @@ def review(request, pk):
 def submit(request, pk):
     """Submit a complete draft: the answers freeze and the scores are computed once; then the results."""
     diagnostic = _visible_diagnostic(request, pk)
-    if not rules.is_diagnostic_company_member.test(request.user, diagnostic):
-        raise PermissionDenied(_("Only the company's members may submit its diagnostic."))
+    allowed(
+        rules.is_diagnostic_company_member,
+        request.user,
+        diagnostic,
+        message=_("Only the company's members may submit its diagnostic."),
+    )
     try:
         services.submit_diagnostic(diagnostic=diagnostic, by=request.user)
     except services.DiagnosticNotDraft as error:

@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from diagnostics import open_referential
 from diagnostics.selectors import referential as selectors
+from portal.http import found
 
 
 @login_not_required
@@ -13,9 +14,10 @@ from diagnostics.selectors import referential as selectors
 def referential(request):
     """The public presentation of the referential: the current published version, or `?version=` (published or retired)."""
     version = (request.GET.get("version") or "").replace("\x00", "") or None  # PostgreSQL refuses NUL
-    referential = selectors.public_referential(version=version)
-    if referential is None:
-        raise Http404(_("No published version of the referential matches this address."))
+    referential = found(
+        selectors.public_referential(version=version),
+        _("No published version of the referential matches this address."),
+    )
     context = {
         "referential": referential,
         "current": selectors.current_published_referential(referential.code),
@@ -28,9 +30,10 @@ def referential(request):
 @require_GET
 def referential_download(request, code, version, fmt):
     """A published or retired version as a file (YAML, JSON or XLSX), under the Licence Ouverte 2.0."""
-    document = selectors.public_referential_document(code, version)
-    if document is None:
-        raise Http404(_("No published version of the referential matches this address."))
+    document = found(
+        selectors.public_referential_document(code, version),
+        _("No published version of the referential matches this address."),
+    )
     response = HttpResponse(open_referential.RENDERERS[fmt](document), content_type=open_referential.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{open_referential.filename(document, fmt)}"'
     response["Link"] = f'<{open_referential.LICENCE_URL}>; rel="license"'

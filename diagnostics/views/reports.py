@@ -9,8 +9,6 @@ render is for the company's owners and Alliance staff (403 for the other viewers
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,6 +19,7 @@ from diagnostics import selectors
 from diagnostics.models import DiagnosticAccess
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
+from portal.http import allowed, found
 from portal.storage import StoredFileMissing, download_response
 
 logger = logging.getLogger(__name__)
@@ -30,9 +29,10 @@ MISSING_TEMPLATE = "diagnostics/report/missing.html"
 
 def _submitted_diagnostic(request, pk):
     diagnostic = selectors.visible_diagnostic(request.user, pk)
-    if diagnostic is None or diagnostic.is_draft:
-        raise Http404(_("No submitted diagnostic matches this address."))
-    return diagnostic
+    return found(
+        diagnostic if diagnostic is not None and not diagnostic.is_draft else None,
+        _("No submitted diagnostic matches this address."),
+    )
 
 
 def _status(request, diagnostic, report=None):
@@ -61,9 +61,7 @@ def download_name(diagnostic):
 def report_download(request, pk):
     """The latest ready PDF of a diagnostic the user may see."""
     diagnostic = _submitted_diagnostic(request, pk)
-    report = reports.latest_ready_report(diagnostic)
-    if report is None:
-        raise Http404(_("This diagnostic's report is not ready yet."))
+    report = found(reports.latest_ready_report(diagnostic), _("This diagnostic's report is not ready yet."))
     try:
         response = download_response(
             report.file.storage, report.file.name, filename=download_name(diagnostic), content_type="application/pdf"
@@ -79,8 +77,12 @@ def report_download(request, pk):
 def report_rerender(request, pk):
     """Ask for the report of the diagnostic's current inputs (a no-op when the ready one is up to date)."""
     diagnostic = _submitted_diagnostic(request, pk)
-    if not reports.can_rerender_report.test(request.user, diagnostic):
-        raise PermissionDenied(_("Only the company's owner or the Alliance team can ask for a new report."))
+    allowed(
+        reports.can_rerender_report,
+        request.user,
+        diagnostic,
+        message=_("Only the company's owner or the Alliance team can ask for a new report."),
+    )
     report = reports.request_report(diagnostic, by=request.user)
     if request.htmx:
         return _status(request, diagnostic, report)

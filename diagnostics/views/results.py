@@ -1,7 +1,6 @@
 """Results of a submitted diagnostic: scores, radar, peer benchmark, strengths and weaknesses, action plan."""
 
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -10,10 +9,11 @@ from diagnostics import rules
 from diagnostics.extensions import results_panels_for
 from diagnostics.models import DiagnosticAccess
 from diagnostics.radar import radar_svg
-from diagnostics.results import results_for
 from diagnostics.selectors import diagnostics_visible_to
+from diagnostics.selectors.results import results_for
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
+from portal.http import found
 from portal.models import Membership
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
@@ -42,8 +42,7 @@ def results(request, pk):
         )
         .first()
     )
-    if diagnostic is None:
-        raise Http404(_("No diagnostic you may see has this number."))
+    found(diagnostic, _("No diagnostic you may see has this number."))
     diagnostic.member_checked_for = user.pk
     if diagnostic.is_draft:
         return redirect("diagnostics:detail", pk=diagnostic.pk)

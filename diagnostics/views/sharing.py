@@ -7,14 +7,13 @@
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnostics import rules, selectors, services
+from portal.http import allowed, found
 
 PAGE_SIZE = 25
 
@@ -22,11 +21,13 @@ PAGE_SIZE = 25
 @require_POST
 def share_with_region(request, pk):
     """Turn the region's officers' access on (`shared=1`) or off (`shared=0`), then back to the results."""
-    diagnostic = selectors.visible_diagnostic(request.user, pk)
-    if diagnostic is None:
-        raise Http404(_("No diagnostic you may see has this number."))
-    if not rules.can_share_diagnostic.test(request.user, diagnostic):
-        raise PermissionDenied(_("Only the company's members may choose who sees its diagnostic."))
+    diagnostic = found(selectors.visible_diagnostic(request.user, pk), _("No diagnostic you may see has this number."))
+    allowed(
+        rules.can_share_diagnostic,
+        request.user,
+        diagnostic,
+        message=_("Only the company's members may choose who sees its diagnostic."),
+    )
     shared = request.POST.get("shared") == "1"
     try:
         services.set_region_sharing(diagnostic=diagnostic, shared=shared, by=request.user)
@@ -65,9 +66,7 @@ def _render_log(request, *, company, diagnostic=None):
 @require_GET
 def company_access_log(request, company_pk):
     """Who outside the company opened any of its diagnostics, latest first, paginated."""
-    company = selectors.company_of_member(request.user, company_pk)
-    if company is None:
-        raise Http404(_("No company of yours has this number."))
+    company = found(selectors.company_of_member(request.user, company_pk), _("No company of yours has this number."))
     return _render_log(request, company=company)
 
 
@@ -75,6 +74,7 @@ def company_access_log(request, company_pk):
 def diagnostic_access_log(request, pk):
     """Who outside the company opened this diagnostic, latest first, paginated."""
     diagnostic = selectors.visible_diagnostic(request.user, pk)
-    if diagnostic is None or not rules.is_diagnostic_company_member.test(request.user, diagnostic):
-        raise Http404(_("No diagnostic of your company has this number."))
+    if diagnostic is not None and not rules.is_diagnostic_company_member.test(request.user, diagnostic):
+        diagnostic = None  # the log is the company's: anyone else is told it does not exist
+    found(diagnostic, _("No diagnostic of your company has this number."))
     return _render_log(request, company=diagnostic.company, diagnostic=diagnostic)

@@ -29,8 +29,8 @@ from experts.exceptions import (
 from experts.models import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Expert, Visit
 from experts.rules import can_cancel_assignment, can_log_visit, can_propose_assignment, can_respond_to_assignment
 from portal.audit import record
+from portal.money import CENT
 
-CENT = Decimal("0.01")
 MIN_VISIT_DAYS = Decimal("0.25")
 
 

@@ -5,15 +5,12 @@ not take is a 403 (`rules`); an action the assignment's state forbids is a messa
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from experts import selectors, services
-from experts.exceptions import ExpertsError, NotAllowed
 from experts.forms import ProposeForm, ReasonForm, VisitForm
 from experts.models import Assignment
 from experts.panels import review_rows, self_assessment
@@ -24,22 +21,17 @@ from experts.rules import (
     can_propose_assignment,
     can_respond_to_assignment,
     can_write_review,
+    is_profile_owner,
 )
+from portal.http import allowed, found, reported
 
 PAGE_SIZE = 25
 MATCHES_SHOWN = 10
 
 
-def _visible(request, pk):
-    assignment = selectors.visible_assignment(request.user, pk)
-    if assignment is None:
-        raise Http404(_("No assignment you may see has this number."))
-    return assignment
-
-
-def _allowed(rule, request, obj):
-    if not rule.test(request.user, obj):
-        raise PermissionDenied
+def visible_assignment(request, pk):
+    """The assignment `pk` if the user may see it, else a 404."""
+    return found(selectors.visible_assignment(request.user, pk), _("No assignment you may see has this number."))
 
 
 @require_GET
@@ -48,8 +40,7 @@ def my_assignments(request):
 
     Users without an expert profile (superusers included) get 403."""
     expert = selectors.profile_of(request.user)
-    if expert is None:
-        raise PermissionDenied
+    allowed(is_profile_owner, request.user, expert)
     return render(
         request,
         "experts/my_assignments.html",
@@ -60,7 +51,7 @@ def my_assignments(request):
 @require_GET
 def assignment_list(request):
     """Officers (their regions) and staff (all): assignments by status, and companies to propose experts to."""
-    _allowed(can_follow_assignments, request, None)
+    allowed(can_follow_assignments, request.user)
     assignments = selectors.assignments_visible_to(request.user)
     status = request.GET.get("status", "")
     if status in Assignment.Status.values:
@@ -85,7 +76,7 @@ def assignment_list(request):
 
 @require_GET
 def assignment_detail(request, pk):
-    assignment = _visible(request, pk)
+    assignment = visible_assignment(request, pk)
     user = request.user
     Status = Assignment.Status
     responds = can_respond_to_assignment.test(user, assignment)
@@ -110,60 +101,38 @@ def assignment_detail(request, pk):
     return render(request, "experts/assignment_detail.html", context)
 
 
-def _run(request, assignment, action, success):
-    """Call a service; a state error becomes a message, a refusal a 403."""
-    try:
-        action()
-    except NotAllowed as error:
-        raise PermissionDenied from error
-    except ExpertsError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
-
-
 @require_POST
 def accept(request, pk):
-    assignment = _visible(request, pk)
-    _allowed(can_respond_to_assignment, request, assignment)
-    _run(
-        request,
-        assignment,
-        lambda: services.accept_assignment(assignment=assignment, by=request.user),
-        _("You accepted the assignment. Start it when you begin working with the company."),
-    )
+    assignment = visible_assignment(request, pk)
+    allowed(can_respond_to_assignment, request.user, assignment)
+    with reported(request) as outcome:
+        services.accept_assignment(assignment=assignment, by=request.user)
+    if outcome.ok:
+        messages.success(request, _("You accepted the assignment. Start it when you begin working with the company."))
     return redirect("experts:assignment", pk=assignment.pk)
 
 
 @require_POST
 def start(request, pk):
-    assignment = _visible(request, pk)
-    _allowed(can_respond_to_assignment, request, assignment)
-    _run(
-        request,
-        assignment,
-        lambda: services.start_assignment(assignment=assignment, by=request.user),
-        _("The assignment is in progress."),
-    )
+    assignment = visible_assignment(request, pk)
+    allowed(can_respond_to_assignment, request.user, assignment)
+    with reported(request) as outcome:
+        services.start_assignment(assignment=assignment, by=request.user)
+    if outcome.ok:
+        messages.success(request, _("The assignment is in progress."))
     return redirect("experts:assignment", pk=assignment.pk)
 
 
 @require_http_methods(["GET", "POST"])
 def decline(request, pk):
-    assignment = _visible(request, pk)
-    _allowed(can_respond_to_assignment, request, assignment)
+    assignment = visible_assignment(request, pk)
+    allowed(can_respond_to_assignment, request.user, assignment)
     form = ReasonForm(request.POST or None, label=_("Why do you decline?"))
     if request.method == "POST" and form.is_valid():
-        done = _run(
-            request,
-            assignment,
-            lambda: services.decline_assignment(
-                assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
-            ),
-            _("You declined the assignment; the officer is told why."),
-        )
-        if done:
+        with reported(request) as outcome:
+            services.decline_assignment(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
+        if outcome.ok:
+            messages.success(request, _("You declined the assignment; the officer is told why."))
             return redirect("experts:my_assignments")
         return redirect("experts:assignment", pk=assignment.pk)
     return render(
@@ -180,18 +149,14 @@ def decline(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def cancel(request, pk):
-    assignment = _visible(request, pk)
-    _allowed(can_cancel_assignment, request, assignment)
+    assignment = visible_assignment(request, pk)
+    allowed(can_cancel_assignment, request.user, assignment)
     form = ReasonForm(request.POST or None, required=False, label=_("Why is it cancelled? (the expert is told)"))
     if request.method == "POST" and form.is_valid():
-        _run(
-            request,
-            assignment,
-            lambda: services.cancel_assignment(
-                assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
-            ),
-            _("The assignment is cancelled."),
-        )
+        with reported(request) as outcome:
+            services.cancel_assignment(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
+        if outcome.ok:
+            messages.success(request, _("The assignment is cancelled."))
         return redirect("experts:assignment", pk=assignment.pk)
     return render(
         request,
@@ -207,17 +172,13 @@ def cancel(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def log_visit(request, pk):
-    assignment = _visible(request, pk)
-    _allowed(can_log_visit, request, assignment)
+    assignment = visible_assignment(request, pk)
+    allowed(can_log_visit, request.user, assignment)
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with reported(request, form) as outcome:
             services.log_visit(assignment=assignment, by=request.user, **form.cleaned_data)
-        except NotAllowed as error:
-            raise PermissionDenied from error
-        except ExpertsError as error:
-            form.add_error(None, str(error))
-        else:
+        if outcome.ok:
             messages.success(request, _("The visit is logged."))
             return redirect("experts:assignment", pk=assignment.pk)
     return render(request, "experts/visit_form.html", {"assignment": assignment, "form": form})
@@ -229,17 +190,18 @@ def propose(request, company_pk):
 
     A company the user may not see is a 404; seeing it without the right to propose is a 403.
     """
-    company = selectors.companies_seen_for_assignments(request.user).filter(pk=company_pk).first()
-    if company is None:
-        raise Http404(_("No company you may see has this number."))
-    _allowed(can_propose_assignment, request, company)
+    company = found(
+        selectors.companies_seen_for_assignments(request.user).filter(pk=company_pk).first(),
+        _("No company you may see has this number."),
+    )
+    allowed(can_propose_assignment, request.user, company)
     # Matched on the company's latest diagnostic only if the user may see it (sharing scope).
     diagnostic, weak_axes, top_themes = selectors.matching_inputs_for(company, viewer=request.user)
     proposals = selectors.matching_experts_for(company, weak_axes, top_themes, limit=MATCHES_SHOWN)
     form = ProposeForm(request.POST or None, proposals=proposals)
     if request.method == "POST" and form.is_valid():
         expert = next(p.expert for p in proposals if p.expert.pk == form.cleaned_data["expert"])
-        try:
+        with reported(request, form) as outcome:
             assignment = services.propose_assignment(
                 company=company,
                 expert=expert,
@@ -248,11 +210,7 @@ def propose(request, company_pk):
                 diagnostic=diagnostic,
                 brief=form.cleaned_data["brief"],
             )
-        except NotAllowed as error:
-            raise PermissionDenied from error
-        except ExpertsError as error:
-            form.add_error(None, str(error))
-        else:
+        if outcome.ok:
             messages.success(request, _("%(expert)s is proposed; they are told by e-mail.") % {"expert": expert.name})
             return redirect("experts:assignment", pk=assignment.pk)
     axis_titles = selectors.axis_titles()

@@ -5,7 +5,6 @@ Anonymous visitors never see an expert's day rate or e-mail address (`rules.can_
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 from experts import selectors
 from experts.filters import DirectoryFilter
 from experts.rules import can_follow_assignments, can_manage_accreditations, can_see_private_details
+from portal.http import found
 
 PAGE_SIZE = 20
 
@@ -41,9 +41,7 @@ def directory(request):
 @require_GET
 def profile(request, pk):
     """One expert's public profile; a non-referenced expert's only for staff and the expert. Else 404."""
-    expert = selectors.directory_profile(request.user, pk)
-    if expert is None:
-        raise Http404(_("No referenced expert has this number."))
+    expert = found(selectors.directory_profile(request.user, pk), _("No referenced expert has this number."))
     selectors.label_skills([expert], selectors.axis_titles())
     return render(
         request,

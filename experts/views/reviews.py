@@ -1,26 +1,25 @@
 """The expert's review of an in-progress assignment: levels beside the self-assessment, comments, actions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from experts import selectors, services
-from experts.exceptions import ExpertsError, NotAllowed
 from experts.forms import ActionFormSet, ReviewForm
 from experts.models import Assignment
 from experts.panels import self_assessment
 from experts.rules import can_write_review
 from experts.services.reviews import reviewed_diagnostic
-from experts.views.assignments import _allowed, _visible
+from experts.views.assignments import visible_assignment
+from portal.http import allowed, reported
 
 
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
     """The assigned expert writes the review; "save" keeps a draft only they see, "submit" closes the assignment."""
-    assignment = _visible(request, pk)
-    _allowed(can_write_review, request, assignment)
+    assignment = visible_assignment(request, pk)
+    allowed(can_write_review, request.user, assignment)
     if assignment.status != Assignment.Status.IN_PROGRESS:
         messages.info(request, _("A review is written while the assignment is in progress."))
         return redirect("experts:assignment", pk=assignment.pk)
@@ -44,7 +43,7 @@ def review(request, pk):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         submit = "submit" in request.POST
         write = services.submit_review if submit else services.save_review_draft
-        try:
+        with reported(request, form) as outcome:
             write(
                 assignment=assignment,
                 by=request.user,
@@ -53,11 +52,7 @@ def review(request, pk):
                 summary=form.cleaned_data["summary"],
                 actions=[action.cleaned_data for action in formset.forms if action.cleaned_data],
             )
-        except NotAllowed as error:
-            raise PermissionDenied from error
-        except ExpertsError as error:
-            form.add_error(None, str(error))
-        else:
+        if outcome.ok:
             if submit:
                 messages.success(request, _("Your review is submitted and the assignment is closed. Thank you!"))
                 return redirect("experts:assignment", pk=assignment.pk)

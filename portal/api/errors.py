@@ -1,15 +1,16 @@
-"""The one mapping of errors to HTTP answers for the API.
+"""How the API answers errors: the portal's one mapping to HTTP, in JSON.
 
-Every API answer that is not a success carries `{"detail": <message>, "code": <code>}` (validation
-problems add `"errors": {field: [messages]}`), in the user's language (Accept-Language).
+Every API answer that is not a success carries `{"detail": <message>, "code": <code>}` (invalid data
+adds `"errors": {field: [messages]}`), in the user's language (Accept-Language).
 
 The apps' business errors (a submitted diagnostic, a budget exhausted, an illegal transition…) are
-raised by the same services the pages call; each app registers its error classes with the status
-they answer (`register_error`, from `AppConfig.ready()`), since `portal` may not import the apps.
-The most specific registered class wins; the message is the error's own, already written for users.
-Statuses: 400 for data the schema refuses, 422 for well-formed data a business rule refuses, 409 for
-an action the object's state does not allow now, 403 for a role that may not act.
+the portal's service errors (`portal.errors`), raised by the same services the pages call: they
+answer the status `portal.errors.http_status` gives them, as the pages do, with their own message
+(already written for users) and a code named after their class (`BudgetExhausted` → `budget_exhausted`).
+Data the serializers refuse answers 400 with the code `invalid`.
 """
+
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
@@ -18,33 +19,22 @@ from django.views import defaults
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.errors import ServiceError, http_status
+
 API_PATH_PREFIX = "/api/"
-
-_statuses: dict[type, tuple[int, str]] = {}
-
-
-def register_error(error_class, status_code, code):
-    """Answer `error_class` (and its subclasses not registered themselves) with `status_code` and `code`."""
-    _statuses[error_class] = (status_code, code)
-
-
-def _registered(error):
-    for cls in type(error).__mro__:
-        if cls in _statuses:
-            return _statuses[cls]
-    return None
 
 
 class BusinessError(APIException):
-    """A business error of an app, answered with its registered status and its own message."""
+    """A service error, answered with its status and its own message."""
 
-    def __init__(self, message, status_code, code):
-        self.status_code = status_code
-        super().__init__(detail=message, code=code)
+    def __init__(self, error):
+        self.status_code = http_status(error)
+        super().__init__(detail=error.message, code=error_code(error))
 
 
-def _message(error):
-    return str(getattr(error, "message", None) or error)
+def error_code(error):
+    """The stable code of a service error: its class name in snake case."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
 def _flatten(detail):
@@ -63,10 +53,9 @@ def _as_list(value):
 
 
 def exception_handler(error, context):
-    """DRF's handler, with the apps' business errors mapped and every body in the same shape."""
-    registered = _registered(error)
-    if registered is not None:
-        error = BusinessError(_message(error), *registered)
+    """DRF's handler, with the service errors mapped and every body in the same shape."""
+    if isinstance(error, ServiceError):
+        error = BusinessError(error)
     elif isinstance(error, Http404):
         error = NotFound(*error.args)
     elif isinstance(error, DjangoPermissionDenied):

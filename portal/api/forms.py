@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from portal.api import tokens
-from portal.api.models import ApiToken
+from portal.models import ApiToken
 from portal.validators import validate_printable
 
 

@@ -25,7 +25,10 @@ ERROR_SCHEMA = {
 }
 
 ERROR_RESPONSES = {
-    "400": _("The data sent has problems; nothing was changed."),
+    "400": _(
+        "The data sent has problems (the schema's, or a business rule's such as “not applicable” where the question "
+        "does not allow it); nothing was changed."
+    ),
     "401": _("No valid token: missing, unknown, revoked or expired (public endpoints also answer without one)."),
     "403": _("The token's scope or its user's role does not allow this action."),
     "404": _("Nothing at this address that the token's user may see."),
@@ -34,10 +37,6 @@ ERROR_RESPONSES = {
 BODY_ERROR_RESPONSES = {
     "409": _("The object's state does not allow this action now (e.g. a submitted diagnostic, a decided application)."),
     "415": _("The body must be JSON (Content-Type: application/json)."),
-    "422": _(
-        "The data is well formed but a business rule refuses it (e.g. “not applicable” where the question does not "
-        "allow it, an amount above the cap); nothing was changed."
-    ),
 }
 
 

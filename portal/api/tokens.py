@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.api.models import ApiToken
+from portal.models import ApiToken
 
 KEY_PREFIX = "idf_"
 KEY_BYTES = 32

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import audit
-from portal.api.models import ApiToken
-from portal.models import Company, Membership, RegionOfficer
+from portal.errors import ClosureRefused
+from portal.models import ApiToken, Company, Membership, RegionOfficer
 from portal.privacy import company_data_parts
 from portal.security import end_sessions
 
@@ -38,10 +38,6 @@ CLOSED_COMPANY_NAME = "Entreprise fermée #{id}"
 CLOSED_SIRET_PREFIX = "F"
 CLOSED_ACTION = "company.closed"
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
-
-
-class ClosureRefused(Exception):
-    """The closure was not confirmed or cannot happen; the message says why."""
 
 
 def closed_siret(company_id):

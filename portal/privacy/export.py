@@ -8,6 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from portal.privacy import company_data_parts
+from portal.storage import STORAGE_ERRORS
 
 FORMAT_VERSION = 1
 SPOOL_LIMIT = 8 * 1024 * 1024  # kept in memory below 8 MB, then in a temporary file
@@ -38,7 +39,7 @@ def build_company_export(*, company, by):
                     with field_file.open("rb") as source, archive.open(name, "w") as target:
                         for chunk in iter(lambda: source.read(1024 * 1024), b""):
                             target.write(chunk)
-                except OSError:
+                except STORAGE_ERRORS:  # deleted behind the portal's back, or the storage is down
                     missing.append(name)
         manifest = {
             "format_version": FORMAT_VERSION,

@@ -3,9 +3,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.fields import TextField
-from regions.forms import CENT, MAX_AMOUNT
+from portal.money import CENT, MONEY_DIGITS, MONEY_PLACES
+from regions.forms import MAX_AMOUNT
 from regions.models import Enrolment, Programme
-from regions.models.fields import MONEY_DIGITS, MONEY_PLACES
 
 TEXT_MAX_LENGTH = 2000
 

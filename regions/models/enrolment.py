@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.models.fields import money_field
+from portal.money import money_field
 
 
 class Enrolment(models.Model):

@@ -3,16 +3,13 @@ change to money (budget set, amount committed or released, expense booked or can
 
 import hashlib
 from datetime import UTC
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.models.fields import money_field
-
-CENT = Decimal("0.01")
+from portal.money import money_field, money_text
 
 
 class Expense(models.Model):
@@ -129,9 +126,6 @@ class LedgerEntry(models.Model):
     def compute_hash(self):
         """SHA-256 over the previous hash and every field of the entry, in a fixed text form."""
 
-        def money(value):
-            return str(Decimal(value).quantize(CENT))
-
         parts = [
             self.prev_hash,
             str(self.programme_id),
@@ -139,10 +133,10 @@ class LedgerEntry(models.Model):
             self.kind,
             str(self.enrolment_id or ""),
             str(self.expense_id or ""),
-            money(self.amount),
-            money(self.budget_after),
-            money(self.committed_after),
-            money(self.spent_after),
+            money_text(self.amount),
+            money_text(self.budget_after),
+            money_text(self.committed_after),
+            money_text(self.spent_after),
             str(self.by_id or ""),
             self.at.astimezone(UTC).isoformat(),
             self.comment,

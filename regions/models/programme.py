@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HeadcountBand
-from regions.models.fields import money_field
+from portal.money import money_field
 
 
 class Programme(models.Model):

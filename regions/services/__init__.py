@@ -2,6 +2,7 @@
 names are re-exported here. All take keyword arguments, run in one transaction and raise the typed
 errors of `regions.exceptions` with nothing written."""
 
+from regions.exceptions import ExpertProposalRefused
 from regions.services.enrolments import (
     accept_enrolment,
     apply_to_programme,
@@ -11,7 +12,7 @@ from regions.services.enrolments import (
     start_review,
     withdraw_enrolment,
 )
-from regions.services.experts import ExpertProposalRefused, book_visit_cost, propose_expert
+from regions.services.experts import book_visit_cost, propose_expert
 from regions.services.ledger import book_expense, cancel_expense, change_budget
 from regions.services.programmes import create_programme, set_programme_status, update_programme
 from regions.services.reconcile import Reconciliation, reconcile, verify_ledger

@@ -21,8 +21,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import Problem, decoded, record
-
-CENT = Decimal("0.01")
+from portal.money import money_text
 
 ACTIONS = {
     "programme.created": _("programme created"),
@@ -41,14 +40,10 @@ ACTIONS = {
 }
 
 
-def money(value):
-    return str(Decimal(value).quantize(CENT))
-
-
 def audited_value(value):
     """A field's value as the trail keeps it: money to the cent, dates and lists as JSON allows."""
     if isinstance(value, Decimal):
-        return money(value)
+        return money_text(value)
     return value
 
 
@@ -56,10 +51,10 @@ def enrolment_state(enrolment, programme):
     """What a transition may change: the status and the money of the enrolment and its programme."""
     return {
         "status": enrolment.status,
-        "committed": money(enrolment.committed_amount),
-        "spent": money(enrolment.spent_total),
-        "programme_committed": money(programme.committed_total),
-        "programme_spent": money(programme.spent_total),
+        "committed": money_text(enrolment.committed_amount),
+        "spent": money_text(enrolment.spent_total),
+        "programme_committed": money_text(programme.committed_total),
+        "programme_spent": money_text(programme.spent_total),
     }
 
 
@@ -83,16 +78,16 @@ def record_enrolment(*, enrolment, programme, by, before, comment=""):
 def record_expense(*, expense, action, programme, enrolment, by, before, **details):
     after = {
         "enrolment": enrolment.pk,
-        "amount": money(expense.amount),
-        "enrolment_spent": money(enrolment.spent_total),
-        "programme_spent": money(programme.spent_total),
+        "amount": money_text(expense.amount),
+        "enrolment_spent": money_text(enrolment.spent_total),
+        "programme_spent": money_text(programme.spent_total),
         **details,
     }
     return record(action=action, subject=expense, by=by, before=before, after=after, region=programme.region_id)
 
 
 def expense_totals(enrolment, programme):
-    return {"enrolment_spent": money(enrolment.spent_total), "programme_spent": money(programme.spent_total)}
+    return {"enrolment_spent": money_text(enrolment.spent_total), "programme_spent": money_text(programme.spent_total)}
 
 
 def verify_state():
@@ -114,7 +109,7 @@ def verify_state():
             statuses[pk] = after["status"]
     problems = []
     for pk, budget in Programme.objects.values_list("pk", "budget"):
-        if budgets.get(str(pk)) != money(budget):
+        if budgets.get(str(pk)) != money_text(budget):
             problems.append(
                 Problem("the programme's budget differs from its last audited value", subject=f"regions.programme:{pk}")
             )

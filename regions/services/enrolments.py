@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Diagnostic
+from diagnostics.selectors import latest_submitted
+from portal.money import ZERO, format_eur
 from regions.eligibility import eligibility
 from regions.exceptions import (
     AlreadyApplied,
@@ -22,7 +24,6 @@ from regions.exceptions import (
     NotEligible,
 )
 from regions.models import Enrolment, EnrolmentTransition, LedgerEntry
-from regions.money import ZERO, format_eur
 from regions.services.audit import enrolment_state, record_enrolment
 from regions.services.ledger import (
     add_to_totals,
@@ -81,10 +82,6 @@ def _move(current, to_status, *, by, comment="", **fields):
     return _record(current, from_status=from_status, to_status=to_status, by=by, comment=comment)
 
 
-def _latest_submitted(company):
-    return Diagnostic.objects.filter(company=company, is_latest=True).first()
-
-
 @transaction.atomic
 def apply_to_programme(*, programme, company, requested_amount, motivation, by, diagnostic=None):
     """A company applies: eligibility checked, amount ≤ cap, one live application per programme.
@@ -97,7 +94,7 @@ def apply_to_programme(*, programme, company, requested_amount, motivation, by, 
     motivation = (motivation or "").strip()
     if not motivation:
         raise InvalidInput(_("Explain what the programme's support would be used for."))
-    latest = _latest_submitted(company)
+    latest = latest_submitted(company)
     if Enrolment.objects.filter(programme=programme, company=company, status__in=Enrolment.LIVE).exists():
         raise AlreadyApplied(_("Your company has already applied to this programme."))
     verdict = eligibility(programme, company, latest_diagnostic=latest, has_live_enrolment=False)

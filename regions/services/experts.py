@@ -13,18 +13,14 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from experts import services as experts_services
-from experts.exceptions import ExpertsError
 from experts.models import Visit
-from regions.exceptions import ExpenseAlreadyBooked, IllegalTransition, RegionsError
+from portal.errors import ServiceError
+from regions.exceptions import ExpenseAlreadyBooked, ExpertProposalRefused, IllegalTransition
 from regions.models import Enrolment, EnrolmentAssignment, Expense
 from regions.services.enrolments import start_enrolment
 from regions.services.ledger import book_expense
 
 logger = logging.getLogger("regions.visits")
-
-
-class ExpertProposalRefused(RegionsError):
-    """The experts app refused the proposal (not referenced, no free place, already under way…)."""
 
 
 @transaction.atomic
@@ -41,8 +37,8 @@ def propose_expert(*, enrolment, expert, by, due_date=None, brief=""):
         assignment = experts_services.propose_assignment(
             company=current.company, expert=expert, by=by, due_date=due_date, diagnostic=current.diagnostic, brief=brief
         )
-    except ExpertsError as error:
-        raise ExpertProposalRefused(str(error)) from error
+    except ServiceError as error:
+        raise ExpertProposalRefused(error.message) from error
     EnrolmentAssignment.objects.create(enrolment=current, assignment=assignment, created_by=by)
     return assignment
 
@@ -94,7 +90,7 @@ def book_visit_cost(*, visit_id):
                 start_enrolment(enrolment=enrolment, by=visit.logged_by, comment=_("First expert visit booked."))
     except ExpenseAlreadyBooked:
         return None
-    except RegionsError as error:
+    except ServiceError as error:
         logger.warning("Visit %s not booked on enrolment %s: %s", visit_id, enrolment.pk, error)
         return None
     return expense

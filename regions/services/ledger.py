@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.money import ZERO, money_text, to_money
 from regions.exceptions import (
     BudgetBelowCommitted,
     CommitmentExceeded,
@@ -15,8 +16,7 @@ from regions.exceptions import (
     InvalidInput,
 )
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
-from regions.money import ZERO, to_money
-from regions.services.audit import expense_totals, money, record_expense, record_programme
+from regions.services.audit import expense_totals, record_expense, record_programme
 
 
 def lock_programme(programme_id):
@@ -115,14 +115,14 @@ def change_budget(*, programme, budget, by, comment=""):
     """Set the programme's total budget; never below what is committed."""
     new_budget = budget_value(budget)
     locked = lock_programme(programme.pk)
-    before = money(locked.budget)
+    before = money_text(locked.budget)
     if set_budget(locked=locked, budget=new_budget, by=by, comment=comment):
         record_programme(
             programme=locked,
             action="programme.budget_changed",
             by=by,
             before={"budget": before},
-            after={"budget": money(locked.budget), "comment": comment or ""},
+            after={"budget": money_text(locked.budget), "comment": comment or ""},
         )
     return locked
 
@@ -210,8 +210,8 @@ def cancel_expense(*, expense, by, reason):
     before = {
         "cancelled": False,
         **expense_totals(enrolment, programme),
-        "enrolment_committed": money(enrolment.committed_amount),
-        "programme_committed": money(programme.committed_total),
+        "enrolment_committed": money_text(enrolment.committed_amount),
+        "programme_committed": money_text(programme.committed_total),
     }
     Expense.objects.filter(pk=current.pk).update(
         cancelled_at=timezone.now(), cancelled_by=by, cancel_reason=reason[:500]
@@ -238,7 +238,7 @@ def cancel_expense(*, expense, by, reason):
         before=before,
         cancelled=True,
         reason=reason,
-        enrolment_committed=money(enrolment.committed_amount),
-        programme_committed=money(programme.committed_total),
+        enrolment_committed=money_text(enrolment.committed_amount),
+        programme_committed=money_text(programme.committed_total),
     )
     return current

@@ -5,10 +5,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.models import HeadcountBand
+from portal.money import ZERO, money_text, to_money
 from regions.exceptions import IllegalTransition, InvalidAmount, InvalidInput
 from regions.models import LedgerEntry, Programme
-from regions.money import ZERO, to_money
-from regions.services.audit import audited_value, money, record_programme
+from regions.services.audit import audited_value, record_programme
 from regions.services.ledger import append_ledger, budget_value, lock_programme, set_budget
 
 EDITABLE_FIELDS = {
@@ -82,8 +82,8 @@ def create_programme(*, region, by, budget, eligible_naf_codes=(), **fields):
         after={
             "name": programme.name,
             "status": programme.status,
-            "budget": money(programme.budget),
-            "cap_per_company": money(programme.cap_per_company),
+            "budget": money_text(programme.budget),
+            "cap_per_company": money_text(programme.cap_per_company),
         },
     )
     return programme
@@ -102,7 +102,7 @@ def update_programme(*, programme, by, budget=None, eligible_naf_codes=None, bud
     locked = lock_programme(programme.pk)
     _check_period(fields.get("start_date", locked.start_date), fields.get("end_date", locked.end_date))
     before = {name: audited_value(getattr(locked, name)) for name in fields}
-    before["budget"] = money(locked.budget)
+    before["budget"] = money_text(locked.budget)
     if eligible_naf_codes is not None:
         before["eligible_naf_codes"] = sorted(locked.eligible_naf_codes.values_list("code", flat=True))
     if new_budget is not None:
@@ -112,7 +112,7 @@ def update_programme(*, programme, by, budget=None, eligible_naf_codes=None, bud
     if fields:
         locked.save(update_fields=[*fields, "updated_at"])
     after = {name: audited_value(getattr(locked, name)) for name in fields}
-    after["budget"] = money(locked.budget)
+    after["budget"] = money_text(locked.budget)
     if eligible_naf_codes is not None:
         locked.eligible_naf_codes.set(eligible_naf_codes)
         after["eligible_naf_codes"] = sorted(getattr(code, "code", code) for code in eligible_naf_codes)

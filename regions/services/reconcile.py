@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from portal.money import cents
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
-from regions.money import cents
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 

@@ -1,6 +1,6 @@
 from django import template
 
-from regions.money import format_eur
+from portal.money import format_eur
 
 register = template.Library()
 

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from portal.audit import action_label, known_actions
+from portal.http import allowed
 from regions import selectors
 from regions.rules import can_view_audit_trail
-from regions.views.common import allowed
 
 PAGE_SIZE = 50
 SUBJECT = re.compile(r"^([a-z_]{1,40})\.([a-z_]{1,40}):([0-9A-Za-z_-]{1,40})$")

@@ -6,13 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.http import allowed, found, reported
 from regions import selectors, services
 from regions.eligibility import eligibility
-from regions.exceptions import RegionsError
 from regions.forms import ApplicationForm
 from regions.models import Enrolment
 from regions.rules import can_apply, can_view_company_programmes
-from regions.views.common import allowed, found
 
 
 def _companies(request):
@@ -45,7 +44,7 @@ def apply(request, pk):
     company = _chosen_company(request, companies)
     allowed(can_apply, request.user, company)
     programme = found(selectors.open_programme_for_company(company, pk))
-    latest = selectors.submitted_diagnostics_of(company).filter(is_latest=True).first()
+    latest = selectors.latest_submitted(company)
     has_live = Enrolment.objects.filter(programme=programme, company=company, status__in=Enrolment.LIVE).exists()
     verdict = eligibility(programme, company, latest_diagnostic=latest, has_live_enrolment=has_live)
     form = None
@@ -55,7 +54,7 @@ def apply(request, pk):
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
+            with reported(request, form) as outcome:
                 enrolment = services.apply_to_programme(
                     programme=programme,
                     company=company,
@@ -64,9 +63,7 @@ def apply(request, pk):
                     diagnostic=data["diagnostic"],
                     by=request.user,
                 )
-            except RegionsError as error:
-                form.add_error(None, error.message)
-            else:
+            if outcome.ok:
                 messages.success(request, _("Your application is sent. The region will review it."))
                 return redirect("regions:enrolment_detail", pk=enrolment.pk)
     elif request.method == "POST":

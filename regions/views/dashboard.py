@@ -5,13 +5,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.http import allowed
 from regions import selectors
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
 from regions.dma import export_csv
 from regions.exports import FORMATS, export_response
 from regions.rules import can_view_dashboard
-from regions.views.common import allowed
 
 PAGE_SIZE = 50
 

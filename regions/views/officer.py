@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.http import allowed, found, reported
+from portal.money import format_eur
 from portal.rules import is_region_officer
 from regions import selectors, services
 from regions.dashboard import programme_rows
-from regions.exceptions import RegionsError
 from regions.forms import (
     AcceptForm,
     CancelExpenseForm,
@@ -20,9 +21,7 @@ from regions.forms import (
     RefuseForm,
 )
 from regions.models import Enrolment, Programme
-from regions.money import format_eur
 from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
-from regions.views.common import allowed, found
 
 PROGRAMME_FIELDS = [
     "name",
@@ -58,7 +57,7 @@ def programme_create(request):
     form = ProgrammeForm(request.POST or None, regions=selectors.regions_managed_by(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with reported(request, form) as outcome:
             programme = services.create_programme(
                 region=data["region"],
                 by=request.user,
@@ -66,9 +65,7 @@ def programme_create(request):
                 eligible_naf_codes=data["eligible_naf_codes"],
                 **{name: data[name] for name in PROGRAMME_FIELDS},
             )
-        except RegionsError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Programme “%(name)s” created as a draft.") % {"name": programme.name})
             return redirect("regions:programme_detail", pk=programme.pk)
     return render(request, "regions/programme_form.html", {"form": form, "programme": None})
@@ -81,7 +78,7 @@ def programme_edit(request, pk):
     form = ProgrammeForm(request.POST or None, regions=selectors.regions_managed_by(request.user), programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with reported(request, form) as outcome:
             services.update_programme(
                 programme=programme,
                 by=request.user,
@@ -89,9 +86,7 @@ def programme_edit(request, pk):
                 eligible_naf_codes=data["eligible_naf_codes"],
                 **{name: data[name] for name in PROGRAMME_FIELDS},
             )
-        except RegionsError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Programme saved."))
             return redirect("regions:programme_detail", pk=programme.pk)
     return render(request, "regions/programme_form.html", {"form": form, "programme": programme})
@@ -124,11 +119,9 @@ def programme_status(request, pk):
     if status not in Programme.Status.values:
         messages.error(request, _("Unknown programme status."))
     else:
-        try:
+        with reported(request) as outcome:
             programme = services.set_programme_status(programme=programme, status=status, by=request.user)
-        except RegionsError as error:
-            messages.error(request, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("The programme is now %(status)s.") % {"status": programme.get_status_display()}
             )
@@ -180,7 +173,7 @@ def enrolment_action(request, pk, action):
         allowed(can_withdraw_enrolment, user, enrolment)
     else:
         allowed(can_decide_enrolment, user, enrolment)
-    try:
+    with reported(request):
         if action == "accept":
             form = AcceptForm(request.POST, programme=enrolment.programme)
             if not form.is_valid():
@@ -205,8 +198,6 @@ def enrolment_action(request, pk, action):
             }[action]
             moved = step(enrolment=enrolment, by=user, comment=comment)
             messages.success(request, _("The application is now %(status)s.") % {"status": moved.get_status_display()})
-    except RegionsError as error:
-        messages.error(request, error.message)
     return redirect("regions:enrolment_detail", pk=pk)
 
 
@@ -218,7 +209,7 @@ def expense_create(request, pk):
     if not form.is_valid():
         return _enrolment_page(request, enrolment, status=400, expense_form=form)
     data = form.cleaned_data
-    try:
+    with reported(request) as outcome:
         services.book_expense(
             enrolment=enrolment,
             kind="other",
@@ -227,9 +218,7 @@ def expense_create(request, pk):
             incurred_on=data["incurred_on"],
             by=request.user,
         )
-    except RegionsError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Expense of %(amount)s booked.") % {"amount": format_eur(data["amount"])})
     return redirect("regions:enrolment_detail", pk=pk)
 
@@ -243,11 +232,9 @@ def expense_cancel(request, pk):
     if not form.is_valid():
         messages.error(request, _("Give a reason for cancelling the expense."))
         return redirect(url)
-    try:
+    with reported(request) as outcome:
         services.cancel_expense(expense=expense, by=request.user, reason=form.cleaned_data["reason"])
-    except RegionsError as error:
-        messages.error(request, error.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Expense cancelled."))
     return redirect(url)
 
@@ -265,7 +252,7 @@ def enrolment_experts(request, pk):
     form = ProposeExpertForm(request.POST or None, experts=experts.values())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with reported(request, form) as outcome:
             assignment = propose_expert(
                 enrolment=enrolment,
                 expert=experts[data["expert"]],
@@ -273,9 +260,7 @@ def enrolment_experts(request, pk):
                 due_date=data["due_date"],
                 brief=data["brief"],
             )
-        except RegionsError as error:
-            form.add_error(None, error.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("%(expert)s is proposed; they are told by e-mail.") % {"expert": assignment.expert}
             )

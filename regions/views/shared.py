@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.http import allowed
 from portal.rules import is_region_officer
 from regions import selectors
-from regions.views.common import allowed
 
 PAGE_SIZE = 25
 

@@ -46,13 +46,13 @@ def test_an_answer_to_a_submitted_diagnostic_is_refused_with_409(owner, draft):
     answer_all(draft, level=2, by=owner)
     diagnostics_services.submit_diagnostic(diagnostic=draft, by=owner)
     response = put_answer(owner, draft, "AX1-1", level=4)
-    assert response.status_code == 409 and response.json()["code"] == "not_draft"
+    assert response.status_code == 409 and response.json()["code"] == "diagnostic_not_draft"
     assert Answer.objects.get(diagnostic=draft, question__code="AX1-1").level == 2
 
 
-def test_not_applicable_where_the_question_does_not_allow_it_is_refused_with_422(owner, draft):
+def test_not_applicable_where_the_question_does_not_allow_it_is_refused_by_the_service(owner, draft):
     response = put_answer(owner, draft, "AX1-1", not_applicable=True)  # AX1-1 does not allow it
-    assert response.status_code == 422 and response.json()["code"] == "invalid_answer"
+    assert response.status_code == 400 and response.json()["code"] == "invalid_answer"
     assert not Answer.objects.exists()
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.api import tokens
-from portal.api.models import ApiToken
+from portal.models import ApiToken
 from tests.api.support import api_client, token_key
 from tests.portal.factories import UserFactory
 

@@ -13,11 +13,6 @@ REFERENTIAL = ROOT / "diagnostics/referentials/industrie-du-futur.yaml"
 pytestmark = [pytest.mark.django_db, pytest.mark.second_factor_unverified]  # the harness passes it itself
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo(capsys):
     """The shipped referential and the demo data set (a few companies, a programme, experts)."""
@@ -55,6 +50,6 @@ def test_bench_cleanup_removes_the_bench_accounts_and_draft(demo):
 
     assert not User.objects.filter(email__endswith="@bench.invalid").exists()
     from diagnostics.models import Diagnostic
-    from portal.demo import DEMO_SIRET
+    from seeding.demo.accounts import DEMO_SIRET
 
     assert not Diagnostic.objects.filter(company__siret=DEMO_SIRET, status=Diagnostic.Status.DRAFT).exists()

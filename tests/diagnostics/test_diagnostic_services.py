@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from diagnostics import extensions, selectors, services
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
-from diagnostics.results import peer_cells_cache_key, peer_publication
+from diagnostics.peer_publication import peer_cells_cache_key, peer_publication
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from tests.diagnostics.factories import (
     AnswerFactory,

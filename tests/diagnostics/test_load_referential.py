@@ -6,6 +6,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
+from django.utils import translation
 
 from diagnostics.documents import with_defaults
 from diagnostics.models import (
@@ -20,6 +22,7 @@ from diagnostics.models import (
 )
 from tests.diagnostics.conftest import MALFORMED
 from tests.diagnostics.factories import PublishedReferentialFactory, ReferentialFactory
+from tests.hang_guard import fails_after
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -60,7 +63,7 @@ MALFORMED_CASES = [
     ("title-as-list", "title", "must be a mapping (key: value lines), not a list"),
     ("document-is-a-list", "(top level)", "must be a mapping"),
     ("yaml-syntax-error", "(file)", "YAML syntax error"),
-    ("bad-indentation", "(file)", "YAML syntax error: mapping values are not allowed here"),
+    ("bad-indentation", "(file)", "YAML syntax error: mapping values are not allowed in this context"),
     ("missing-version", "version", "missing"),
     ("version-as-number", "version", "must be a text, not the number 2026.1 (put it in quotes"),
     (
@@ -92,7 +95,33 @@ MALFORMED_CASES = [
     ("level-not-a-number", "axes[0].questions[0].levels[2].level", "must be a whole number, not the text “two”"),
     ("empty-file", "(file)", "the file is empty"),
     ("not-applicable-not-boolean", "axes[0].questions[1].allows_not_applicable", "must be true or false"),
+    # Hostile files: refused before any walk of their content, at their line.
+    ("alias-bomb", "(file)", "anchors and aliases (&name, *name) are not accepted"),
+    ("anchor-and-alias", "(file)", "anchors and aliases (&name, *name) are not accepted"),
+    ("nul-byte", "(file)", "the file contains a NUL character (byte 0)"),
+    ("control-character", "(file)", "the file contains the control character U+0007"),
+    ("invalid-utf8", "(file)", "not UTF-8 text: the byte 0xE9"),
+    ("deep-nesting", "(file)", "nested more than 20 levels deep"),
+    ("huge-number", "(file)", "this number is too long to be read (5000 characters)"),
+    ("impossible-date", "(file)", "“2026-13-45” is not a real date"),
+    ("python-tag", "(file)", "the tag tag:yaml.org,2002:python/object/apply:os.system is not accepted"),
+    ("text-in-a-third-language", "title.de", "unknown key; expected one of: fr, en"),
 ]
+# The line each hostile file is refused at (the file's own comment names it).
+HOSTILE_LINES = {
+    "alias-bomb": 2,
+    "anchor-and-alias": 5,
+    "nul-byte": 4,
+    "control-character": 9,
+    "invalid-utf8": 8,
+    "deep-nesting": 25,
+    "huge-number": 29,
+    "impossible-date": 3,
+    "python-tag": 2,
+}
+# Every malformed file is refused well within this bound; a file still being read after it has
+# found a hang (no timing is measured: see tests/hang_guard.py).
+TIME_BOUND = 5
 
 
 def row_counts():
@@ -138,13 +167,63 @@ def test_malformed_file_is_refused_with_its_place_and_message_and_changes_nothin
     ReferentialFactory(code="test-referential", version="2026.1", axes=1, questions=1)  # a draft it must not replace
     before = row_counts()
 
-    status, _out, err = run_manage("load_referential", MALFORMED / f"{name}.yaml", "--publish")
+    with fails_after(TIME_BOUND, f"load_referential {name}.yaml"):
+        status, _out, err = run_manage("load_referential", MALFORMED / f"{name}.yaml", "--publish")
 
     assert status != 0
     reported = [line.split(": ", 1)[1] for line in err.splitlines() if line.startswith(str(MALFORMED))]
     assert any(line.startswith(f"{place}: ") and fragment in line for line in reported), err
     assert "nothing was loaded" in err
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(("name", "line"), HOSTILE_LINES.items(), ids=list(HOSTILE_LINES))
+def test_hostile_file_is_reported_as_file_line_message(name, line):
+    path = MALFORMED / f"{name}.yaml"
+    _status, _out, err = run_manage("load_referential", path)
+    (problem,) = [entry for entry in err.splitlines() if entry.startswith(str(path))]
+    assert problem.startswith(f"{path}:{line}: (file): ")
+
+
+def test_hostile_file_is_reported_in_french():
+    with translation.override("fr"):
+        _status, _out, err = run_manage("load_referential", MALFORMED / "alias-bomb.yaml")
+    assert "les ancres et les alias (&nom, *nom) ne sont pas acceptés" in err
+    assert "rien n'a été chargé" in err
+
+
+def test_oversized_file_is_refused_before_it_is_read(small_referential_file, tmp_path):
+    """The probe's 10 MiB description, in a file above the 2 MiB limit."""
+    oversized = tmp_path / "oversized.yaml"
+    text = small_referential_file.read_text(encoding="utf-8")
+    oversized.write_text(text.replace("Un petit référentiel complet", "x" * (2 * 1024 * 1024), 1), encoding="utf-8")
+    before = row_counts()
+
+    with fails_after(TIME_BOUND, "load_referential of an oversized file"):
+        status, _out, err = run_manage("load_referential", oversized, "--publish")
+
+    assert status != 0
+    size = f"{oversized.stat().st_size:,}"
+    assert f"{oversized}: (file): the file is too large ({size} bytes): at most 2.0\xa0MB are accepted" in err
+    assert row_counts() == before
+
+
+@override_settings(UPLOAD_MAX_BYTES=1000)
+def test_size_limit_is_a_setting(small_referential_file):
+    _status, _out, err = run_manage("load_referential", small_referential_file)
+    assert "the file is too large" in err
+    assert not Referential.objects.filter(code="test-referential").exists()
+
+
+def test_long_text_is_refused(small_referential_file, tmp_path):
+    long_text = tmp_path / "long-text.yaml"
+    text = small_referential_file.read_text(encoding="utf-8")
+    long_text.write_text(text.replace("Un petit référentiel complet", "x" * 5001, 1), encoding="utf-8")
+
+    _status, _out, err = run_manage("load_referential", long_text)
+
+    assert "description.fr: too long: at most 5000 characters" in err
+    assert not Referential.objects.filter(code="test-referential").exists()
 
 
 def test_problem_lines_name_the_file_and_line():

@@ -47,3 +47,22 @@ def test_malformed_file_exits_non_zero_and_a_valid_one_loads_idempotently(manage
     assert second.returncode == 0, second.stderr
     assert "test-referential 2026.1" in second.stdout
     assert second.stdout != first.stdout
+
+
+HOSTILE = ["alias-bomb", "nul-byte", "invalid-utf8", "deep-nesting", "huge-number", "impossible-date", "python-tag"]
+
+
+def test_hostile_files_exit_non_zero_with_one_line_each_and_no_traceback(manage):
+    """The probe's files in a real process: an exit status, `FILE:LINE: message`, nothing loaded."""
+    for name in HOSTILE:
+        path = MALFORMED / f"{name}.yaml"
+        refused = manage("load_referential", path, "--publish")
+        assert refused.returncode == 1, (name, refused.stderr)
+        assert "Traceback" not in refused.stderr, refused.stderr
+        (problem,) = [line for line in refused.stderr.splitlines() if line.startswith(f"{path}:")]
+        assert problem.split(":", 2)[1].isdigit(), problem
+        assert "rien n'a été chargé" in refused.stderr  # in French, the portal's language
+    listed = manage(
+        "shell", "-v0", "-c", "from diagnostics.models import Referential; print(Referential.objects.count())"
+    )
+    assert listed.stdout.strip() == "0"

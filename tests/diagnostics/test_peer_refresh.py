@@ -4,9 +4,11 @@ a request finding no cached figures computes them itself."""
 import pytest
 from django.core.cache import cache
 
-from diagnostics import results, tasks
+from diagnostics import peer_publication as publication
+from diagnostics import tasks
 from diagnostics.benchmark import Publication
-from diagnostics.results import peer_cells_cache_key, peer_publication, refresh_peer_publication
+from diagnostics.peer_publication import peer_cells_cache_key, peer_publication, refresh_peer_publication
+from diagnostics.services.diagnostic import enqueue_peer_refresh
 from tests.diagnostics.factories import PublishedReferentialFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +46,7 @@ def test_a_refresh_finding_another_one_running_leaves_the_figures_to_it(referent
 
 def test_the_running_refresh_computes_again_when_a_submit_came_meanwhile(referential, monkeypatch):
     computed = []
-    compute = results._compute_peer_publication
+    compute = publication._compute_peer_publication
 
     def compute_while_another_submit_arrives(code):
         computed.append(code)
@@ -52,7 +54,7 @@ def test_the_running_refresh_computes_again_when_a_submit_came_meanwhile(referen
             assert refresh_peer_publication(code) is None  # the lock is held: marked stale
         return compute(code)
 
-    monkeypatch.setattr(results, "_compute_peer_publication", compute_while_another_submit_arrives)
+    monkeypatch.setattr(publication, "_compute_peer_publication", compute_while_another_submit_arrives)
     refresh_peer_publication(referential.code)
     assert computed == [referential.code, referential.code]
 
@@ -63,5 +65,5 @@ def test_without_a_broker_the_figures_are_cleared_for_the_next_request(referenti
 
     monkeypatch.setattr(tasks.refresh_peer_publication_task, "apply_async", broker_down)
     cache.set(peer_cells_cache_key(referential.code), "old figures")
-    assert results.enqueue_peer_refresh(referential.code) is False
+    assert enqueue_peer_refresh(referential.code) is False
     assert cache.get(peer_cells_cache_key(referential.code)) is None

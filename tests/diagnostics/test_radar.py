@@ -1,9 +1,12 @@
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from diagnostics.radar import RadarAxis, radar_svg
+from diagnostics.radar import STYLE, RadarAxis, radar_svg
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def axes(scores, previous=None):
@@ -41,3 +44,21 @@ def test_a_full_score_reaches_the_outer_ring():
 def test_fewer_than_three_axes_is_refused():
     with pytest.raises(ValueError):
         radar_svg(axes([1, 2]), title="t")
+
+
+def test_a_radar_for_a_page_carries_no_style_element():
+    """The Content-Security-Policy refuses inline styles: the page's stylesheet draws it."""
+    assert "<style" not in radar_svg(axes([1, 2, 3]), title="t")
+
+
+def test_a_radar_for_the_pdf_carries_its_style():
+    """WeasyPrint styles an inline SVG only from its own <style>."""
+    assert f"<style>{STYLE}</style>" in radar_svg(axes([1, 2, 3]), title="t", embedded_style=True)
+
+
+def test_the_page_stylesheet_has_the_rules_the_pdf_embeds():
+    stylesheet = re.sub(r"\s+", "", (ROOT / "static" / "css" / "portal.css").read_text(encoding="utf-8"))
+    rules = [rule + "}" for rule in STYLE.split("}") if rule]
+    assert len(rules) == 6
+    for rule in rules:
+        assert re.sub(r"\s+", "", rule).replace(";}", "}") in stylesheet.replace(";}", "}"), rule

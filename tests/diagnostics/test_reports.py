@@ -333,6 +333,26 @@ def test_sweeper_enqueues_what_is_stuck_and_requests_what_is_missing(company, ow
     assert stuck_queued.enqueued_at > now - timedelta(seconds=5)  # not picked again by the next sweep at once
 
 
+def test_the_first_sweep_after_an_upgrade_requests_a_bounded_batch_oldest_first(owner):
+    """Diagnostics submitted before reports existed: a few per sweep, never the whole backlog at once."""
+    referential = PublishedReferentialFactory(axes=1, questions=1)
+    backlog = [submit(MembershipFactory(role="owner").company, owner, referential=referential) for _ in range(25)]
+    Report.objects.all().delete()
+    with (
+        mock.patch("diagnostics.tasks.render_report_task.apply_async") as apply_async,
+        mock.patch("django.db.transaction.on_commit", side_effect=lambda func, *a, **k: func()),
+    ):
+        first = reports.requeue_stuck_reports()
+    assert len(first) == reports.SWEEP_NEW_BATCH == 20 and apply_async.call_count == 20
+    oldest = sorted(backlog, key=lambda diagnostic: (diagnostic.submitted_at, diagnostic.pk))[:20]
+    assert set(Report.objects.values_list("diagnostic_id", flat=True)) == {diagnostic.pk for diagnostic in oldest}
+
+
+def test_a_render_is_stuck_a_minute_past_the_hard_time_limit(settings):
+    assert timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60) == reports.RENDERING_DEADLINE
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == settings.CELERY_TASK_TIME_LIMIT + 60
+
+
 def test_sweeper_renders_a_report_left_queued(diagnostic, django_capture_on_commit_callbacks):
     """Eager tasks (the embedded default): the sweep renders what a lost message left queued."""
     from kombu.exceptions import OperationalError
@@ -405,7 +425,7 @@ def test_ready_email_is_sent_once_per_member_in_the_company_language(company, ow
 def test_the_demo_step_renders_the_demo_report_once_the_seed_committed(
     company, owner, django_capture_on_commit_callbacks
 ):
-    from diagnostics.report_demo import seed_demo_report
+    from seeding.demo.report import seed_demo_report
 
     accounts, out = {"company": company, "sme": owner}, io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
@@ -429,7 +449,7 @@ def test_the_demo_step_renders_the_demo_report_once_the_seed_committed(
 def test_seed_demo_leaves_the_demo_diagnostic_with_its_rendered_report(media_root):
     from django.core.management import call_command
 
-    from portal.demo import DEMO_SIRET
+    from seeding.demo.accounts import DEMO_SIRET
 
     referential = settings.BASE_DIR / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
     call_command("load_referential", str(referential), "--publish", verbosity=0)

@@ -171,12 +171,9 @@ def children_of(pid):
         return [int(child) for child in handle.read().split()]
 
 
-def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, owner, queue, media_root, tmp_path):
-    """A real prefork worker in a subprocess; its pool child is killed (SIGKILL) in the middle of the
-    render: the parent reports the lost child, the late-acked message is delivered again, and the
-    attempt counter shows the two attempts of one report rendered once."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker subprocess shares the test database through PostgreSQL")
+def worker_process(queue, log, **extra_env):
+    """A real prefork worker (`celery -A tests.diagnostics.report_worker_app worker`) in a subprocess of its
+    own process group, sharing the test database through PostgreSQL; its output goes to `log`."""
     database = connection.settings_dict
     credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
     env = {
@@ -186,15 +183,41 @@ def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, ow
         "REDIS_URL": isolated_broker_url(),
         "REPORT_TEST_QUEUE": queue,
         "REPORT_TEST_RENDER_DELAY": "4",
+        **extra_env,
     }
-    log = tmp_path / "worker.log"
     command = [
         sys.executable, "-m", "celery", "-A", "tests.diagnostics.report_worker_app", "worker",
         "--pool=prefork", "--concurrency=1", f"--queues={queue}", "--without-heartbeat", "--without-mingle",
         "--without-gossip", "--loglevel=INFO", f"--hostname=kill-test-{queue}@%h",
     ]  # fmt: skip
-    with open(log, "w") as output:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT)
+    with open(log, "a") as output:
+        return subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker subprocess shares the test database through PostgreSQL")
+
+
+def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, owner, queue, media_root, tmp_path):
+    """A real prefork worker in a subprocess; its pool child is killed (SIGKILL) in the middle of the
+    render: the parent reports the lost child and puts the late-acked message back at once
+    (reject_on_worker_lost), well within a minute, and the attempt counter shows the two attempts of
+    one report rendered once."""
+    needs_postgresql()
+    log = tmp_path / "worker.log"
+    process = worker_process(queue, log)
     try:
         diagnostic = submit(company, owner)
         report = Report.objects.get(diagnostic=diagnostic)
@@ -204,15 +227,10 @@ def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, ow
         assert len(children) == 1, children
         os.kill(children[0], signal.SIGKILL)
 
-        assert wait_until(lambda: ready(diagnostic), 90), log.read_text()[-3000:]
+        assert wait_until(lambda: ready(diagnostic), 60), log.read_text()[-3000:]
         time.sleep(1)  # leave room for a wrong second delivery
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
     output = log.read_text()
     assert "WorkerLostError" in output or "exited prematurely" in output, output[-3000:]
@@ -221,3 +239,35 @@ def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, ow
     assert Report.objects.filter(diagnostic=diagnostic).count() == 1
     assert stored_report_names(diagnostic.pk) == [report.file.name]
     assert company.name in pdf_text(report.file.read())
+
+
+def test_killing_the_whole_worker_mid_render_recovers_after_its_restart(company, owner, queue, media_root, tmp_path):
+    """kill -9 of the whole worker (parent and child, as when a host dies): nothing acks or rejects the
+    message, so Redis gives it back once the visibility timeout has passed, which follows the hard time
+    limit (here 20 s + 10 s instead of 300 s + 60 s), and the restarted worker renders it, once."""
+    needs_postgresql()
+    limits = {"CELERY_TASK_TIME_LIMIT": "20", "CELERY_TASK_SOFT_TIME_LIMIT": "15", "CELERY_VISIBILITY_TIMEOUT": "30"}
+    log = tmp_path / "worker.log"
+    process = worker_process(queue, log, **limits)
+    try:
+        diagnostic = submit(company, owner)
+        report = Report.objects.get(diagnostic=diagnostic)
+        assert wait_until(lambda: Report.objects.get(pk=report.pk).status == Report.Status.RENDERING, 90), (
+            log.read_text()
+        )
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        assert Report.objects.get(pk=report.pk).status == Report.Status.RENDERING  # lost with its worker
+
+        process = worker_process(queue, log, **limits)
+        # Visibility timeout (30 s) + the restore scan (every 10 s) + a render: well under the 6 minutes
+        # of the production limits; with Redis' default of one hour this would time out.
+        assert wait_until(lambda: ready(diagnostic), 90), log.read_text()[-3000:]
+        time.sleep(1)
+    finally:
+        stop(process)
+
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Report.Status.READY, 2)
+    assert Report.objects.filter(diagnostic=diagnostic).count() == 1
+    assert stored_report_names(diagnostic.pk) == [report.file.name]

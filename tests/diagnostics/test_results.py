@@ -10,10 +10,12 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from diagnostics import extensions, peers, services
+from diagnostics import extensions, services
 from diagnostics.extensions import ResultsPanel
 from diagnostics.models import Diagnostic
-from diagnostics.results import peer_cells_cache_key, short_label
+from diagnostics.peer_publication import peer_cells_cache_key
+from diagnostics.radar import short_label
+from seeding import peer_companies as peers
 from tests.diagnostics.factories import PublishedReferentialFactory, answer_all, referential_document
 
 pytestmark = pytest.mark.django_db

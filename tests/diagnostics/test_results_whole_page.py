@@ -15,8 +15,8 @@ from django.utils import timezone
 from diagnostics.models import Diagnostic, Report
 from experts import services as expert_services
 from experts.models import Assignment
-from portal.demo import EXPERT, OFFICER, SME, STAFF
 from portal.models import User
+from seeding.demo.accounts import EXPERT, OFFICER, SME, STAFF
 
 REFERENTIAL = Path(__file__).resolve().parents[2] / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
 PAGE_BUDGET = 12

@@ -8,14 +8,14 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.utils import translation
 
-from diagnostics.demo import seed_demo_diagnostics
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
-from diagnostics.results import peer_group_for
+from diagnostics.peer_publication import peer_group_for
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
-from portal.demo import DEMO_SIRET
 from portal.models import Company, Membership, User
 from portal.reference_data import MANUFACTURING_DIVISIONS, REGIONS
 from portal.validators import clean_siret
+from seeding.demo.accounts import DEMO_SIRET
+from seeding.demo.diagnostics import seed_demo_diagnostics
 from tests.diagnostics.factories import PublishedReferentialFactory, ReferentialFactory
 
 pytestmark = pytest.mark.django_db

@@ -41,8 +41,22 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A browser page on the live server. Whatever the test does, the browser must refuse nothing
+    under the Content-Security-Policy (an inline style or script the policy blocks is a page drawn
+    or working differently from what its test checks) and read the whole Permissions-Policy:
+    Chromium reports each refusal and each feature it does not know on the console."""
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text or "Permissions-Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not refused, "the browser objected to the page's policies:\n" + "\n".join(refused)

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from diagnostics import peers
 from diagnostics.models import Diagnostic
 from diagnostics.selectors.referential import current_published_referential
 from portal.models import Company, NafCode, Region
+from seeding import peer_companies as peers
 from tests.e2e.test_shell import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,12 +9,6 @@ from tests.experts.factories import accredit
 SELF_LEVELS = {"AX1": 1, "AX2": 4, "AX3": 2}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The role fixtures hash a password each (half a second with PBKDF2); these tests never test one."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def english():
     """Messages in English (the project's default language is French)."""

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from experts.demo import OTHER_EXPERTS
 from experts.models import Accreditation, Assignment, AssignmentTransition, Expert, ExpertSkill
-from portal.demo import EXPERT, SME
+from seeding.demo.accounts import EXPERT, SME
+from seeding.demo.experts import OTHER_EXPERTS
 
 pytestmark = pytest.mark.django_db
 

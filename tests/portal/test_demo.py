@@ -3,9 +3,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.demo import DEMO_ACCOUNTS, EXPERT, OFFICER, SME, STAFF
 from portal.models import Company, Membership, User
 from portal.security import current_token, secret_for_humans
+from seeding.demo.accounts import DEMO_ACCOUNTS, EXPERT, OFFICER, SME, STAFF
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Security headers and the Content-Security-Policy; no template may need an inline script."""
+"""Security headers and the Content-Security-Policy; no template may need an inline script or style."""
 
 import json
 import re
@@ -33,8 +33,16 @@ def test_every_page_carries_a_strict_script_policy(client, url_name):
     assert csp["form-action"] == ["'self'"]
     assert csp["base-uri"] == ["'self'"]
     assert set(csp["img-src"]) == {"'self'", "data:"}
+    assert csp["style-src"] == ["'self'"]
     assert "'unsafe-eval'" not in " ".join(sum(csp.values(), []))
-    assert all("'unsafe-inline'" not in csp[d] for d in ("script-src", "default-src"))
+    assert "'unsafe-inline'" not in " ".join(sum(csp.values(), []))
+
+
+def test_every_page_denies_the_browser_features_the_portal_never_uses(client):
+    policy = client.get(reverse("home")).headers["Permissions-Policy"]
+    features = dict(part.strip().split("=") for part in policy.split(","))
+    assert {"camera", "microphone", "geolocation", "payment", "usb", "fullscreen"} <= set(features)
+    assert set(features.values()) == {"()"}
 
 
 def test_signed_in_pages_carry_it_too(client, owner):
@@ -100,6 +108,34 @@ print(json.dumps({
     assert values["nosniff"] == "nosniff"
 
 
+FORWARDED_PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+response = Client().get("/nulle-part/", HTTP_HOST="portail.example.fr", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps([response.status_code, response.headers.get("Location", "")]))
+"""
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-real-secret-key-for-the-header-probe-" + "x7Qp2!vZ" * 4,
+    "ALLOWED_HOSTS": "portail.example.fr",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def test_without_a_declared_proxy_x_forwarded_proto_is_not_believed():
+    """A client talking plain HTTP cannot claim HTTPS: it is still sent to the HTTPS address."""
+    result = run_with({**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"}, "-c", FORWARDED_PROBE)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [301, "https://portail.example.fr/nulle-part/"]
+
+
+def test_behind_a_declared_proxy_its_x_forwarded_proto_says_the_request_was_https():
+    result = run_with({**PRODUCTION, "TRUSTED_PROXY_COUNT": "1"}, "-c", FORWARDED_PROBE)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [404, ""]
+
+
 # --- No inline script anywhere ------------------------------------------------------------------------
 
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
@@ -107,6 +143,8 @@ DATA_BLOCK = re.compile(r"type\s*=\s*[\"']application/(ld\+)?json[\"']", re.IGNO
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 HTMX_INLINE = re.compile(r"\shx-on[:\-]|\shx-vals\s*=\s*[\"']\s*js:|\bhx-vars\b", re.IGNORECASE)
 JS_URL = re.compile(r"(href|src|action)\s*=\s*[\"']\s*javascript:", re.IGNORECASE)
+STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
+STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 
 
 def template_files():
@@ -124,6 +162,10 @@ def offences(text):
                 found.append(f"{what} in {tag[:80]}")
         if JS_URL.search(tag):
             found.append(f"javascript: URL in {tag[:80]}")
+        if STYLE_ATTRIBUTE.search(tag):
+            found.append(f"style attribute in {tag[:80]}")
+    if STYLE_ELEMENT.search(text):
+        found.append("<style> element")
     return found
 
 
@@ -132,7 +174,7 @@ def test_templates_are_found():
 
 
 @pytest.mark.parametrize("path", template_files(), ids=lambda p: str(p.relative_to(TEMPLATES)))
-def test_no_template_holds_an_inline_script_or_handler(path):
+def test_no_template_holds_an_inline_script_handler_or_style(path):
     assert offences(path.read_text(encoding="utf-8")) == []
 
 
@@ -144,6 +186,8 @@ def test_no_template_holds_an_inline_script_or_handler(path):
         "<body onload='x()'>",
         '<div hx-on:click="x()">',
         '<a href="javascript:alert(1)">',
+        '<div class="progress-bar" style="width: 40%">',
+        "<style>.x { color: red }</style>",
     ],
 )
 def test_the_scanner_catches_what_it_must(html):

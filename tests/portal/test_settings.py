@@ -43,19 +43,21 @@ CLEARED = (
     "AWS_S3_ENDPOINT_URL",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
+    "SITE_URL",
 )
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "a-real-secret-key-for-the-deploy-check-" + "x7Qp2!vZ" * 4,
     "ALLOWED_HOSTS": "portail.example.fr",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://portail.example.fr",
 }
 
 
 def run_with(env_overrides, *args):
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env_overrides})
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
 def probe(**env_overrides):
@@ -155,6 +157,27 @@ def test_the_web_process_refuses_to_start_in_production_without_redis():
     result = run_with(without_redis, "-c", "import portal.wsgi")
     assert result.returncode != 0
     assert "REDIS_URL is not set" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, ""])
+def test_production_refuses_a_missing_site_url(collected_static, site_url):
+    env = {key: value for key, value in PRODUCTION.items() if key != "SITE_URL"}
+    if site_url is not None:
+        env["SITE_URL"] = site_url
+    check = run_with({**env, "STATIC_ROOT": str(collected_static)}, "manage.py", "check", "--deploy")
+    assert check.returncode != 0
+    assert "portal.E104" in check.stderr and "SITE_URL" in check.stderr
+    web = run_with(env, "-c", "import portal.wsgi")
+    assert web.returncode != 0
+    assert "Unsafe production settings" in web.stderr and "SITE_URL" in web.stderr
+
+
+def test_loading_the_settings_writes_no_folder(tmp_path):
+    places = {"STATIC_ROOT": tmp_path / "static", "MEDIA_ROOT": tmp_path / "media"}
+    env = {name: str(path) for name, path in places.items()}
+    result = run_with({**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'db.sqlite3'}"}, "-c", PROBE)
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_embedded_default_starts_without_redis_or_object_storage():

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from portal.spreadsheets import FORMULA_STARTS, csv_cell, neutralise, xlsx_cell
 
@@ -15,10 +16,15 @@ def test_text_starting_like_a_formula_reads_as_text(start):
     assert neutralise(f'{start}HYPERLINK("http://evil")') == f'\'{start}HYPERLINK("http://evil")'
 
 
+@pytest.fixture
+def sheet():
+    return Workbook(write_only=True).create_sheet("export")
+
+
 @pytest.mark.parametrize("value", [Decimal("-12.50"), -3, -0.5, date(2026, 1, 2), None, True])
-def test_numbers_dates_and_other_values_are_left_as_they_are(value):
+def test_numbers_dates_and_other_values_are_left_as_they_are(value, sheet):
     assert neutralise(value) is value
-    assert xlsx_cell(value) is value
+    assert xlsx_cell(sheet, value) is value
 
 
 def test_ordinary_text_is_unchanged():
@@ -31,12 +37,29 @@ def test_csv_cell_writes_none_empty_and_moments_in_iso():
     assert csv_cell("-1+1") == "'-1+1"
 
 
-def test_xlsx_cell_replaces_the_control_characters_a_workbook_cannot_hold_then_neutralises():
-    assert xlsx_cell("=1+1\x01\x00\x1f") == "'=1+1\ufffd\ufffd\ufffd"
-    assert xlsx_cell("a\tb\nc") == "a\tb\nc"
+def test_xlsx_cell_replaces_the_control_characters_a_workbook_cannot_hold(sheet):
+    assert xlsx_cell(sheet, "=1+1\x01\x00\x1f").value == "=1+1\ufffd\ufffd\ufffd"
+    assert xlsx_cell(sheet, "a\tb\nc").value == "a\tb\nc"
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_an_xlsx_text_starting_like_a_formula_is_a_quote_prefixed_string_without_apostrophe(start, sheet):
+    cell = xlsx_cell(sheet, f"{start}SUM(1+1)")
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (f"{start}SUM(1+1)", "s", True)
+
+
+def test_an_ordinary_xlsx_text_is_a_plain_string_cell(sheet):
+    cell = xlsx_cell(sheet, "Forges de l'Ouest")
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("Forges de l'Ouest", "s", False)
 
 
 @given(st.text())
-def test_no_text_cell_ever_starts_like_a_formula(text):
-    for cell in (csv_cell(text), xlsx_cell(text)):
-        assert not cell.startswith(FORMULA_STARTS)
+def test_no_csv_text_cell_ever_starts_like_a_formula(text):
+    assert not csv_cell(text).startswith(FORMULA_STARTS)
+
+
+@given(st.text())
+def test_every_xlsx_text_cell_is_a_string_and_quote_prefixed_when_it_starts_like_a_formula(text):
+    cell = xlsx_cell(Workbook(write_only=True).create_sheet("export"), text)
+    assert cell.data_type == "s"
+    assert cell.quotePrefix == cell.value.startswith(FORMULA_STARTS)

@@ -17,12 +17,6 @@ def french():
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The factories set a password on every user they make: hash it cheaply in these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _second_factor_not_in_the_way(settings):
     """These tests are about programmes, not accounts: officers and staff are not asked for a second
     factor here (the portal's own tests cover it)."""

@@ -190,7 +190,8 @@ def test_exported_text_cannot_run_as_a_formula(client, officer):
     )
     assert "'=HYPERLINK" in text
     workbook = load_workbook(io.BytesIO(client.get(reverse("regions:export", args=["candidatures", "xlsx"])).content))
-    assert workbook.active.cell(row=2, column=2).value.startswith("'=")
+    cell = workbook.active.cell(row=2, column=2)
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://evil")', "s", True)
 
 
 def test_other_officer_exports_nothing_of_this_region(client):

@@ -1,10 +1,10 @@
 import pytest
 from django.core.management import call_command
 
-from portal.demo import DEMO_SIRET
 from regions import services
-from regions.demo import DEMO_PROGRAMME
 from regions.models import Enrolment, LedgerEntry, Programme
+from seeding.demo.accounts import DEMO_SIRET
+from seeding.demo.regions import DEMO_PROGRAMME
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 """Each export (applications and expenses, CSV and XLSX), read back: text that a spreadsheet would
-run as a formula comes out neutralised, amounts stay numbers, control characters do not break it."""
+run as a formula comes out neutralised (CSV: a leading apostrophe; XLSX: a string cell with the
+quote-prefix style, its text unchanged), amounts stay numbers, control characters do not break it."""
 
 import csv
 import io
@@ -46,10 +47,10 @@ def csv_rows(client, kind):
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
-def xlsx_rows(client, kind):
+def xlsx_cells(client, kind):
     response = client.get(reverse("regions:export", args=[kind, "xlsx"]))
     assert response.status_code == 200
-    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows())
 
 
 def assert_no_formula(rows):
@@ -57,6 +58,15 @@ def assert_no_formula(rows):
         for value in row:
             if isinstance(value, str):
                 assert not value.startswith(FORMULA_STARTS), value
+
+
+def assert_xlsx_texts_are_strings_quote_prefixed_when_they_look_like_formulas(rows):
+    for row in rows:
+        for cell in row:
+            assert cell.data_type != "f", cell.value
+            if isinstance(cell.value, str):
+                assert cell.data_type == "s"
+                assert cell.quotePrefix == cell.value.startswith(FORMULA_STARTS), cell.value
 
 
 def test_applications_csv_neutralises_hostile_text(client, officer, hostile_rows):
@@ -70,11 +80,13 @@ def test_applications_csv_neutralises_hostile_text(client, officer, hostile_rows
 
 def test_applications_xlsx_neutralises_hostile_text_and_keeps_amounts_numbers(client, officer, hostile_rows):
     client.force_login(officer)
-    header, row = xlsx_rows(client, "candidatures")
-    assert row[1] == "'" + HOSTILE["programme"]
-    assert row[3] == "'" + HOSTILE["company"]
+    cells = xlsx_cells(client, "candidatures")
+    header, row = [[cell.value for cell in line] for line in cells]
+    assert row[1] == HOSTILE["programme"]
+    assert row[3] == HOSTILE["company"]
+    assert cells[1][1].quotePrefix and cells[1][3].quotePrefix
     assert isinstance(row[10], (int, float)) and row[10] == 9000
-    assert_no_formula([header, row])
+    assert_xlsx_texts_are_strings_quote_prefixed_when_they_look_like_formulas(cells)
 
 
 def test_expenses_csv_neutralises_hostile_text(client, officer, hostile_rows):
@@ -90,11 +102,12 @@ def test_expenses_csv_neutralises_hostile_text(client, officer, hostile_rows):
 
 def test_expenses_xlsx_neutralises_hostile_text_and_survives_control_characters(client, officer, hostile_rows):
     client.force_login(officer)
-    header, *rows = xlsx_rows(client, "depenses")
+    cells = xlsx_cells(client, "depenses")
+    _header, *rows = [[cell.value for cell in line] for line in cells]
     labels = {row[5] for row in rows}
-    assert "'" + HOSTILE["label"] in labels
-    assert "'=1+1\ufffd\ufffdx" in labels
-    assert "'" + HOSTILE["source"] in {row[9] for row in rows}
+    assert HOSTILE["label"] in labels
+    assert "=1+1\ufffd\ufffdx" in labels
+    assert HOSTILE["source"] in {row[9] for row in rows}
     assert sorted(row[7] for row in rows) == [10, 1234.5]
     assert all(isinstance(row[7], (int, float)) for row in rows)
-    assert_no_formula([header, *rows])
+    assert_xlsx_texts_are_strings_quote_prefixed_when_they_look_like_formulas(cells)

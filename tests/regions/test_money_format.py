@@ -1,4 +1,4 @@
-"""Amounts in euros are written in the active language's number format (regions.money.format_eur)."""
+"""Amounts in euros are written in the active language's number format (portal.money.format_eur)."""
 
 from decimal import Decimal
 
@@ -6,7 +6,7 @@ import pytest
 from django.utils.formats import number_format
 from django.utils.translation import override
 
-from regions.money import format_eur
+from portal.money import format_eur
 
 AMOUNTS = ["0", "0.5", "1", "7.05", "999.99", "1000", "12000", "12000.5", "1234567.89", "-1500", "-0.4", 12.1, 3]
 

@@ -8,14 +8,14 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
-from diagnostics.results import peer_group_for
+from diagnostics.peer_publication import peer_group_for
 from experts.models import Accreditation, Assignment, Expert, Visit
 from portal import audit
 from portal.models import Company, Region, RegionOfficer, User
 from portal.validators import validate_siret
-from regions import national_seed
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
 from regions.services import reconcile
+from seeding import national as national_seed
 
 COMPANIES = 30
 EXPERTS = 40  # fewer than the command's 300: the services part is what a test pays for
@@ -47,7 +47,7 @@ def test_every_company_has_one_to_three_submitted_diagnostics_with_snapshots(see
 
 
 def test_snapshots_are_the_scoring_functions_result_on_the_stored_answers(seeded):
-    from diagnostics.peers import ReferentialContent
+    from seeding.peer_companies import ReferentialContent
 
     diagnostic = Diagnostic.objects.select_related("referential").order_by("pk").last()
     content = ReferentialContent(diagnostic.referential)

@@ -1,10 +1,10 @@
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from portal.api import tokens
-from portal.api.models import ApiToken
+from portal.models import ApiToken
 from regions.opendata.release import publish_release
 from tests.portal.two_factor import force_login_with_second_factor
 from tests.security.scenario import build_scenario
@@ -18,11 +18,7 @@ def scenario(django_db_setup, django_db_blocker):
     `force_login` does) and gets an API token of each scope; the tests reuse the session cookies
     and the tokens. Each test still runs in its own
     savepoint (the `db` fixture), so what a test's requests write is undone before the next one."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
+    with django_db_blocker.unblock(), transaction.atomic():
         built = build_scenario()
         for role, user in built.users.items():
             client = Client()

@@ -54,7 +54,8 @@ EXCLUDED = {
         "code; `admin:index` has a row proving that no non-staff role gets in."
     ),
     "set_language": "Django's i18n view (public, POST only, sets the language cookie; no data behind it)",
-    "health": "the health check for the load balancer (public, no data: database, cache, storage are up)",
+    "health": "the health check for monitoring (public, no data: database, cache, storage are up, reports' files present)",
+    "health_service": "the health check for the load balancer (public, no data: database, cache, storage are up)",
 }
 
 # Tables a GET may write to: table -> (the url names concerned, "*" for any; the reason). Read by the

@@ -116,12 +116,6 @@ hostile_date = st.one_of(
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The role fixtures hash a password each: cheaply here, these tests are about forms."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 SETTINGS = settings(
     max_examples=25,
     deadline=None,

@@ -1,0 +1,43 @@
+"""Models of the identity layer, one module per part; names re-exported here.
+
+- identity.py: users, companies, memberships, regional officers, invitations, sign-ups, sessions,
+  and the reference data they point at (regions, NAF codes);
+- audit.py: the portal's append-only audit trail (entries, chain head, daily digests);
+- api_tokens.py: the personal access tokens of the REST API (portal/api).
+"""
+
+from portal.models.api_tokens import ApiToken
+from portal.models.audit import AuditChainHead, AuditDigest, AuditEntry
+from portal.models.identity import (
+    Company,
+    HeadcountBand,
+    Invitation,
+    Membership,
+    NafCode,
+    PendingSignup,
+    Region,
+    RegionOfficer,
+    TranslatedLabelMixin,
+    User,
+    UserManager,
+    UserSession,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditChainHead",
+    "AuditDigest",
+    "AuditEntry",
+    "Company",
+    "HeadcountBand",
+    "Invitation",
+    "Membership",
+    "NafCode",
+    "PendingSignup",
+    "Region",
+    "RegionOfficer",
+    "TranslatedLabelMixin",
+    "User",
+    "UserManager",
+    "UserSession",
+]
