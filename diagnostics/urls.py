@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from diagnostics.views import questionnaire, referential, reports, results, sharing
 
@@ -6,6 +6,13 @@ app_name = "diagnostics"
 
 urlpatterns = [
     path("referentiel/", referential.referential, name="referential"),
+    # The open referential (views/referential.py): every public version as a file, and what changed between two
+    re_path(
+        r"^referentiel/telecharger/(?P<code>[a-z0-9][a-z0-9-]{0,39})/(?P<version>[0-9A-Za-z][0-9A-Za-z.-]{0,19})\.(?P<fmt>yaml|json|xlsx)$",
+        referential.referential_download,
+        name="referential_download",
+    ),
+    path("referentiel/differences/", referential.referential_compare, name="referential_compare"),
     # A company's diagnostics and the questionnaire (views/questionnaire.py)
     path("entreprise/<int:company_pk>/", questionnaire.company_diagnostics, name="company_diagnostics"),
     path("entreprise/<int:company_pk>/nouveau/", questionnaire.start, name="start"),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portal.api import views as api_views
 from portal.views import accounts, privacy, security
 
 app_name = "portal"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("compte/securite/authentificateur/retirer/", security.otp_remove, name="otp_remove"),
     path("compte/securite/codes-de-secours/", security.recovery_codes, name="recovery_codes"),
     path("compte/verification/", security.otp_verify, name="otp_verify"),
+    path("compte/acces-api/", api_views.api_tokens, name="api_tokens"),
+    path("compte/acces-api/<int:pk>/revoquer/", api_views.api_token_revoke, name="api_token_revoke"),
     path("entreprise/", accounts.my_company, name="my_company"),
     path("entreprise/<int:pk>/", accounts.company_detail, name="company_detail"),
     path("invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"),

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # recovery codes (portal.security)
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "portal",
     "diagnostics",
     "experts",
@@ -187,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-data": {"task": "portal.purge_expired", "schedule": timedelta(days=1)},
     # E-mails not sent and visits not booked because their message was lost (portal/background.py).
     "sweep-side-effects": {"task": "portal.sweep", "schedule": 300.0},
+    # The open-data aggregates (regions/opendata), recomputed from the whole population at night.
+    "publish-open-data": {"task": "regions.publish_open_data", "schedule": crontab(hour=2, minute=30)},
 }
 
 AUTH_USER_MODEL = "portal.User"
@@ -436,3 +440,56 @@ LOGGING = {
 
 # Absolute links in e-mails: required in production (portal/deployment.py), the local server by default.
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000")
+
+# The REST API (/api/v1/, portal/api): personal access tokens only (no session cookie, hence no CSRF
+# exposure), JSON in and out, the same scoped selectors and rules as the pages.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)  # a token always expires
+API_TOKEN_MAX_ACTIVE = env.int("API_TOKEN_MAX_ACTIVE", default=10)  # active tokens per user
+API_TOKEN_RATE = env.str("API_TOKEN_RATE", default="1000/hour")  # calls per token
+API_ANONYMOUS_RATE = env.str("API_ANONYMOUS_RATE", default="300/hour")  # calls without a token, per address
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.TokenRateThrottle",
+        "portal.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PagePagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portail Industrie du Futur – API",
+    "DESCRIPTION": (
+        "Referential versions and the expert directory (public); a company's diagnostics, scores and "
+        "answers; programmes and applications for regional officers. Every call acts with the rights of "
+        "the token's owner, as on the portal's pages."
+    ),
+    "VERSION": "1",
+    "LICENSE": {
+        "name": "EUPL-1.2",
+        "url": "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+    },
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
+    "ENUM_NAME_OVERRIDES": {
+        "ReferentialStatusEnum": "diagnostics.models.Referential.Status",
+        "PublicReferentialStatusEnum": [("published", "published"), ("retired", "retired")],
+        "DiagnosticStatusEnum": "diagnostics.models.Diagnostic.Status",
+        "ScaleEnum": "diagnostics.models.Scale",
+        "ProgrammeStatusEnum": "regions.models.Programme.Status",
+        "EnrolmentStatusEnum": "regions.models.Enrolment.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",
+    ],
+}

@@ -23,6 +23,11 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("regions/", include("regions.urls")),
     path("admin/", admin.site.urls),
+    # The REST API: the kit's schema and documentation, then each app's endpoints (<app>/api/urls.py).
+    path("api/v1/", include("portal.api.urls")),
+    path("api/v1/", include("diagnostics.api.urls")),
+    path("api/v1/", include("experts.api.urls")),
+    path("api/v1/", include("regions.api.urls")),
     # Health: /sante/service/ is what a load balancer probes (this process can reach its database,
     # cache and file storage); /sante/ adds the files of recent reports, for the operators' monitoring.
     path(
@@ -36,3 +41,7 @@ urlpatterns = [
         name="health",
     ),
 ]
+
+# Under /api/, an address that matches nothing (or a server error) answers JSON, like the API itself.
+handler404 = "portal.api.errors.page_not_found"
+handler500 = "portal.api.errors.server_error"

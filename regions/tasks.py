@@ -25,3 +25,11 @@ def on_visit_logged(sender, visit_id, **kwargs):
     """Receiver of experts.events.visit_logged (sent after commit): enqueue the booking (a lost message
     is picked up by the unbooked visits' sweeper)."""
     enqueue(book_visit_cost, visit_id)
+
+
+@shared_task(name="regions.publish_open_data")
+def publish_open_data():
+    """Nightly (beat): publish the open-data aggregates; a second run the same night publishes the same figures."""
+    from regions.opendata.release import publish_release
+
+    return publish_release().pk

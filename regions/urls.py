@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from regions.views import audit, company, dashboard, officer, shared
+from regions.views import audit, company, dashboard, officer, opendata, shared
 
 app_name = "regions"
 
@@ -23,10 +23,14 @@ urlpatterns = [
     # Dashboards and exports (views/dashboard.py)
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     re_path(r"^tableau-de-bord/(?P<kind>candidatures|depenses)\.(?P<fmt>csv|xlsx)$", dashboard.export, name="export"),
+    re_path(r"^tableau-de-bord/dma-(?P<region>[0-9AB]{2})\.csv$", dashboard.dma_export, name="dma_export"),
     path("national/", dashboard.national, name="national"),
     # The audit trail (views/audit.py)
     path("journal/", audit.audit_trail, name="audit_trail"),
     path("diagnostics-partages/", shared.shared_diagnostics, name="shared_diagnostics"),
+    # Open data (views/opendata.py): public
+    path("donnees-ouvertes/", opendata.open_data, name="open_data"),
+    re_path(r"^donnees-ouvertes/agregats\.(?P<fmt>json|csv)$", opendata.open_data_file, name="open_data_file"),
     # Companies (views/company.py)
     path("programmes-ouverts/", company.company_programmes, name="company_programmes"),
     path("programmes-ouverts/<int:pk>/candidater/", company.apply, name="apply"),

@@ -22,6 +22,8 @@ from diagnostics.selectors.diagnostic import (
 from diagnostics.selectors.referential import (
     current_published_referential,
     public_referential,
+    public_referential_document,
+    public_version,
     public_versions,
     referential_with_content,
     theme_codes,
@@ -50,6 +52,8 @@ __all__ = [
     "missing_questions",
     "overall_progress",
     "public_referential",
+    "public_referential_document",
+    "public_version",
     "public_versions",
     "questionnaire_page",
     "referential_with_content",

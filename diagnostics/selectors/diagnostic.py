@@ -9,6 +9,7 @@ expert's assignments; `regions`: the diagnostic attached to an application to th
 Every function here runs a fixed number of queries whatever the size of the referential.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -16,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Question
+from diagnostics.models.referential import CONTENT_CODE_PATTERN
 from portal.models import Membership, RegionOfficer
 
 COMPLETE_ANSWER = Q(level__isnull=False) | Q(not_applicable=True)
@@ -248,23 +250,27 @@ class AnswerTarget:
     question: Question
 
 
-def answer_target(user, *, diagnostic_pk, question_pk):
-    """The question `question_pk` of the diagnostic `diagnostic_pk`, if the user may see that diagnostic
-    and the question belongs to its referential; else None. One query.
+def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
+    """The question `question_pk` (or the question coded `question_code`) of the diagnostic
+    `diagnostic_pk`, if the user may see that diagnostic and the question belongs to its referential;
+    else None. One query.
 
     The returned diagnostic carries only its ids, status and `user_is_member`: enough for the rules
     and for `services.save_answer`.
     """
     visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
-    question = (
-        Question.objects.filter(pk=question_pk, referential__in=visible.values("referential_id"))
-        .annotate(
-            diagnostic_status=Subquery(visible.values("status")[:1]),
-            diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
-            user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
-        )
-        .first()
-    )
+    questions = Question.objects.filter(referential__in=visible.values("referential_id"))
+    if question_pk is not None:
+        questions = questions.filter(pk=question_pk)
+    elif isinstance(question_code, str) and re.fullmatch(CONTENT_CODE_PATTERN, question_code):
+        questions = questions.filter(code=question_code)
+    else:
+        return None
+    question = questions.annotate(
+        diagnostic_status=Subquery(visible.values("status")[:1]),
+        diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
+        user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
+    ).first()
     if question is None:
         return None
     diagnostic = Diagnostic(

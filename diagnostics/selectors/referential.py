@@ -1,7 +1,10 @@
 """Reads of the referential. Published and retired versions are public; drafts are for the admin only."""
 
+import re
+
 from django.db.models import Prefetch
 
+from diagnostics.documents import referential_to_document
 from diagnostics.models import (
     DEFAULT_REFERENTIAL_CODE,
     Axis,
@@ -12,6 +15,7 @@ from diagnostics.models import (
     Referential,
     TechnologyTheme,
 )
+from diagnostics.models.referential import SLUG_PATTERN, VERSION_PATTERN
 
 
 def with_content(referentials, *, recommendations=True):
@@ -50,6 +54,27 @@ def public_referential(code=DEFAULT_REFERENTIAL_CODE, version=None):
     else:
         referentials = Referential.objects.public().filter(code=code, version=version)
     return with_content(referentials, recommendations=False).first()
+
+
+def _looks_like(pattern, value, max_length):
+    """Whether `value` can be a code or version at all (anything else matches nothing, without a query)."""
+    return isinstance(value, str) and len(value) <= max_length and re.fullmatch(pattern, value) is not None
+
+
+def public_version(code, version):
+    """A published or retired version (its row only), or None."""
+    if not (_looks_like(SLUG_PATTERN, code, 40) and _looks_like(VERSION_PATTERN, version, 20)):
+        return None
+    return Referential.objects.public().filter(code=code, version=version).first()
+
+
+def public_referential_document(code, version):
+    """The whole content of a published or retired version as a document (the open referential's file
+    format: `documents.referential_to_document`), or None. Seven queries whatever its size."""
+    if not (_looks_like(SLUG_PATTERN, code, 40) and _looks_like(VERSION_PATTERN, version, 20)):
+        return None
+    referential = with_content(Referential.objects.public().filter(code=code, version=version)).first()
+    return None if referential is None else referential_to_document(referential)
 
 
 def public_versions(code=DEFAULT_REFERENTIAL_CODE):

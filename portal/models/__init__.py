@@ -2,9 +2,11 @@
 
 - identity.py: users, companies, memberships, regional officers, invitations, sign-ups, sessions,
   and the reference data they point at (regions, NAF codes);
-- audit.py: the portal's append-only audit trail (entries, chain head, daily digests, anchors).
+- audit.py: the portal's append-only audit trail (entries, chain head, daily digests, anchors);
+- api_tokens.py: the personal access tokens of the REST API (portal/api).
 """
 
+from portal.models.api_tokens import ApiToken
 from portal.models.audit import AuditAnchor, AuditChainHead, AuditDigest, AuditEntry
 from portal.models.identity import (
     Company,
@@ -22,6 +24,7 @@ from portal.models.identity import (
 )
 
 __all__ = [
+    "ApiToken",
     "AuditAnchor",
     "AuditChainHead",
     "AuditDigest",

@@ -52,6 +52,7 @@ NOT_EXPORTED = {
         "The second factor's single-use recovery codes: never exported; deleted with the authenticator, "
         "so on closure too."
     ),
+    "portal.ApiToken": "API tokens: the hash of a secret, never exported; deleted on closure.",
     "diagnostics.ReferentialTransition": "Staff curating the shared referential, not a company's data.",
     "experts.Expert": "An expert's own directory profile, not a company's data.",
     "experts.Accreditation": "The Alliance's accreditation of an expert.",

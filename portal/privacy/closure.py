@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import audit
 from portal.errors import ClosureRefused
-from portal.models import Company, Membership, RegionOfficer
+from portal.models import ApiToken, Company, Membership, RegionOfficer
 from portal.privacy import company_data_parts
 from portal.security import end_sessions
 
@@ -128,6 +128,7 @@ def _identifying_tokens(users):
 def _anonymise_user(user):
     user_id = user.pk
     TOTPDevice.objects.filter(user_id=user_id).delete()
+    ApiToken.objects.filter(user_id=user_id).delete()  # the API stops answering its tokens at once
     user.email = f"compte-ferme-{user_id}@anonyme.invalid"
     user.first_name = ""
     user.last_name = ""

@@ -2,6 +2,7 @@
 
 from regions.models.enrolment import Enrolment, EnrolmentAssignment, EnrolmentTransition
 from regions.models.ledger import Expense, LedgerEntry
+from regions.models.opendata import OpenDataRelease
 from regions.models.programme import Programme
 
 __all__ = [
@@ -10,5 +11,6 @@ __all__ = [
     "EnrolmentTransition",
     "Expense",
     "LedgerEntry",
+    "OpenDataRelease",
     "Programme",
 ]

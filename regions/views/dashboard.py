@@ -1,13 +1,15 @@
 """The dashboards (a region's for its officers, the national one for staff) and their exports."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.http import allowed
+from regions import selectors
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
+from regions.dma import export_csv
 from regions.exports import FORMATS, export_response
 from regions.rules import can_view_dashboard
 
@@ -58,3 +60,17 @@ def export(request, kind, fmt):
         raise Http404
     enrolments = enrolment_filter(request.user, request.GET).qs
     return export_response(kind="enrolments" if kind == "candidatures" else "expenses", fmt=fmt, enrolments=enrolments)
+
+
+@require_GET
+def dma_export(request, region):
+    """A region's enrolments at T0, T1 and T2 in the EU DMA tool's CSV layout, for its digital innovation
+    hub: the officers of the region and staff; another region's: 404."""
+    allowed(can_view_dashboard, request.user)
+    region = selectors.regions_managed_by(request.user).filter(code=region).first()
+    if region is None:
+        raise Http404
+    enrolments = selectors.enrolments_visible_to(request.user).filter(programme__region=region)
+    response = HttpResponse(export_csv(enrolments), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dma-{region.code}.csv"'
+    return response

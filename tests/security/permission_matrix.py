@@ -33,10 +33,16 @@ Every URL that accepts POST is also checked by the other tests of the module: a 
 (outside `GET_MAY_WRITE`), and a POST without a CSRF token is refused (403) and changes nothing.
 A URL answering POST with anything but 405 must have POST rows. `NOT_SHOWN`, at the end, lists what
 pages listing a role's scope (dashboards, exports, lists) must never show that role.
+
+The API (/api/v1/) has its own table, `API_MATRIX`: the same roles, each calling with a personal
+access token of the row's scope (`read`, `write`, or `any` for both with the same statuses), the
+anonymous visitor without a token. 401 is a call without a valid token; PUT and POST rows are sent
+with `API_DATA` as JSON, each in a transaction rolled back at once. `API_NOT_SHOWN` lists what API
+lists must never show a role.
 """
 
 LOGIN = "LOGIN"
-GET, POST = "GET", "POST"
+GET, POST, PUT = "GET", "POST", "PUT"
 
 ROLES = ("anon", "owner", "member", "other", "expert", "oexpert", "officer", "oofficer", "staff")
 
@@ -64,6 +70,7 @@ GET_MAY_WRITE = {
         "*",
         "an outsider's view of a company's diagnostic is logged (who viewed my diagnostic)",
     ),
+    "portal.apitoken": ("*", "a token's last use is recorded (at most every few minutes) when the API is called"),
 }
 
 # The data of some POST rows (by url name, object): enough to reach the rule that matters.
@@ -109,6 +116,9 @@ MATRIX = [
     ("portal:recovery_codes",         "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
     ("portal:otp_verify",             "-",                 "",                                      GET,    LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
     ("portal:otp_verify",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:api_tokens",             "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:api_tokens",             "-",                 "",                                      POST,   LOGIN, 400,   400,   400,   400,   400,    400,    400,     400),
+    ("portal:api_token_revoke",       "owner's token",     "pk=owner_token",                        POST,   LOGIN, 302,   404,   404,   404,   404,    404,    404,     404),
     # --- portal: companies, invitations, privacy (GDPR) ------------------------------------------------------------------------------------------------------
     ("portal:my_company",             "-",                 "",                                      GET,    LOGIN, 302,   302,   302,   403,   403,    403,    403,     403),
     ("portal:my_company",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   403,   403,    403,    403,     403),
@@ -128,6 +138,10 @@ MATRIX = [
     ("portal:company_close",          "company B",         "pk=company_b",                          GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
     # --- diagnostics: referential, questionnaire, results, report, sharing ------------------------------------------------------------------------------------
     ("diagnostics:referential",       "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("diagnostics:referential_download", "YAML",           "code=referential_code;version=referential_version;fmt=yaml", GET, 200, 200, 200, 200, 200,   200,    200,    200,     200),
+    ("diagnostics:referential_download", "XLSX",           "code=referential_code;version=referential_version;fmt=xlsx", GET, 200, 200, 200, 200, 200,   200,    200,    200,     200),
+    ("diagnostics:referential_download", "unknown version", "code=referential_code;version=1999.1;fmt=json", GET, 404, 404, 404, 404, 404,   404,    404,    404,     404),
+    ("diagnostics:referential_compare", "-",               "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
     ("diagnostics:company_diagnostics", "company A",       "company_pk=company_a",                  GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
     ("diagnostics:company_diagnostics", "company B",       "company_pk=company_b",                  GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     200),
     ("diagnostics:start",             "company A",         "company_pk=company_a",                  POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     403),
@@ -225,20 +239,97 @@ MATRIX = [
     ("regions:dashboard",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:export",                "applications CSV",  "kind=candidatures;fmt=csv",             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:export",                "expenses XLSX",     "kind=depenses;fmt=xlsx",                GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:dma_export",            "region A",          "region=53",                             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    404,     200),
+    ("regions:dma_export",            "region B",          "region=84",                             GET,    LOGIN, 403,   403,   403,   403,   403,    404,    200,     200),
     ("regions:national",              "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
     ("regions:audit_trail",           "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:shared_diagnostics",    "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     403),
+    ("regions:open_data",             "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("regions:open_data_file",        "JSON",              "fmt=json",                              GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("regions:open_data_file",        "CSV",               "fmt=csv",                               GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
     # --- regions: companies' pages ---------------------------------------------------------------------------------------------------------------------------
     ("regions:company_programmes",    "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   403,   403,    403,    403,     403),
     ("regions:apply",                 "programme A",       "pk=programme_a",                        GET,    LOGIN, 200,   200,   404,   403,   403,    403,    403,     403),
     ("regions:apply",                 "programme A",       "pk=programme_a",                        POST,   LOGIN, 400,   400,   404,   403,   403,    403,    403,     403),
     ("regions:apply",                 "programme B",       "pk=programme_b",                        GET,    LOGIN, 404,   404,   200,   403,   403,    403,    403,     403),
     ("regions:my_applications",       "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   403,   403,    403,    403,     403),
+    # --- the API's schema and documentation (the endpoints themselves: API_MATRIX below) ---------------------------------------------------------------------
+    ("api:schema",                    "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
+    ("api:docs",                      "-",                 "",                                      GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
     # --- Django admin (the rest is excluded above) -----------------------------------------------------------------------------------------------------------
     ("admin:index",                   "-",                 "",                                      GET,    302,   302,   302,   302,   302,   302,    302,    302,     200),
     ("admin:index",                   "-",                 "",                                      POST,   302,   302,   302,   302,   302,   302,    302,    302,     200),
 ]
 # fmt: on
+
+READ, WRITE, ANY = "read", "write", "any"
+
+# The JSON bodies of some API rows (by url name, object): enough to reach the rule that matters.
+API_DATA = {
+    ("diagnostics_api:answer_save", "A draft, AX1-1"): {"level": 2, "comment": "Matrice."},
+    ("diagnostics_api:answer_save", "A submitted, AX1-1"): {"level": 2},
+    ("regions_api:enrolment_accept", "enrolment A"): {"amount": "100.00"},
+    ("regions_api:enrolment_refuse", "enrolment A"): {"reason": "Hors périmètre."},
+}
+
+# fmt: off
+API_MATRIX = [
+    # url name                              object                kwargs                                   method scope  anon  owner member other expert oexpert officer oofficer staff
+    # --- diagnostics: the referential (public), diagnostics, answers ---------------------------------------------------------------------------------------------------------
+    ("diagnostics_api:referential_list",    "-",                  "",                                       GET,  ANY,   200,  200,  200,   200,  200,   200,    200,    200,     200),
+    ("diagnostics_api:referential_detail",  "published",          "code=referential_code;version=referential_version", GET,  ANY,   200,  200,  200,   200,  200,   200,    200,    200,     200),
+    ("diagnostics_api:referential_detail",  "unknown version",    "code=referential_code;version=1999.1",   GET,  ANY,   404,  404,  404,   404,  404,   404,    404,    404,     404),
+    ("diagnostics_api:diagnostic_list",     "-",                  "",                                       GET,  ANY,   401,  200,  200,   200,  200,   200,    200,    200,     200),
+    ("diagnostics_api:diagnostic_detail",   "A submitted",        "pk=a_submitted",                         GET,  ANY,   401,  200,  200,   404,  200,   404,    200,    404,     200),
+    ("diagnostics_api:diagnostic_detail",   "A draft",            "pk=a_draft",                             GET,  ANY,   401,  200,  200,   404,  404,   404,    404,    404,     200),
+    ("diagnostics_api:diagnostic_detail",   "B submitted",        "pk=b_submitted",                         GET,  ANY,   401,  404,  404,   200,  404,   200,    404,    200,     200),
+    ("diagnostics_api:diagnostic_detail",   "C shared, not enrolled", "pk=c_shared",                        GET,  ANY,   401,  404,  404,   404,  404,   404,    200,    404,     200),
+    ("diagnostics_api:diagnostic_detail",   "D private, not enrolled", "pk=d_private",                      GET,  ANY,   401,  404,  404,   404,  404,   404,    404,    404,     200),
+    ("diagnostics_api:answer_list",         "A draft",            "pk=a_draft",                             GET,  ANY,   401,  200,  200,   404,  404,   404,    404,    404,     200),
+    ("diagnostics_api:answer_list",         "A submitted",        "pk=a_submitted",                         GET,  ANY,   401,  200,  200,   404,  200,   404,    200,    404,     200),
+    ("diagnostics_api:answer_save",         "A draft, AX1-1",     "pk=a_draft;question=AX1-1",              PUT,  READ,  401,  403,  403,   403,  403,   403,    403,    403,     403),
+    ("diagnostics_api:answer_save",         "A draft, AX1-1",     "pk=a_draft;question=AX1-1",              PUT,  WRITE, 401,  200,  200,   404,  404,   404,    404,    404,     403),
+    ("diagnostics_api:answer_save",         "A submitted, AX1-1", "pk=a_submitted;question=AX1-1",          PUT,  WRITE, 401,  409,  409,   404,  403,   404,    403,    404,     403),
+    ("diagnostics_api:answer_save",         "A draft, unknown question", "pk=a_draft;question=ZZ-9",        PUT,  WRITE, 401,  404,  404,   404,  404,   404,    404,    404,     404),
+    # --- experts: the directory (public) -----------------------------------------------------------------------------------------------------------------------------------
+    ("experts_api:expert_list",             "-",                  "",                                       GET,  ANY,   200,  200,  200,   200,  200,   200,    200,    200,     200),
+    ("experts_api:expert_detail",           "expert A",           "pk=expert_a",                            GET,  ANY,   200,  200,  200,   200,  200,   200,    200,    200,     200),
+    # --- regions: programmes, applications, decisions ----------------------------------------------------------------------------------------------------------------------
+    ("regions_api:programme_list",          "-",                  "",                                       GET,  ANY,   401,  200,  200,   200,  200,   200,    200,    200,     200),
+    ("regions_api:programme_detail",        "programme A",        "pk=programme_a",                         GET,  ANY,   401,  404,  404,   404,  404,   404,    200,    404,     200),
+    ("regions_api:programme_detail",        "programme B",        "pk=programme_b",                         GET,  ANY,   401,  404,  404,   404,  404,   404,    404,    200,     200),
+    ("regions_api:enrolment_list",          "-",                  "",                                       GET,  ANY,   401,  200,  200,   200,  200,   200,    200,    200,     200),
+    ("regions_api:enrolment_detail",        "enrolment A",        "pk=enrolment_a",                         GET,  ANY,   401,  200,  200,   404,  404,   404,    200,    404,     200),
+    ("regions_api:enrolment_detail",        "enrolment B",        "pk=enrolment_b",                         GET,  ANY,   401,  404,  404,   200,  404,   404,    404,    200,     200),
+    ("regions_api:enrolment_complete",      "enrolment A",        "pk=enrolment_a",                         POST, READ,  401,  403,  403,   403,  403,   403,    403,    403,     403),
+    ("regions_api:enrolment_complete",      "enrolment A",        "pk=enrolment_a",                         POST, WRITE, 401,  403,  403,   404,  404,   404,    200,    404,     200),
+    ("regions_api:enrolment_complete",      "enrolment B",        "pk=enrolment_b",                         POST, WRITE, 401,  404,  404,   403,  404,   404,    404,    200,     200),
+    ("regions_api:enrolment_withdraw",      "enrolment A",        "pk=enrolment_a",                         POST, READ,  401,  403,  403,   403,  403,   403,    403,    403,     403),
+    ("regions_api:enrolment_withdraw",      "enrolment A",        "pk=enrolment_a",                         POST, WRITE, 401,  200,  200,   404,  404,   404,    403,    404,     403),
+    ("regions_api:enrolment_review",        "enrolment A",        "pk=enrolment_a",                         POST, READ,  401,  403,  403,   403,  403,   403,    403,    403,     403),
+    ("regions_api:enrolment_review",        "enrolment A",        "pk=enrolment_a",                         POST, WRITE, 401,  403,  403,   404,  404,   404,    409,    404,     409),
+    ("regions_api:enrolment_accept",        "enrolment A",        "pk=enrolment_a",                         POST, READ,  401,  403,  403,   403,  403,   403,    403,    403,     403),
+    ("regions_api:enrolment_accept",        "enrolment A",        "pk=enrolment_a",                         POST, WRITE, 401,  403,  403,   404,  404,   404,    409,    404,     409),
+    ("regions_api:enrolment_refuse",        "enrolment A",        "pk=enrolment_a",                         POST, READ,  401,  403,  403,   403,  403,   403,    403,    403,     403),
+    ("regions_api:enrolment_refuse",        "enrolment A",        "pk=enrolment_a",                         POST, WRITE, 401,  403,  403,   404,  404,   404,    409,    404,     409),
+    ("regions_api:enrolment_start",         "enrolment A",        "pk=enrolment_a",                         POST, READ,  401,  403,  403,   403,  403,   403,    403,    403,     403),
+    ("regions_api:enrolment_start",         "enrolment A",        "pk=enrolment_a",                         POST, WRITE, 401,  403,  403,   404,  404,   404,    409,    404,     409),
+]
+# fmt: on
+
+# API lists: text a role must never find in them, and a role that does (None: nobody may).
+API_NOT_SHOWN = [
+    ("diagnostics_api:diagnostic_list", "", "owner", "Usine B", "other"),
+    ("diagnostics_api:diagnostic_list", "", "officer", "Usine B", "oofficer"),
+    ("diagnostics_api:diagnostic_list", "", "oofficer", "Usine C", "officer"),
+    ("diagnostics_api:diagnostic_list", "", "officer", "Usine D", "staff"),
+    ("diagnostics_api:diagnostic_list", "", "oexpert", "Usine A", "expert"),
+    ("regions_api:programme_list", "", "officer", "Programme Auvergne", "oofficer"),
+    ("regions_api:programme_list", "", "owner", "Programme Bretagne", "officer"),
+    ("regions_api:enrolment_list", "", "officer", "Usine B", "oofficer"),
+    ("regions_api:enrolment_list", "", "owner", "Usine B", "other"),
+    ("regions_api:enrolment_list", "", "expert", "Usine A", "owner"),
+]
 
 # Pages that list what is in a role's scope: text the role must never find there (another region's
 # or another company's), and a role that does find it on the same page (so the check can fail).
@@ -256,6 +347,9 @@ NOT_SHOWN = [
     ("regions:my_applications", "", "owner", "Programme Auvergne", "other"),
     ("regions:company_programmes", "", "owner", "Programme Auvergne", "other"),
     ("regions:shared_diagnostics", "", "oofficer", "Usine C", "officer"),
+    # The open data name no company.
+    ("regions:open_data_file", "fmt=csv", "anon", "Usine A", None),
+    ("regions:open_data_file", "fmt=json", "staff", "Usine A", None),
     ("regions:shared_diagnostics", "", "officer", "Usine D", None),
     ("regions:audit_trail", "", "officer", "Programme Auvergne", "oofficer"),
     ("regions:audit_trail", "", "oofficer", "Programme Bretagne", "officer"),

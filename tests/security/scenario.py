@@ -54,6 +54,7 @@ class Scenario:
     users: dict = field(default_factory=dict)  # role -> user (no entry for anonymous)
     objects: dict = field(default_factory=dict)
     sessions: dict = field(default_factory=dict)  # role -> session key, filled by the fixture
+    tokens: dict = field(default_factory=dict)  # (role, "read" or "write") -> API token key, filled by the fixture
 
     def __getattr__(self, name):
         try:

@@ -4,7 +4,10 @@
 - each row: every role gets the expected status (GET as is; POST with a CSRF token, rolled back);
 - every URL that accepts POST has POST rows (the others answer POST with 405);
 - for every URL accepting POST: a GET by any role changes no table, and a POST without a CSRF
-  token is refused (403) and changes no table.
+  token is refused (403) and changes no table;
+- the API's table (`API_MATRIX`): every role with a token of each scope gets the expected status;
+  a GET changes nothing; an endpoint without write rows refuses writes (405); its lists show no
+  one outside the role's scope.
 
 One scenario (tests/security/scenario.py) serves the whole module; each test runs in a savepoint.
 """
@@ -18,8 +21,13 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
 
 from tests.security.permission_matrix import (
+    ANY,
+    API_DATA,
+    API_MATRIX,
+    API_NOT_SHOWN,
     EXCLUDED,
     GET,
     GET_MAY_WRITE,
@@ -28,7 +36,9 @@ from tests.security.permission_matrix import (
     NOT_SHOWN,
     POST,
     POST_DATA,
+    READ,
     ROLES,
+    WRITE,
 )
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +118,27 @@ class Row:
         return POST_DATA.get((self.name, self.label), {})
 
 
+class ApiRow(Row):
+    def __init__(self, name, label, kwargs, method, scope, *statuses):
+        super().__init__(name, label, kwargs, method, *statuses)
+        self.scope = scope
+
+    @property
+    def id(self):
+        return f"{self.name}[{self.label}]{self.method}:{self.scope}"
+
+    @property
+    def scopes(self):
+        return (READ, WRITE) if self.scope == ANY else (self.scope,)
+
+    def data(self):
+        return API_DATA.get((self.name, self.label), {})
+
+
 ROWS = [Row(*row) for row in MATRIX]
+API_ROWS = [ApiRow(*row) for row in API_MATRIX]
+API_WRITE_NAMES = {row.name for row in API_ROWS if row.method != GET}
+API_GET_ONLY_ROWS = [row for row in API_ROWS if row.name not in API_WRITE_NAMES]
 POST_ROWS = [row for row in ROWS if row.method == POST]
 NAMES_WITH_POST = {row.name for row in POST_ROWS}
 GET_ONLY_ROWS = [row for row in ROWS if row.name not in NAMES_WITH_POST]
@@ -133,6 +163,24 @@ def client_for(scenario, role, **options):
     if session_key is not None:
         client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     return client
+
+
+def api_client_for(scenario, role, scope):
+    """A client of the role calling the API with its token of `scope` (no token for the anonymous visitor)."""
+    client = APIClient()
+    key = scenario.tokens.get((SCENARIO_ROLE[role], scope))
+    if key is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+def api_send(client, row, url):
+    if row.method == GET:
+        return client.get(url)
+    with transaction.atomic():
+        response = getattr(client, row.method.lower())(url, row.data(), format="json")
+        transaction.set_rollback(True)
+    return response
 
 
 def observed(response):
@@ -183,7 +231,7 @@ def changed_tables(before, after, ignore=()):
 
 
 def test_every_url_pattern_has_a_row_or_an_exclusion():
-    covered = {row.name for row in ROWS}
+    covered = {row.name for row in ROWS} | {row.name for row in API_ROWS}
     missing = [
         f"{key}  (route {route!r})" for key, route in url_patterns() if key not in covered and not _excluded(key, route)
     ]
@@ -194,7 +242,7 @@ def test_every_url_pattern_has_a_row_or_an_exclusion():
 
 
 def test_no_row_is_written_twice():
-    ids = [row.id for row in ROWS]
+    ids = [row.id for row in ROWS + API_ROWS]
     assert not {row_id for row_id in ids if ids.count(row_id) > 1}
 
 
@@ -293,3 +341,72 @@ def test_a_page_shows_nothing_outside_the_role_scope(scenario, name, kwargs, rol
 def _text(response):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return content.decode("utf-8", errors="replace")
+
+
+# --- the API -------------------------------------------------------------------------------------------------
+
+
+def test_every_api_endpoint_has_rows_for_both_token_scopes():
+    scopes = defaultdict(set)
+    for row in API_ROWS:
+        scopes[row.name].update(row.scopes)
+    assert {name for name, found in scopes.items() if found != {READ, WRITE}} == set()
+
+
+@pytest.mark.parametrize("row", API_ROWS, ids=lambda row: row.id)
+def test_each_role_and_token_scope_gets_the_expected_status_from_the_api(scenario, row):
+    _fail_unless_routed(row)
+    url = row.url(scenario)
+    mismatches = []
+    for scope in row.scopes:
+        for role in ROLES:
+            response = api_send(api_client_for(scenario, role, scope), row, url)
+            if response.status_code != row.expected[role]:
+                body = response.content[:200].decode(errors="replace")
+                mismatches.append(
+                    f"{role:>9} ({scope}): expected {row.expected[role]}, got {response.status_code} {body}"
+                )
+    assert not mismatches, f"{row.method} {url} ({row.name}, {row.label}):\n  " + "\n  ".join(mismatches)
+
+
+@pytest.mark.parametrize("row", [row for row in API_ROWS if row.method == GET], ids=lambda row: row.id)
+def test_an_api_read_changes_nothing(scenario, row):
+    _fail_unless_routed(row)
+    url = row.url(scenario)
+    ignore = {table for table, (names, _reason) in GET_MAY_WRITE.items() if names == "*" or row.name in names}
+    with transaction.atomic():
+        before = table_state()
+        for role in ROLES:
+            for scope in (READ, WRITE):
+                api_client_for(scenario, role, scope).get(url)
+        changed = changed_tables(before, table_state(), ignore=ignore)
+        transaction.set_rollback(True)
+    assert not changed, f"GET {url} ({row.name}) changed {', '.join(changed)}"
+
+
+@pytest.mark.parametrize("row", API_GET_ONLY_ROWS, ids=lambda row: row.id)
+def test_an_api_endpoint_without_write_rows_refuses_writes(scenario, row):
+    _fail_unless_routed(row)
+    url = row.url(scenario)
+    for method in ("post", "put", "patch", "delete"):
+        with transaction.atomic():
+            response = getattr(api_client_for(scenario, "staff", WRITE), method)(url, {}, format="json")
+            transaction.set_rollback(True)
+        assert response.status_code == 405, f"{method.upper()} {url} ({row.name}) answered {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "role", "text", "control"),
+    API_NOT_SHOWN,
+    ids=[f"{name}-{role}-{text}" for name, _kwargs, role, text, _control in API_NOT_SHOWN],
+)
+def test_an_api_list_shows_nothing_outside_the_role_scope(scenario, name, kwargs, role, text, control):
+    row = ApiRow(name, "list", kwargs, GET, READ, *[None] * len(ROLES))
+    _fail_unless_routed(row)
+    url = row.url(scenario) + "?page_size=200"
+    if control is not None:
+        seen = api_client_for(scenario, control, READ).get(url)
+        assert seen.status_code == 200 and text in seen.content.decode(), f"{control} should find {text!r} in {url}"
+    response = api_client_for(scenario, role, READ).get(url)
+    assert response.status_code == 200
+    assert text not in response.content.decode(), f"{role} finds {text!r} in {url}, outside their scope"
