@@ -95,7 +95,7 @@ def staff_references_and_proposes(page, data):
     page.locator("[name=valid_until]").fill((timezone.localdate() + timedelta(days=365)).isoformat())
     page.locator("[name=comment]").fill("Référencé après l'entretien d'accréditation.")
     page.get_by_role("button", name="Enregistrer le référencement").click()
-    success_message(page, f"Le référencement de {expert.name} est enregistré.")
+    success_message(page, f"Le référencement est enregistré : {expert.name}.")
     expect(page.locator("#history-title + table tbody tr")).to_have_count(1, timeout=WAIT)
     assert Accreditation.objects.get(expert=expert).is_current
 
@@ -109,7 +109,7 @@ def staff_references_and_proposes(page, data):
     page.locator("[name=due_date]").fill((timezone.localdate() + timedelta(days=30)).isoformat())
     page.locator("[name=brief]").fill("Valider l'autodiagnostic et prioriser le plan d'action.")
     page.get_by_role("button", name="Proposer la mission").click()
-    success_message(page, f"{expert.name} est proposé")
+    success_message(page, f"La mission est proposée à {expert.name}")
     assignment = Assignment.objects.get(company=company, expert=expert)
     expect(page).to_have_url(re.compile(rf"/experts/missions/{assignment.pk}/$"), timeout=WAIT)
     assert assignment.status == Assignment.Status.PROPOSED
@@ -167,7 +167,7 @@ def company_reads_the_review(page, data):
     panel = page.locator("section[aria-labelledby=expert-reviews-title]")
     expect(panel.get_by_role("heading", level=2)).to_have_text("Le regard validé de l'expert", timeout=WAIT)
     expect(panel.get_by_role("heading", level=3)).to_contain_text(
-        f"Avis de {expert.name} ({expert.organisation})", timeout=WAIT
+        f"Avis rendu par {expert.name} ({expert.organisation})", timeout=WAIT
     )
     expect(panel).to_contain_text(REVIEW_SUMMARY, timeout=WAIT)
     expect(panel.locator("svg")).to_be_visible(timeout=WAIT)  # both outlines on one radar

@@ -163,7 +163,7 @@ def officer_accepts_and_proposes_the_expert(page, data, programme, enrolment):
     page.locator("[name=due_date]").fill((timezone.localdate() + timedelta(days=30)).isoformat())
     page.locator("[name=brief]").fill("Étudier la robotisation de l'ébarbage.")
     page.get_by_role("button", name="Proposer cet expert").click()
-    success_message(page, f"{expert} est proposé ; il en est informé par e-mail.")
+    success_message(page, f"La mission est proposée à {expert} ; un e-mail l’en informe.")
     expect(page).to_have_url(re.compile(rf"/candidatures/{enrolment.pk}/$"), timeout=WAIT)
     expect(page.locator("section[aria-labelledby=experts-title]")).to_contain_text(expert.name, timeout=WAIT)
 
