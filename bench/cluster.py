@@ -69,6 +69,7 @@ def main():
     django.setup()
     database_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
     redis_url = os.environ["REDIS_URL"]
+    load_before = os.getloadavg()[0]
     results = {}
     for hosts in (1, 2):
         runs = [measure(arguments.reports, hosts, database_url, redis_url) for _ in range(arguments.rounds)]
@@ -80,7 +81,8 @@ def main():
         "# Reports per minute on several hosts (`make bench-cluster`)",
         "",
         f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, {os.cpu_count()} cores shared by every host, "
-        f"{arguments.reports} reports per run, median of {arguments.rounds} run(s). Method: bench/cluster.py.",
+        f"{arguments.reports} reports per run, median of {arguments.rounds} run(s); load average {load_before:.1f} "
+        f"before the first run (other work on the machine skews the figures). Method: bench/cluster.py.",
         "",
         "| worker hosts | time until every report is ready | reports per minute |",
         "| ---: | ---: | ---: |",
