@@ -11,7 +11,9 @@ import zlib
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -46,6 +48,18 @@ def valid_data_is_refused_only_by_a_business_rule(ctx, response, case):
     if status == 400 and code not in (None, "invalid"):
         return None
     raise AssertionError(f"Valid data refused with {status} ({code}): {response.text[:300]}")
+
+
+@pytest.fixture(autouse=True)
+def _connection_kept_between_calls():
+    """Schemathesis calls the WSGI application directly, so the end of each request would close the
+    database connection that holds the test's transaction (on PostgreSQL the next query then fails
+    with "the connection is closed"). Django's test client keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
