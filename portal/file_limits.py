@@ -147,9 +147,9 @@ class _CheckedLoader(_Loader):
     def construct_object(self, node, deep=False):
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, OverflowError):
-            # The safe constructors raise these for values they cannot build; PyYAML lets them
-            # escape without a line.
+        except (ValueError, TypeError, OverflowError, AttributeError):
+            # The safe constructors raise these for values they cannot build (AttributeError: an
+            # explicit `!!timestamp` on a text that is no date); PyYAML lets them escape without a line.
             raise FileRejected(_unreadable_value_message(node), line=node.start_mark.line + 1) from None
 
     def construct_unknown_tag(self, node):

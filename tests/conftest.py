@@ -62,10 +62,13 @@ def _object_store_of_the_suite(_media_in_a_temporary_folder):
 
 @pytest.fixture(autouse=True)
 def _files_of_this_test(request, settings):
-    """On object storage each test writes under a prefix of its own, so no test sees another's files."""
+    """On object storage each test writes under a prefix of its own, so no test sees another's files;
+    the suite's bucket is made before the first test that writes one, whichever runs first. Tests marked
+    `files_of_the_module` read files a module-scoped fixture wrote under the module's own prefix."""
     from tests.storage_support import with_fresh_prefix
 
-    if settings.OBJECT_STORAGE:
+    if settings.OBJECT_STORAGE and not request.node.get_closest_marker("files_of_the_module"):
+        request.getfixturevalue("_object_store_of_the_suite")
         settings.STORAGES = with_fresh_prefix(settings.STORAGES)
 
 

@@ -83,6 +83,15 @@ def downloaded(response):
     return b"".join(response.streaming_content), response.headers
 
 
+def served_status(response):
+    """The status a person downloading gets in the end: a redirect to a presigned URL of the object
+    store counts as that URL's answer (200 when the file is served), any other answer as itself."""
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    if location.startswith(("http://", "https://")) and "X-Amz-Signature=" in location:
+        return fetch_status(location)
+    return response.status_code
+
+
 def fetch_status(url):
     """The HTTP status the object store answers for `url` (e.g. 403 once a presigned URL expired)."""
     try:

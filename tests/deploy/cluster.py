@@ -238,11 +238,7 @@ def cluster(tmp_dir, database_url, redis_base_url, *, files="object-storage", ti
             secret = secrets.token_urlsafe(50)
             app = stack_services({"SECRET_KEY": secret})["web"]["environment"]
             env = {
-                **{
-                    key: value
-                    for key, value in os.environ.items()
-                    if not key.startswith(("DATABASE_", "REDIS_", "CACHE_", "STORAGE_"))
-                },
+                **stack.inherited_environment("DATABASE_", "REDIS_", "CACHE_", "STORAGE_"),
                 **app,
                 **over_bridge,
                 "SECRET_KEY": secret,

@@ -42,6 +42,17 @@ def free_port(host="127.0.0.1"):
         return probe.getsockname()[1]
 
 
+def inherited_environment(*dropped_prefixes):
+    """This process's environment for a production process of the stack, without the variables whose
+    names start with `dropped_prefixes` and without DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests
+    set in the test process and `check --deploy` rightly refuses (async.E001)."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key != "DJANGO_ALLOW_ASYNC_UNSAFE" and not key.startswith(dropped_prefixes)
+    }
+
+
 def compose_environment(**public):
     """The variables compose needs, with fresh secrets; `public` sets SITE_HOST and FILES_HOST."""
     return {

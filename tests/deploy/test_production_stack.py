@@ -8,7 +8,6 @@ Each process gets the compose file's command and environment; only the addresses
 ports instead of the compose network's names)."""
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -56,9 +55,7 @@ def production_stack(tmp_path_factory):
         objectstore.running_server() as (s3_host, s3_port),
     ):
         env = {
-            **{
-                key: value for key, value in os.environ.items() if not key.startswith(("DATABASE_", "REDIS_", "CACHE_"))
-            },
+            **stack.inherited_environment("DATABASE_", "REDIS_", "CACHE_"),
             **file["x-app"]["environment"],
             # The compose network's names, as this machine reaches them:
             "DATABASE_URL": database,

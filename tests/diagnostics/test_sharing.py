@@ -16,6 +16,7 @@ from tests.diagnostics.report_support import submit
 from tests.experts.factories import AssignmentFactory
 from tests.portal.factories import OwnerFactory, RegionOfficerFactory
 from tests.regions.factories import EnrolmentFactory, ProgrammeFactory
+from tests.storage_support import served_status
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def share(client, user, diagnostic, shared="1"):
 
 def status_of(client, user, name, diagnostic):
     client.force_login(user)
-    return client.get(url(name, diagnostic)).status_code
+    return served_status(client.get(url(name, diagnostic)))
 
 
 # --- Who sees a diagnostic -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.urls import reverse
 from tests.security.permission_matrix import GET, POST, ROLES
 from tests.security.test_permission_matrix import ROWS, client_for, send, url_patterns
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.files_of_the_module]
 
 PERMISSIONS_DENIED = ("camera", "microphone", "geolocation", "payment", "usb")
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
