@@ -29,6 +29,12 @@ WIDTHS = (390, 768, 1280)
 EXPANDED_FROM = 1200  # Bootstrap's xl breakpoint, where base.html's navbar expands
 
 OVERFLOW = "document.scrollingElement.scrollWidth > window.innerWidth"
+# A table wider than the screen scrolls inside a region the keyboard reaches, named after the table.
+UNREACHABLE_SCROLLING_TABLES = """() => [...document.querySelectorAll('.table-responsive')]
+    .filter(box => box.scrollWidth > box.clientWidth)
+    .filter(box => box.getAttribute('tabindex') !== '0' || box.getAttribute('role') !== 'region'
+                   || !(document.getElementById(box.getAttribute('aria-labelledby')) || {}).textContent)
+    .map(box => (box.querySelector('caption, th') || box).textContent.trim().slice(0, 40))"""
 
 
 def main_pages(role, demo):
@@ -119,6 +125,10 @@ def test_main_pages_fit_the_window_at_every_width(page, demo, role, tmp_path):
                 wide = page.evaluate("document.scrollingElement.scrollWidth")
                 problems.append(f"{url} at {width} px is {wide} px wide")
             problems += [f"{url} at {width} px: {problem}" for problem in header_problems(page, width)]
+            problems += [
+                f"{url} at {width} px: the table {table!r} scrolls in a box without a name or keyboard access"
+                for table in page.evaluate(UNREACHABLE_SCROLLING_TABLES)
+            ]
     assert not problems, f"screenshots in {tmp_path}:\n" + "\n".join(problems)
 
 
