@@ -185,6 +185,18 @@ def test_staff_registers_an_expert_through_the_page(client, staff):
     assert response.url == reverse("experts:edit_accreditation", args=[expert.pk])
 
 
+def test_the_registration_message_does_not_guess_the_experts_gender(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("experts:register_expert"),
+        {"email": "c.d@example.fr", "first_name": "Camille", "last_name": "Dupont", "organisation": "CD Conseil"},
+        follow=True,
+    )
+    assert "Le profil de Camille Dupont est enregistré ; référencez-le maintenant." in [
+        str(message) for message in response.context["messages"]
+    ]
+
+
 def test_the_staff_list_shows_every_expert_with_a_bounded_number_of_queries(
     client, staff, django_assert_max_num_queries
 ):
