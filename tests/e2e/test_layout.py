@@ -1,4 +1,4 @@
-"""Every role's main pages at a phone's (390 px), a tablet's (768 px) and a laptop's (1280 px) width:
+"""Every role's main pages (lists, results, dashboards and forms) at a phone's (390 px), a tablet's (768 px) and a laptop's (1280 px) width:
 nothing wider than the window (a table scrolls inside its own region or becomes cards), a header
 that keeps each label on one line where it is expanded and folds behind its button below 1200 px.
 Screenshots of each page at each width are kept in the test's temporary folder for a person to look at.
@@ -50,12 +50,14 @@ def main_pages(role, demo):
             reverse("diagnostics:results", args=[diagnostic.pk]),
             reverse("regions:company_programmes"),
             reverse("regions:my_applications"),
+            reverse("regions:apply", args=[programme.pk]),
             reverse("experts:directory"),
         ],
         "officer": [
             reverse("regions:my_region"),
             reverse("regions:dashboard"),
             reverse("regions:programme_detail", args=[programme.pk]),
+            reverse("regions:programme_edit", args=[programme.pk]),
             reverse("regions:shared_diagnostics"),
             reverse("regions:audit_trail"),
         ],
