@@ -1,8 +1,9 @@
-"""Every role's main pages (lists, results, dashboards and forms) at a phone's (390 px), a tablet's (768 px) and a laptop's (1280 px) width:
-nothing wider than the window (a table scrolls inside its own region or becomes cards), a header
-that keeps each label on one line where it is expanded and folds behind its button below 1200 px.
-Screenshots of each page at each width are kept in the test's temporary folder for a person to look at.
-The data is the demo's (`seed_demo`): what a visitor of `make run` sees, with lists that are not empty."""
+"""Every role's main pages (lists, results, dashboards and forms) at a phone's (390 px), a tablet's
+(768 px) and a laptop's (1280 px) width: nothing wider than the window (a table scrolls inside its
+own region or becomes cards), a header that keeps each label on one line where it is expanded and
+folds behind its button below 1200 px. Screenshots of each page at each width are kept in the test's
+temporary folder for a person to look at. The data is the demo's (`seed_demo`): what a visitor of
+`make run` sees, with lists that are not empty."""
 
 from io import StringIO
 
