@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from experts.models import LANGUAGE_CHOICES, MAX_CAPACITY, MAX_VISIT_DAYS, Accreditation, SkillLevel
 from portal.models import Region
+from portal.number_fields import LocalizedDecimalField
 from portal.validators import validate_plausible_date, validate_printable, validate_text
 
 NO_SKILL = [("", _("—"))]
@@ -40,7 +41,7 @@ class ProfileForm(forms.Form):
     languages = forms.MultipleChoiceField(
         label=_("Working languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    day_rate = forms.DecimalField(
+    day_rate = LocalizedDecimalField(
         label=_("Day rate (EUR, excl. VAT)"),
         min_value=0,
         max_digits=8,
@@ -181,7 +182,7 @@ class ReasonForm(forms.Form):
 
 class VisitForm(forms.Form):
     date = forms.DateField(label=_("Date of the visit"), validators=[validate_plausible_date], widget=DateInput())
-    days = forms.DecimalField(
+    days = LocalizedDecimalField(
         label=_("Days spent"),
         min_value=0.25,
         max_value=MAX_VISIT_DAYS,

@@ -16,6 +16,7 @@ SERVICE_CHECKS = [
 
 urlpatterns = [
     path("", accounts.home, name="home"),
+    path("favicon.ico", accounts.favicon, name="favicon"),
     path("langue/", accounts.set_language, name="set_language"),
     path("compte/", include("django.contrib.auth.urls")),
     path("", include("portal.app_urls")),

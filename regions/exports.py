@@ -1,6 +1,8 @@
 """CSV and XLSX exports of enrolments and expenses. Rows come from the dashboard's filtered queryset,
 read with `iterator()` (constant memory); every cell goes through `portal.spreadsheets` (text that a
-spreadsheet would run as a formula is neutralised)."""
+spreadsheet would run as a formula is neutralised). A CSV file is written in the layout a spreadsheet
+of the user's language reads (in French: ";" between columns, a decimal comma), with a BOM so that
+it reads UTF-8; `?format=csv-standard` asks for commas and decimal points."""
 
 import csv
 
@@ -8,7 +10,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.spreadsheets import csv_cell, xlsx_cell
+from portal.models import Region
+from portal.spreadsheets import STANDARD_CSV, csv_cell, xlsx_cell
 from regions.models import Enrolment, Expense
 
 FORMATS = {"csv", "xlsx"}
@@ -54,6 +57,7 @@ def _enrolment_rows(enrolments):
         .iterator(chunk_size=2000)
     )
     status_labels = {status: str(label) for status, label in Enrolment.Status.choices}
+    region_names = {region.code: str(region) for region in Region.objects.all()}  # "Bretagne", not "53"
 
     def values():
         for row in rows:
@@ -62,7 +66,7 @@ def _enrolment_rows(enrolments):
             yield [
                 pk,
                 programme,
-                region,
+                region_names.get(region, region),
                 company,
                 siret,
                 division,
@@ -130,18 +134,18 @@ class _Echo:
         return value
 
 
-def export_response(*, kind, fmt, enrolments):
+def export_response(*, kind, fmt, enrolments, layout=STANDARD_CSV):
     header, rows = _enrolment_rows(enrolments) if kind == "enrolments" else _expense_rows(enrolments)
     stamp = timezone.localdate().isoformat()
     filename = f"{'candidatures' if kind == 'enrolments' else 'depenses'}-{stamp}.{fmt}"
     if fmt == "csv":
-        writer = csv.writer(_Echo())
+        writer = csv.writer(_Echo(), delimiter=layout.delimiter)
 
         def lines():
             yield "\ufeff"  # the BOM lets spreadsheets read UTF-8
             yield writer.writerow([csv_cell(str(title)) for title in header])
             for row in rows:
-                yield writer.writerow([csv_cell(value) for value in row])
+                yield writer.writerow([csv_cell(value, layout) for value in row])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     else:

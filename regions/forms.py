@@ -4,10 +4,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HeadcountBand, NafCode
 from portal.money import CENT, MONEY_DIGITS, MONEY_PLACES, format_eur
+from portal.number_fields import LocalizedDecimalField, localized_number
 from portal.validators import validate_plausible_date, validate_printable, validate_text
 from regions.models import Expense
 
@@ -15,7 +18,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def money_form_field(label, *, min_value=CENT, **kwargs):
-    return forms.DecimalField(
+    return LocalizedDecimalField(
         label=label,
         max_digits=MONEY_DIGITS,
         decimal_places=MONEY_PLACES,
@@ -74,7 +77,7 @@ class ProgrammeForm(forms.Form):
         help_text=_("Leave empty for any sector."),
     )
     requires_submitted_diagnostic = forms.BooleanField(label=_("Requires a submitted self-diagnostic"), required=False)
-    max_overall_level = forms.DecimalField(
+    max_overall_level = LocalizedDecimalField(
         label=_("Maximum overall maturity level (0 to 5)"),
         required=False,
         max_digits=3,
@@ -157,8 +160,8 @@ class ApplicationForm(forms.Form):
         self.fields["diagnostic"].label_from_instance = lambda d: (
             _("Submitted on %(date)s – overall %(score)s / 5")
             % {
-                "date": d.submitted_at.date().isoformat() if d.submitted_at else "",
-                "score": d.overall_score,
+                "date": date_format(timezone.localdate(d.submitted_at), "SHORT_DATE_FORMAT") if d.submitted_at else "",
+                "score": localized_number(d.overall_score, 2) if d.overall_score is not None else "–",
             }
         )
 

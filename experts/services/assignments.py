@@ -14,6 +14,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diagnostics.selectors import latest_submitted
 from experts import audit
@@ -170,7 +171,11 @@ def accept_assignment(*, assignment, by, notify=True):
         raise NotReferenced(_("Your accreditation is not valid at the moment; you cannot accept assignments."))
     if _active_count(expert) >= expert.capacity:
         raise CapacityReached(
-            _("You already have %(count)s active assignments, your capacity. Finish one or raise your capacity first.")
+            ngettext(
+                "You already have %(count)s active assignment, your capacity. Finish it or raise your capacity first.",
+                "You already have %(count)s active assignments, your capacity. Finish one or raise your capacity first.",
+                expert.capacity,
+            )
             % {"count": expert.capacity}
         )
     _move(row, Assignment.Status.ACCEPTED, by=by, notify=notify)

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
@@ -25,6 +26,14 @@ def home(request):
     if spaces:
         return redirect(spaces[0].url_name)
     return render(request, "portal/no_space.html")
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links: the portal's SVG
+    icon. A temporary redirect: the icon's static name carries a hash that changes with its content."""
+    return redirect(static("img/favicon.svg"))
 
 
 @login_not_required

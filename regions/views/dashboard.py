@@ -1,11 +1,14 @@
 """The dashboards (a region's for its officers, the national one for staff) and their exports."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal.http import allowed
+from portal.spreadsheets import csv_layout
 from regions import selectors
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
@@ -58,8 +61,12 @@ def export(request, kind, fmt):
     allowed(can_view_dashboard, request.user)
     if fmt not in FORMATS or kind not in ("candidatures", "depenses"):
         raise Http404
+    layout = csv_layout(get_language(), request.GET.get("format", ""))
+    if layout is None:
+        return HttpResponseBadRequest(_("Unknown export format: use csv-standard or csv-local."))
     enrolments = enrolment_filter(request.user, request.GET).qs
-    return export_response(kind="enrolments" if kind == "candidatures" else "expenses", fmt=fmt, enrolments=enrolments)
+    kind = "enrolments" if kind == "candidatures" else "expenses"
+    return export_response(kind=kind, fmt=fmt, enrolments=enrolments, layout=layout)
 
 
 @require_GET

@@ -100,7 +100,8 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     for index, axis in enumerate(axes[:half]):
         expect(page.get_by_role("heading", level=1)).to_have_text(axis.title_fr, timeout=WAIT)
         answer_axis(page, index, axis)
-    page.locator("form[action$='/logout/'] button").click()
+    page.get_by_role("button", name="Mon compte").click()  # the account menu holds the log-out button
+    page.get_by_role("button", name="Se déconnecter").click()
     expect(page.locator("form[action$='/logout/']")).to_have_count(0, timeout=WAIT)  # logged out
 
     # Second visit: log in again, the earlier answers are there; continue where the answers stop.

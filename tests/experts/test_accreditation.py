@@ -185,6 +185,18 @@ def test_staff_registers_an_expert_through_the_page(client, staff):
     assert response.url == reverse("experts:edit_accreditation", args=[expert.pk])
 
 
+def test_the_registration_message_does_not_guess_the_experts_gender(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("experts:register_expert"),
+        {"email": "c.d@example.fr", "first_name": "Camille", "last_name": "Dupont", "organisation": "CD Conseil"},
+        follow=True,
+    )
+    assert "Profil enregistré pour Camille Dupont ; référencez-le maintenant." in [
+        str(message) for message in response.context["messages"]
+    ]
+
+
 def test_the_staff_list_shows_every_expert_with_a_bounded_number_of_queries(
     client, staff, django_assert_max_num_queries
 ):
@@ -194,3 +206,13 @@ def test_the_staff_list_shows_every_expert_with_a_bounded_number_of_queries(
         response = client.get(reverse("experts:accreditations"))
     assert response.status_code == 200
     assert len(response.context["experts"]) == 15
+
+
+def test_the_registration_message_is_shown_with_french_spacing(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("experts:register_expert"),
+        {"email": "e.f@example.fr", "first_name": "Eva", "last_name": "Fort", "organisation": "EF Conseil"},
+        follow=True,
+    )
+    assert "Profil enregistré pour Eva Fort\u202f; référencez-le maintenant." in response.content.decode()

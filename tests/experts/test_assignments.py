@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from experts import services
 from experts.exceptions import (
@@ -322,3 +322,15 @@ def test_the_step_emails_are_sent_once_when_the_task_runs_twice(
     assert send_assignment_step_emails(step.pk) == 1
     assert send_assignment_step_emails(step.pk) == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_capacity_refusal_speaks_of_one_mission_in_the_singular(officer, expert):
+    profile = accredit(expert.expert_profile)
+    profile.capacity = 1
+    profile.save()
+    first = propose(CompanyFactory(), profile, officer)
+    second = propose(CompanyFactory(), profile, officer)
+    services.accept_assignment(assignment=first, by=expert)
+    with translation.override("fr"), pytest.raises(CapacityReached) as refusal:
+        services.accept_assignment(assignment=second, by=expert)
+    assert str(refusal.value.args[0]).startswith("Vous avez déjà 1 mission active, votre capacité.")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from portal.spreadsheets import FORMULA_STARTS, csv_cell, neutralise, xlsx_cell
+from portal.spreadsheets import FORMULA_STARTS, FRENCH_CSV, STANDARD_CSV, csv_cell, csv_layout, neutralise, xlsx_cell
 
 
 @pytest.mark.parametrize("start", FORMULA_STARTS)
@@ -77,3 +77,24 @@ def test_an_xlsx_text_is_a_plain_text_or_a_quote_prefixed_string_cell_when_it_st
     else:
         assert (cell.data_type, cell.quotePrefix) == ("s", True)
         assert cell.value.startswith(FORMULA_STARTS)
+
+
+def test_csv_cell_writes_a_decimal_with_the_layouts_decimal_separator_and_no_grouping():
+    assert csv_cell(Decimal("12345.60"), FRENCH_CSV) == "12345,60"
+    assert csv_cell(Decimal("-12.5"), FRENCH_CSV) == "-12,5"  # a negative amount stays a number
+    assert csv_cell(Decimal("12345.60")) == "12345.60"
+
+
+@pytest.mark.parametrize(
+    ("language", "requested", "layout"),
+    [
+        ("fr", "", FRENCH_CSV),
+        ("fr", "csv-local", FRENCH_CSV),
+        ("fr", "csv-standard", STANDARD_CSV),
+        ("en", "", STANDARD_CSV),
+        ("en", "csv-standard", STANDARD_CSV),
+        ("fr", "csv-excel", None),
+    ],
+)
+def test_csv_layout_follows_the_language_unless_the_standard_one_is_asked_for(language, requested, layout):
+    assert csv_layout(language, requested) == layout

@@ -160,7 +160,7 @@ def test_exports_have_the_same_rows_as_the_page(client, officer, params):
     response = client.get(reverse("regions:export", args=["candidatures", "csv"]), params)
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert sorted(int(row[0]) for row in rows[1:]) == expected
 
     response = client.get(reverse("regions:export", args=["candidatures", "xlsx"]), params)
@@ -170,7 +170,7 @@ def test_exports_have_the_same_rows_as_the_page(client, officer, params):
     assert isinstance(values[1][10], (int, float))  # amounts are numbers in the spreadsheet
 
     expenses = client.get(reverse("regions:export", args=["depenses", "csv"]), params)
-    rows = list(csv.reader(io.StringIO(b"".join(expenses.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(expenses.streaming_content).decode("utf-8-sig")), delimiter=";"))
     assert {int(row[1]) for row in rows[1:]} <= set(expected)
     assert all(Enrolment.objects.get(pk=int(row[1])).programme.region.code == "53" for row in rows[1:])
 
@@ -200,7 +200,7 @@ def test_other_officer_exports_nothing_of_this_region(client):
     text = b"".join(client.get(reverse("regions:export", args=["candidatures", "csv"])).streaming_content).decode(
         "utf-8-sig"
     )
-    assert len(list(csv.reader(io.StringIO(text)))) == 1
+    assert len(list(csv.reader(io.StringIO(text), delimiter=";"))) == 1
 
 
 def test_an_exported_application_row_names_its_programme_region_company_and_status(client, officer):
@@ -211,12 +211,12 @@ def test_an_exported_application_row_names_its_programme_region_company_and_stat
     text = b"".join(client.get(reverse("regions:export", args=["candidatures", "csv"])).streaming_content).decode(
         "utf-8-sig"
     )
-    row = list(csv.reader(io.StringIO(text)))[1]
+    row = list(csv.reader(io.StringIO(text), delimiter=";"))[1]
     division = company.naf_division
     assert row[:9] == [
         str(enrolment.pk),
         "Industrie du Futur 2026",
-        programme.region.code,
+        programme.region.label_fr,
         company.name,
         company.siret,
         division.code,
@@ -224,4 +224,4 @@ def test_an_exported_application_row_names_its_programme_region_company_and_stat
         company.headcount_band,
         str(enrolment.get_status_display()),
     ]
-    assert row[9] == f"{enrolment.requested_amount:.2f}"
+    assert row[9] == f"{enrolment.requested_amount:.2f}".replace(".", ",")

@@ -44,7 +44,7 @@ def region():
 def csv_rows(client, kind):
     response = client.get(reverse("regions:export", args=[kind, "csv"]))
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
 
 
 def xlsx_cells(client, kind):
@@ -74,7 +74,7 @@ def test_applications_csv_neutralises_hostile_text(client, officer, hostile_rows
     header, row = csv_rows(client, "candidatures")
     assert row[1] == "'" + HOSTILE["programme"]
     assert row[3] == "'" + HOSTILE["company"]
-    assert Decimal(row[10]) == Decimal("9000.00")  # an amount, unquoted
+    assert row[10] == "9000,00"  # an amount, unquoted, with the French decimal comma
     assert_no_formula([header, row])
 
 
@@ -96,7 +96,7 @@ def test_expenses_csv_neutralises_hostile_text(client, officer, hostile_rows):
     assert "'" + HOSTILE["label"] in labels
     assert "'=1+1\x01\x0bx" in labels
     assert "'" + HOSTILE["source"] in {row[9] for row in rows}
-    assert sorted(Decimal(row[7]) for row in rows) == [Decimal("10.00"), Decimal("1234.50")]
+    assert sorted(row[7] for row in rows) == ["10,00", "1234,50"]
     assert_no_formula([header, *rows])
 
 
