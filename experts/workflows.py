@@ -4,6 +4,10 @@ Assignment: proposed → accepted or declined (the expert); accepted → in prog
 done (the expert's review); cancelled from any live status (staff, the officers of the company's
 region). No cycle: each status is reached once (a unique constraint on `AssignmentTransition`). The
 people concerned are told by e-mail of every step.
+
+Accreditation: an expert is referenced (from never, suspended or expired), renewed (referenced again
+with a new date), suspended or expired, by Alliance staff; the expert is told by e-mail of each
+change. Cycles are the point here (suspended, then referenced again).
 """
 
 from django.urls import reverse
@@ -12,8 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from experts import audit
 from experts.exceptions import IllegalTransition
-from experts.models import Assignment, AssignmentTransition
-from experts.rules import can_cancel_assignment, can_respond_to_assignment, can_write_review
+from experts.models import Accreditation, AccreditationTransition, Assignment, AssignmentTransition
+from experts.rules import (
+    can_cancel_assignment,
+    can_manage_accreditations,
+    can_respond_to_assignment,
+    can_write_review,
+)
 from portal.workflow import START, Move, Workflow
 
 S = Assignment.Status
@@ -71,4 +80,43 @@ ASSIGNMENT = Workflow(
     refusal=_assignment_refusal,
     url=lambda assignment, move: reverse(f"experts:{move.name}", args=[assignment.pk]),
     save_fields=["updated_at"],
+)
+
+
+A = Accreditation.Status
+
+
+def _accreditation_refusal(current, target, accreditation):
+    return IllegalTransition(
+        gettext("An accreditation cannot go from “%(from)s” to “%(to)s”.")
+        % {
+            "from": A(current).label if current else gettext("not referenced"),
+            "to": A(target).label if target in A.values else target,
+        }
+    )
+
+
+ACCREDITATION = Workflow(
+    model=Accreditation,
+    record=AccreditationTransition,
+    record_fields=lambda accreditation: {"expert": accreditation.expert, "valid_until": accreditation.valid_until},
+    moves=[
+        Move(
+            "reference",
+            (START, A.SUSPENDED, A.EXPIRED),
+            A.REFERENCED,
+            _("Reference"),
+            can_manage_accreditations,
+            notify=True,
+        ),
+        Move("renew", (A.REFERENCED,), A.REFERENCED, _("Renew"), can_manage_accreditations, notify=True),
+        Move("suspend", (A.REFERENCED,), A.SUSPENDED, _("Suspend"), can_manage_accreditations, notify=True),
+        Move("expire", (A.REFERENCED, A.SUSPENDED), A.EXPIRED, _("Expire"), can_manage_accreditations, notify=True),
+    ],
+    audit_action=lambda status: audit.ACCREDITATION,
+    audit_state=lambda accreditation: {"status": accreditation.status, "valid_until": accreditation.valid_until},
+    audit_subject=lambda accreditation: accreditation.expert,
+    notify="experts.tasks.notify_accreditation_change",
+    refusal=_accreditation_refusal,
+    save_fields=["comment"],  # the comment of the latest change, set by the service
 )
