@@ -1,7 +1,7 @@
 """Writes of the referential: load a checked document, publish, retire, derive a new draft.
 
-A version's lifecycle is `Referential.TRANSITIONS` (draft → published → retired); every move is
-checked under a row lock and recorded as a `ReferentialTransition`.
+A version's lifecycle is `diagnostics.models.referential.LIFECYCLE` (draft → published → retired);
+every move is checked under a row lock and recorded as a `ReferentialTransition`.
 """
 
 from dataclasses import dataclass
@@ -23,10 +23,9 @@ from diagnostics.models import (
     QuestionTheme,
     Recommendation,
     Referential,
-    ReferentialTransition,
     TechnologyTheme,
 )
-from diagnostics.models.referential import validate_version
+from diagnostics.models.referential import LIFECYCLE, validate_version
 from diagnostics.validation import check_referential_document
 
 
@@ -48,23 +47,7 @@ class LoadOutcome:
 def _move(referential, *, to_status, by, comment="", **dates):
     """Move a version along its lifecycle, re-checking its status under a row lock."""
     row = Referential.objects.select_for_update().get(pk=referential.pk)
-    from_status = row.status
-    if to_status not in Referential.TRANSITIONS[from_status]:
-        raise IllegalTransition(
-            _("%(referential)s cannot go from %(from)s to %(to)s.")
-            % {
-                "referential": f"{row.code} {row.version}",
-                "from": Referential.Status(from_status).label,
-                "to": Referential.Status(to_status).label,
-            }
-        )
-    row.status = to_status
-    for field, value in dates.items():
-        setattr(row, field, value)
-    row.save(update_fields=["status", *dates])
-    ReferentialTransition.objects.create(
-        referential=row, from_status=from_status, to_status=to_status, by=by, comment=comment
-    )
+    LIFECYCLE.move(row, to_status, by=by, comment=comment, **dates)
     return row
 
 
@@ -144,9 +127,7 @@ def _create_draft(document, *, by, comment):
         **_texts(document, "title"),
         **_texts(document, "description"),
     )
-    ReferentialTransition.objects.create(
-        referential=referential, from_status="", to_status=Referential.Status.DRAFT, by=by, comment=comment
-    )
+    LIFECYCLE.start(referential, by=by, comment=comment)
     MaturityBand.objects.bulk_create(
         MaturityBand(
             referential=referential, level=band["level"], **_texts(band, "name"), **_texts(band, "description")
