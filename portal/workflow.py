@@ -102,7 +102,8 @@ class Workflow:
     - `record`: the `TransitionRecord` subclass; `record_fields(obj)` gives its link to the object;
     - `audit_action(status)`: the audit trail's action code of a move to `status` (None: not audited);
       `audit_state(obj)`: what the entry's before/after hold; `audit_subject(obj)` and
-      `audit_region(obj)`: what the entry is about and which region's officers read it;
+      `audit_region(obj)`: what the entry is about and which region's officers read it; the entry's
+      `after` holds the move's comment too unless `audit_comment` is False;
     - `notify`: the Celery task taking a record's id that tells the people concerned (or its dotted
       path, when the tasks module imports the services that use the workflow);
     - `refusal(current, target, obj)`: the error for a move the table does not allow from `current`;
@@ -121,6 +122,7 @@ class Workflow:
         audit_state=None,
         audit_subject=None,
         audit_region=None,
+        audit_comment=True,
         notify=None,
         refusal=None,
         url=None,
@@ -133,6 +135,7 @@ class Workflow:
         self.audit_state = audit_state or (lambda obj: {"status": getattr(obj, status_field)})
         self.audit_subject = audit_subject or (lambda obj: obj)
         self.audit_region = audit_region or (lambda obj: None)
+        self.audit_comment = audit_comment
         self.notify = notify
         self.refusal = refusal or self._refusal
         self.url = url
@@ -203,16 +206,19 @@ class Workflow:
         obj.save(update_fields=[self.status_field, *self.save_fields, *fields])
         return self._step(obj, move, from_status=stored, by=by, comment=comment, before=before, notify=notify)
 
-    def start(self, obj, *, by, comment="", notify=True, at=None):
-        """Record the creation of `obj` (the move from `START` to its status) and audit it."""
+    def start(self, obj, *, by, comment="", notify=True, at=None, audited=True):
+        """Record the creation of `obj` (the move from `START` to its status) and audit it, unless the
+        creating service writes its own, fuller entry (`audited=False`)."""
         target = getattr(obj, self.status_field)
         move = self.move_of(START, target)
         if move is None:
             raise self.refusal(START, target, obj)
         comment = (comment or "").strip()[:2000]
-        return self._step(obj, move, from_status=START, by=by, comment=comment, before=None, notify=notify, at=at)
+        return self._step(
+            obj, move, from_status=START, by=by, comment=comment, before=None, notify=notify, at=at, audited=audited
+        )
 
-    def _step(self, obj, move, *, from_status, by, comment, before, notify, at=None):
+    def _step(self, obj, move, *, from_status, by, comment, before, notify, at=None, audited=True):
         told = notify and move.notify and self.notify is not None
         values = {**self.record_fields(obj), "from_status": from_status, "to_status": move.target}
         values.update(by=by, comment=comment, at=at or timezone.now())
@@ -221,13 +227,14 @@ class Workflow:
         step = self.record.objects.create(**values)
         if move.effect is not None:
             move.effect(obj, by=by, comment=comment)
-        if move.audited and self.audit_action is not None:
+        if audited and move.audited and self.audit_action is not None:
+            after = self.audit_state(obj) | ({"comment": comment} if self.audit_comment else {})
             audit.record(
                 action=self.audit_action(move.target),
                 subject=self.audit_subject(obj),
                 by=by,
                 before=before if from_status != START else None,
-                after={**self.audit_state(obj), "comment": comment},
+                after=after,
                 region=self.audit_region(obj),
             )
         if told:

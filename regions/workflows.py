@@ -6,7 +6,8 @@ completed; withdrawn from any live status before completion. No cycle: each stat
 staff take the decisions; the company's members withdraw. The company is told by e-mail of the
 decisions, the start and the completion.
 
-Programme: draft → open ⇄ closed; staff and the officers of its region move it.
+Programme: draft → open ⇄ closed (a cycle: a closed programme may open again); staff and the officers
+of its region move it. A programme may be created open (the seeders, an import).
 """
 
 from django.urls import reverse
@@ -17,8 +18,8 @@ from portal.money import ZERO
 from portal.workflow import START, Move, Workflow
 from regions.exceptions import AlreadyDecided, IllegalTransition
 from regions.forms import AcceptForm, RefuseForm
-from regions.models import Enrolment, EnrolmentTransition, LedgerEntry
-from regions.rules import can_decide_enrolment, can_withdraw_enrolment
+from regions.models import Enrolment, EnrolmentTransition, LedgerEntry, Programme, ProgrammeTransition
+from regions.rules import can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
 from regions.services.audit import enrolment_state
 from regions.services.ledger import add_to_totals, append_ledger, release_unspent
 from regions.tasks import send_transition_email
@@ -117,5 +118,28 @@ ENROLMENT = Workflow(
     notify=send_transition_email,
     refusal=_enrolment_refusal,
     url=lambda enrolment, move: reverse("regions:enrolment_action", args=[enrolment.pk, move.name]),
+    save_fields=["updated_at"],
+)
+
+
+P = Programme.Status
+
+PROGRAMME = Workflow(
+    model=Programme,
+    record=ProgrammeTransition,
+    record_fields=lambda programme: {"programme": programme},
+    moves=[
+        Move("create", (START,), P.DRAFT),
+        Move("open", (START, P.DRAFT, P.CLOSED), P.OPEN, _("Open to applications"), can_manage_programme),
+        Move("close", (START, P.OPEN), P.CLOSED, _("Close"), can_manage_programme, style="outline-danger"),
+    ],
+    audit_action=lambda status: "programme.status_changed",
+    audit_region=lambda programme: programme.region_id,
+    audit_comment=False,
+    refusal=lambda current, target, programme: IllegalTransition(
+        gettext("A programme that is %(current)s cannot become %(next)s.")
+        % {"current": P(current).label, "next": P(target).label}
+    ),
+    url=lambda programme, move: reverse("regions:programme_status", args=[programme.pk]),
     save_fields=["updated_at"],
 )

@@ -22,7 +22,7 @@ from regions.forms import (
 )
 from regions.models import Enrolment, Programme
 from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme
-from regions.workflows import ENROLMENT
+from regions.workflows import ENROLMENT, PROGRAMME
 
 PROGRAMME_FIELDS = [
     "name",
@@ -107,7 +107,7 @@ def programme_detail(request, pk):
         "status": status,
         "statuses": Enrolment.Status.choices,
         "ledger": selectors.programme_ledger(programme, limit=20),
-        "next_statuses": [Programme.Status(s) for s in sorted(Programme.TRANSITIONS.get(programme.status, ()))],
+        "actions": PROGRAMME.available_actions(programme, request.user),
     }
     return render(request, "regions/programme_detail.html", context)
 
