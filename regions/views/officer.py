@@ -137,12 +137,12 @@ def _enrolment_page(request, enrolment, *, status=200, **forms):
     programme = enrolment.programme
     actions = ENROLMENT.available_actions(enrolment, request.user)
     withdrawal = next((action for action in actions if action.name == "withdraw"), None)
-    names = {action.name for action in actions}
-    if "accept" in names:
-        suggested = min(enrolment.requested_amount, programme.cap_per_company, max(programme.remaining, 0))
-        forms.setdefault("accept_form", AcceptForm(programme=programme, initial={"amount": suggested}))
-    if "refuse" in names:
-        forms.setdefault("refuse_form", RefuseForm())
+    for action in actions:
+        if action.form is AcceptForm:
+            suggested = min(enrolment.requested_amount, programme.cap_per_company, max(programme.remaining, 0))
+            forms.setdefault("accept_form", AcceptForm(programme=programme, initial={"amount": suggested}))
+        elif action.form is not None:
+            forms.setdefault(f"{action.name}_form", action.form())
     if can_decide and enrolment.status in Enrolment.BOOKABLE:
         forms.setdefault("expense_form", ExpenseForm())
     context = {
