@@ -1,5 +1,5 @@
-"""A programme's openings and closings: the workflow's table, its history, and the history rebuilt
-from the audit trail by the migration that added it."""
+"""A programme's openings and closings (the table, its history, the history rebuilt from the audit
+trail by the migration that added it), and what the enrolment table says about e-mails."""
 
 import importlib
 
@@ -9,9 +9,11 @@ from django.urls import reverse
 
 from regions import services
 from regions.exceptions import IllegalTransition
-from regions.models import Programme, ProgrammeTransition
+from regions.models import EnrolmentTransition, Programme, ProgrammeTransition
+from regions.services.notifications import NOTIFIED
+from regions.workflows import ENROLMENT
 from tests.portal.factories import UserFactory
-from tests.regions.factories import ProgrammeFactory, an_officer
+from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, an_officer
 
 S = Programme.Status
 pytestmark = pytest.mark.django_db
@@ -69,3 +71,14 @@ def test_the_migration_rebuilds_the_history_from_the_audit_trail():
             ("open", "closed", staff.pk),
         ]
     )
+
+
+def test_the_enrolment_moves_that_notify_are_those_the_company_has_an_email_for():
+    notified = {move.target for move in ENROLMENT.moves if move.notify}
+    assert notified == NOTIFIED == {"accepted", "refused", "in_progress", "completed"}
+
+
+def test_a_move_nobody_is_told_of_is_not_left_to_the_outbox():
+    enrolment = EnrolmentFactory(status="under_review")
+    rows = dict(EnrolmentTransition.objects.filter(enrolment=enrolment).values_list("to_status", "notified_at"))
+    assert rows["applied"] is not None and rows["under_review"] is not None
