@@ -44,11 +44,8 @@ class LoadOutcome:
     differs: bool = False
 
 
-def _move(referential, *, to_status, by, comment="", **dates):
-    """Move a version along its lifecycle, re-checking its status under a row lock."""
-    row = Referential.objects.select_for_update().get(pk=referential.pk)
-    LIFECYCLE.move(row, to_status, by=by, comment=comment, **dates)
-    return row
+def _locked(referential):
+    return Referential.objects.select_for_update().get(pk=referential.pk)
 
 
 def referential_problems(referential):
@@ -60,18 +57,21 @@ def referential_problems(referential):
 @transaction.atomic
 def publish_referential(*, referential, by=None, comment=""):
     """Publish a complete draft; from then on it never changes. Raises `ReferentialInvalid` if it is incomplete."""
-    row = Referential.objects.select_for_update().get(pk=referential.pk)
+    row = _locked(referential)
     if row.status == Referential.Status.DRAFT:
         problems = referential_problems(row)
         if problems:
             raise ReferentialInvalid(problems)
-    return _move(row, to_status=Referential.Status.PUBLISHED, by=by, comment=comment, published_at=timezone.now())
+    LIFECYCLE.move(row, Referential.Status.PUBLISHED, by=by, comment=comment, published_at=timezone.now())
+    return row
 
 
 @transaction.atomic
 def retire_referential(*, referential, by=None, comment=""):
     """Retire a published version: no new diagnostic starts on it; the diagnostics made on it stay readable."""
-    return _move(referential, to_status=Referential.Status.RETIRED, by=by, comment=comment, retired_at=timezone.now())
+    row = _locked(referential)
+    LIFECYCLE.move(row, Referential.Status.RETIRED, by=by, comment=comment, retired_at=timezone.now())
+    return row
 
 
 @transaction.atomic
