@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.models import LANGUAGE_CHOICES, MAX_CAPACITY, MAX_VISIT_DAYS, Accreditation, SkillLevel
+from experts.workflows import ACCREDITATION
 from portal.models import Region
 from portal.number_fields import LocalizedDecimalField
 from portal.validators import validate_plausible_date, validate_printable, validate_text
@@ -125,7 +126,7 @@ class AccreditationForm(forms.Form):
 
     def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = Accreditation.TRANSITIONS[current.status if current else Accreditation.NONE]
+        allowed = ACCREDITATION.targets(current.status if current else Accreditation.NONE)
         self.fields["status"].choices = [
             (value, label) for value, label in Accreditation.Status.choices if value in allowed
         ]

@@ -84,8 +84,9 @@ can_propose_assignment = is_alliance_staff | is_officer_of_company_region
 can_respond_to_assignment = is_assignment_expert
 can_log_visit = is_assignment_expert
 can_write_review = is_assignment_expert
-# Cancel an assignment: staff, and officers of the company's region.
-can_cancel_assignment = is_alliance_staff | is_officer_of_assignment_region
+# Cancel an assignment: staff, and officers of the company's region. (Whether the user is an officer
+# at all is known once per request: a list of assignments asks the region of each to officers only.)
+can_cancel_assignment = is_alliance_staff | (is_region_officer & is_officer_of_assignment_region)
 # Propose experts for companies at all (the officers' and staff's assignment pages).
 can_follow_assignments = is_alliance_staff | is_region_officer
 

@@ -8,17 +8,18 @@ the version is a draft: each content model is a `locking.ReferentialPart`, which
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.exceptions import IllegalTransition, ReferentialLocked
 from diagnostics.models.locking import LOCKED_MESSAGE, ReferentialPart
 from diagnostics.models.themes import TechnologyTheme
 from portal.translation import translated
+from portal.workflow import START, Move, TransitionRecord, Workflow
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 CONTENT_CODE_PATTERN = r"^[A-Z][A-Z0-9-]*$"
@@ -93,12 +94,6 @@ class Referential(models.Model):
         PUBLISHED = "published", _("published")
         RETIRED = "retired", _("retired")
 
-    # The lifecycle: the only moves there are. Retired is final.
-    TRANSITIONS = {
-        Status.DRAFT: {Status.PUBLISHED},
-        Status.PUBLISHED: {Status.RETIRED},
-        Status.RETIRED: set(),
-    }
     LIFECYCLE_FIELDS = frozenset({"status", "published_at", "retired_at"})
 
     code = models.CharField(_("code"), max_length=40, validators=[validate_slug_code])
@@ -145,7 +140,7 @@ class Referential(models.Model):
             if self.status != self.Status.DRAFT:
                 raise IllegalTransition(_("A referential version starts as a draft."))
         elif self.status != stored:
-            if self.status not in self.TRANSITIONS[stored]:
+            if not LIFECYCLE.allows(stored, self.status):
                 raise IllegalTransition(
                     _("A %(from)s referential version cannot become %(to)s.") % {"from": stored, "to": self.status}
                 )
@@ -178,30 +173,45 @@ class Referential(models.Model):
         return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
-class ReferentialTransition(models.Model):
+class ReferentialTransition(TransitionRecord):
     """The lifecycle history of a referential version: who moved it, when, from which status to which."""
 
     referential = models.ForeignKey(Referential, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=10, choices=Referential.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=Referential.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("referential transition")
         verbose_name_plural = _("referential transitions")
 
     def __str__(self):
         return f"{self.referential}: {self.from_status or '-'} → {self.to_status}"
+
+
+def _lifecycle_refusal(current, target, referential):
+    return IllegalTransition(
+        gettext("%(referential)s cannot go from %(from)s to %(to)s.")
+        % {
+            "referential": f"{referential.code} {referential.version}",
+            "from": Referential.Status(current).label,
+            "to": Referential.Status(target).label,
+        }
+    )
+
+
+# A version's lifecycle, the only moves there are: draft → published → retired; retired is final.
+# Staff make them (admin, `load_referential`); `Referential.save` refuses any other change of status.
+LIFECYCLE = Workflow(
+    model=Referential,
+    record=ReferentialTransition,
+    record_fields=lambda referential: {"referential": referential},
+    moves=[
+        Move("create", (START,), Referential.Status.DRAFT),
+        Move("publish", (Referential.Status.DRAFT,), Referential.Status.PUBLISHED, _("Publish")),
+        Move("retire", (Referential.Status.PUBLISHED,), Referential.Status.RETIRED, _("Retire")),
+    ],
+    refusal=_lifecycle_refusal,
+)
 
 
 class MaturityBand(ReferentialPart):

@@ -1,7 +1,7 @@
 """Writes of the referential: load a checked document, publish, retire, derive a new draft.
 
-A version's lifecycle is `Referential.TRANSITIONS` (draft → published → retired); every move is
-checked under a row lock and recorded as a `ReferentialTransition`.
+A version's lifecycle is `diagnostics.models.referential.LIFECYCLE` (draft → published → retired);
+every move is checked under a row lock and recorded as a `ReferentialTransition`.
 """
 
 from dataclasses import dataclass
@@ -23,10 +23,9 @@ from diagnostics.models import (
     QuestionTheme,
     Recommendation,
     Referential,
-    ReferentialTransition,
     TechnologyTheme,
 )
-from diagnostics.models.referential import validate_version
+from diagnostics.models.referential import LIFECYCLE, validate_version
 from diagnostics.validation import check_referential_document
 
 
@@ -45,27 +44,8 @@ class LoadOutcome:
     differs: bool = False
 
 
-def _move(referential, *, to_status, by, comment="", **dates):
-    """Move a version along its lifecycle, re-checking its status under a row lock."""
-    row = Referential.objects.select_for_update().get(pk=referential.pk)
-    from_status = row.status
-    if to_status not in Referential.TRANSITIONS[from_status]:
-        raise IllegalTransition(
-            _("%(referential)s cannot go from %(from)s to %(to)s.")
-            % {
-                "referential": f"{row.code} {row.version}",
-                "from": Referential.Status(from_status).label,
-                "to": Referential.Status(to_status).label,
-            }
-        )
-    row.status = to_status
-    for field, value in dates.items():
-        setattr(row, field, value)
-    row.save(update_fields=["status", *dates])
-    ReferentialTransition.objects.create(
-        referential=row, from_status=from_status, to_status=to_status, by=by, comment=comment
-    )
-    return row
+def _locked(referential):
+    return Referential.objects.select_for_update().get(pk=referential.pk)
 
 
 def referential_problems(referential):
@@ -77,18 +57,21 @@ def referential_problems(referential):
 @transaction.atomic
 def publish_referential(*, referential, by=None, comment=""):
     """Publish a complete draft; from then on it never changes. Raises `ReferentialInvalid` if it is incomplete."""
-    row = Referential.objects.select_for_update().get(pk=referential.pk)
+    row = _locked(referential)
     if row.status == Referential.Status.DRAFT:
         problems = referential_problems(row)
         if problems:
             raise ReferentialInvalid(problems)
-    return _move(row, to_status=Referential.Status.PUBLISHED, by=by, comment=comment, published_at=timezone.now())
+    LIFECYCLE.move(row, Referential.Status.PUBLISHED, by=by, comment=comment, published_at=timezone.now())
+    return row
 
 
 @transaction.atomic
 def retire_referential(*, referential, by=None, comment=""):
     """Retire a published version: no new diagnostic starts on it; the diagnostics made on it stay readable."""
-    return _move(referential, to_status=Referential.Status.RETIRED, by=by, comment=comment, retired_at=timezone.now())
+    row = _locked(referential)
+    LIFECYCLE.move(row, Referential.Status.RETIRED, by=by, comment=comment, retired_at=timezone.now())
+    return row
 
 
 @transaction.atomic
@@ -144,9 +127,7 @@ def _create_draft(document, *, by, comment):
         **_texts(document, "title"),
         **_texts(document, "description"),
     )
-    ReferentialTransition.objects.create(
-        referential=referential, from_status="", to_status=Referential.Status.DRAFT, by=by, comment=comment
-    )
+    LIFECYCLE.start(referential, by=by, comment=comment)
     MaturityBand.objects.bulk_create(
         MaturityBand(
             referential=referential, level=band["level"], **_texts(band, "name"), **_texts(band, "description")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.models.profile import Expert
+from portal.workflow import TransitionRecord
 
 
 class Accreditation(models.Model):
@@ -21,15 +22,7 @@ class Accreditation(models.Model):
         SUSPENDED = "suspended", _("suspended")
         EXPIRED = "expired", _("expired")
 
-    NONE = ""
-    # The one table of allowed changes; "" is an expert never referenced yet.
-    # Referenced → referenced renews the accreditation (a new validity date).
-    TRANSITIONS = {
-        NONE: {Status.REFERENCED},
-        Status.REFERENCED: {Status.REFERENCED, Status.SUSPENDED, Status.EXPIRED},
-        Status.SUSPENDED: {Status.REFERENCED, Status.EXPIRED},
-        Status.EXPIRED: {Status.REFERENCED},
-    }
+    NONE = ""  # an expert never referenced yet; the moves are `experts.workflows.ACCREDITATION`
 
     expert = models.OneToOneField(Expert, on_delete=models.CASCADE, related_name="accreditation")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
@@ -70,32 +63,19 @@ class Accreditation(models.Model):
             return self.Status.EXPIRED
         return self.Status(self.status)
 
-    def allows(self, status):
-        return status in self.TRANSITIONS.get(self.status, set())
 
-
-class AccreditationTransition(models.Model):
-    """One change of an expert's accreditation: who, when, from, to, until when, why. Append-only."""
+class AccreditationTransition(TransitionRecord):
+    """One change of an expert's accreditation (`experts.workflows.ACCREDITATION`), with the validity date
+    it set. Append-only."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="accreditation_history")
     from_status = models.CharField(_("from"), max_length=12, choices=Accreditation.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Accreditation.Status.choices)
     valid_until = models.DateField(_("valid until"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
     # Set by the e-mail task once the expert was told: running the task twice sends one e-mail.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("accreditation change")
         verbose_name_plural = _("accreditation changes")
 

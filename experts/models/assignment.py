@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.models.profile import Expert
+from portal.workflow import TransitionRecord
 
 MAX_VISIT_DAYS = Decimal("30")
 
@@ -26,15 +27,6 @@ class Assignment(models.Model):
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
-    # The one table of allowed transitions. No cycle: a status is reached at most once per assignment.
-    TRANSITIONS = {
-        Status.PROPOSED: {Status.ACCEPTED, Status.DECLINED, Status.CANCELLED},
-        Status.ACCEPTED: {Status.IN_PROGRESS, Status.CANCELLED},
-        Status.IN_PROGRESS: {Status.DONE, Status.CANCELLED},
-        Status.DECLINED: set(),
-        Status.DONE: set(),
-        Status.CANCELLED: set(),
-    }
     # Assignments that take one of the expert's places.
     ACTIVE = [Status.ACCEPTED, Status.IN_PROGRESS]
     # Assignments still under way (a second one for the same expert and company is refused).
@@ -92,39 +84,29 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.expert} @ {self.company} ({self.get_status_display()})"
 
-    def can_become(self, status):
-        return status in self.TRANSITIONS.get(self.status, set())
-
     @property
     def is_active(self):
         return self.status in self.ACTIVE
 
+    @property
+    def is_visitable(self):
+        return self.status in self.VISITABLE
 
-class AssignmentTransition(models.Model):
-    """One step of an assignment's workflow: who, when, from, to, why. Append-only."""
+
+class AssignmentTransition(TransitionRecord):
+    """One step of an assignment's workflow (`experts.workflows.ASSIGNMENT`). Append-only."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=12, choices=Assignment.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Assignment.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
     # Set by the e-mail task once the people concerned were told: running the task twice sends once.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("assignment transition")
         verbose_name_plural = _("assignment transitions")
         constraints = [
-            # The transition table has no cycle: a second row to the same status is a double decision.
+            # The workflow has no cycle: a second row to the same status is a double decision.
             models.UniqueConstraint(fields=["assignment", "to_status"], name="one_assignment_transition_per_status"),
         ]
 

@@ -1,8 +1,8 @@
 """The assignment workflow (proposed → accepted | declined; accepted → in progress → done; cancelled
 from any live status) and the visits logged on an assignment.
 
-Every transition goes through `_move`, which checks `Assignment.TRANSITIONS`, records who, when,
-from, to and why, and sends the e-mails after commit. Services that could exceed the expert's
+Every transition is a move of `experts.workflows.ASSIGNMENT`, which checks the table, records who,
+when, from, to and why, writes the audit entry and sends the e-mails after commit. Services that could exceed the expert's
 capacity lock the expert row first (`select_for_update`), then the assignment row, and re-check the
 state under the locks: two accepts racing for the last free place cannot both succeed.
 """
@@ -27,10 +27,10 @@ from experts.exceptions import (
     NotAllowed,
     NotReferenced,
 )
-from experts.models import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Expert, Visit
+from experts.models import MAX_VISIT_DAYS, Assignment, Expert, Visit
 from experts.rules import can_cancel_assignment, can_log_visit, can_propose_assignment, can_respond_to_assignment
+from experts.workflows import ASSIGNMENT
 from portal.audit import record
-from portal.background import enqueue_after_commit
 from portal.money import CENT
 
 MIN_VISIT_DAYS = Decimal("0.25")
@@ -38,53 +38,6 @@ MIN_VISIT_DAYS = Decimal("0.25")
 
 def _status_label(status):
     return Assignment.Status(status).label if status in Assignment.Status.values else str(status)
-
-
-def _check_move(assignment, to_status):
-    if not assignment.can_become(to_status):
-        raise IllegalTransition(
-            _("A %(from)s assignment cannot become %(to)s.")
-            % {"from": _status_label(assignment.status), "to": _status_label(to_status)}
-        )
-
-
-def _move(assignment, to_status, *, by, comment="", extra_fields=(), notify=True, audited=True):
-    """Move a locked assignment along the transition table and record the step (and its audit entry,
-    unless the caller writes one entry for the whole change: `audited=False`)."""
-    _check_move(assignment, to_status)
-    from_status = assignment.status
-    assignment.status = to_status
-    assignment.save(update_fields=["status", "updated_at", *extra_fields])
-    step = AssignmentTransition.objects.create(
-        assignment=assignment,
-        from_status=from_status,
-        to_status=to_status,
-        by=by,
-        comment=comment,
-        notified_at=None if notify else timezone.now(),  # told by no one: not left for the outbox's sweeper
-    )
-    if audited:
-        _audit_step(step, assignment)
-    if notify:
-        _notify_after_commit(step)
-    return step
-
-
-def _audit_step(step, assignment):
-    record(
-        action=audit.step_action(step.to_status),
-        subject=assignment,
-        by=step.by,
-        before={"status": step.from_status} if step.from_status else None,
-        after={"status": step.to_status, "comment": step.comment},
-        region=assignment.company.region_id,
-    )
-
-
-def _notify_after_commit(step):
-    from experts.tasks import notify_assignment_transition
-
-    enqueue_after_commit(notify_assignment_transition, step.pk)
 
 
 def _locked_expert(expert_id):
@@ -141,18 +94,7 @@ def propose_assignment(*, company, expert, by, due_date=None, diagnostic=None, b
         brief=brief,
         proposed_by=by,
     )
-    step = AssignmentTransition.objects.create(
-        assignment=assignment,
-        from_status="",
-        to_status=Assignment.Status.PROPOSED,
-        by=by,
-        at=assignment.proposed_at,
-        comment=brief,
-        notified_at=None if notify else timezone.now(),
-    )
-    _audit_step(step, assignment)
-    if notify:
-        _notify_after_commit(step)
+    ASSIGNMENT.start(assignment, by=by, comment=brief, notify=notify, at=assignment.proposed_at)
     return assignment
 
 
@@ -166,7 +108,7 @@ def accept_assignment(*, assignment, by, notify=True):
     row = _locked_assignment(assignment.pk)
     if not can_respond_to_assignment.test(by, row):
         raise NotAllowed(_("Only the expert proposed may accept this assignment."))
-    _check_move(row, Assignment.Status.ACCEPTED)
+    ASSIGNMENT.check(row, Assignment.Status.ACCEPTED)
     if not _is_referenced(expert):
         raise NotReferenced(_("Your accreditation is not valid at the moment; you cannot accept assignments."))
     if _active_count(expert) >= expert.capacity:
@@ -178,7 +120,7 @@ def accept_assignment(*, assignment, by, notify=True):
             )
             % {"count": expert.capacity}
         )
-    _move(row, Assignment.Status.ACCEPTED, by=by, notify=notify)
+    ASSIGNMENT.move(row, Assignment.Status.ACCEPTED, by=by, notify=notify)
     return row
 
 
@@ -191,8 +133,7 @@ def decline_assignment(*, assignment, by, reason, notify=True):
     row = _locked_assignment(assignment.pk)
     if not can_respond_to_assignment.test(by, row):
         raise NotAllowed(_("Only the expert proposed may decline this assignment."))
-    row.decline_reason = reason
-    _move(row, Assignment.Status.DECLINED, by=by, comment=reason, extra_fields=["decline_reason"], notify=notify)
+    ASSIGNMENT.move(row, Assignment.Status.DECLINED, by=by, comment=reason, notify=notify, decline_reason=reason)
     return row
 
 
@@ -202,7 +143,7 @@ def start_assignment(*, assignment, by, notify=True):
     row = _locked_assignment(assignment.pk)
     if not can_respond_to_assignment.test(by, row):
         raise NotAllowed(_("Only the assigned expert may start this assignment."))
-    _move(row, Assignment.Status.IN_PROGRESS, by=by, notify=notify)
+    ASSIGNMENT.move(row, Assignment.Status.IN_PROGRESS, by=by, notify=notify)
     return row
 
 
@@ -212,7 +153,7 @@ def cancel_assignment(*, assignment, by, reason="", notify=True):
     row = _locked_assignment(assignment.pk)
     if not can_cancel_assignment.test(by, row):
         raise NotAllowed(_("Only Alliance staff and the officers of the company's region may cancel an assignment."))
-    _move(row, Assignment.Status.CANCELLED, by=by, comment=(reason or "").strip(), notify=notify)
+    ASSIGNMENT.move(row, Assignment.Status.CANCELLED, by=by, comment=reason, notify=notify)
     return row
 
 

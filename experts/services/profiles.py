@@ -7,13 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import TechnologyTheme
-from experts import audit
-from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
+from experts.exceptions import InvalidInput, NotAllowed
 from experts.models import (
     LANGUAGE_CHOICES,
     MAX_CAPACITY,
     Accreditation,
-    AccreditationTransition,
     Expert,
     ExpertLanguage,
     ExpertSkill,
@@ -21,8 +19,7 @@ from experts.models import (
 )
 from experts.models.profile import validate_axis_code
 from experts.rules import can_edit_profile, can_manage_accreditations
-from portal.audit import record
-from portal.background import enqueue_after_commit
+from experts.workflows import ACCREDITATION
 from portal.models import User
 
 LANGUAGE_CODES = {code for code, _name in LANGUAGE_CHOICES}
@@ -119,7 +116,7 @@ def register_expert(*, email, first_name, last_name, organisation, by):
 
 @transaction.atomic
 def change_accreditation(*, expert, by, status, valid_until=None, comment="", notify=True):
-    """Reference, renew, suspend or expire an expert, following `Accreditation.TRANSITIONS`; records the change.
+    """Reference, renew, suspend or expire an expert: a move of `experts.workflows.ACCREDITATION`.
 
     The expert row is locked, so that a suspension and an acceptance never interleave. Referencing
     needs a validity date from today on; suspending or expiring keeps the current date unless given.
@@ -129,52 +126,23 @@ def change_accreditation(*, expert, by, status, valid_until=None, comment="", no
         raise NotAllowed(_("Only Alliance staff may change accreditations."))
     expert = Expert.objects.select_for_update().get(pk=expert.pk)
     current = Accreditation.objects.filter(expert=expert).first()
-    from_status = current.status if current else Accreditation.NONE
-    if status not in Accreditation.TRANSITIONS[from_status]:
-        raise IllegalTransition(
-            _("An accreditation cannot go from “%(from)s” to “%(to)s”.")
-            % {
-                "from": Accreditation.Status(from_status).label if from_status else _("not referenced"),
-                "to": Accreditation.Status(status).label if status in Accreditation.Status.values else status,
-            }
-        )
+    if current is None:
+        current = Accreditation(expert=expert, status=Accreditation.NONE)
+    ACCREDITATION.check(current, status)
     if valid_until is None:
-        if status == Accreditation.Status.REFERENCED or current is None:
+        if status == Accreditation.Status.REFERENCED or current.pk is None:
             raise InvalidInput(_("Give the date until which the expert is referenced."))
         valid_until = current.valid_until
     if status == Accreditation.Status.REFERENCED and valid_until < timezone.localdate():
         raise InvalidInput(_("A referenced expert's validity date cannot be in the past."))
-    now = timezone.now()
-    comment = (comment or "").strip()
-    accreditation, _created = Accreditation.objects.update_or_create(
-        expert=expert,
-        defaults={
-            "status": status,
-            "valid_until": valid_until,
-            "changed_by": by,
-            "changed_at": now,
-            "comment": comment,
-        },
-    )
-    change = AccreditationTransition.objects.create(
-        expert=expert,
-        from_status=from_status,
-        to_status=status,
-        valid_until=valid_until,
-        by=by,
-        at=now,
-        comment=comment,
-        notified_at=None if notify else now,  # told by no one: not left for the outbox's sweeper
-    )
-    record(
-        action=audit.ACCREDITATION,
-        subject=expert,
-        by=by,
-        before={"status": from_status, "valid_until": current.valid_until} if current else None,
-        after={"status": status, "valid_until": valid_until, "comment": comment},
-    )
-    if notify:
-        from experts.tasks import notify_accreditation_change
-
-        enqueue_after_commit(notify_accreditation_change, change.pk)
-    return accreditation
+    changes = {"valid_until": valid_until, "changed_by": by, "changed_at": timezone.now()}
+    current.comment = (comment or "").strip()
+    if current.pk is None:
+        current.status = status
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.save()
+        ACCREDITATION.start(current, by=by, comment=current.comment, notify=notify, at=current.changed_at)
+    else:
+        ACCREDITATION.move(current, status, by=by, comment=current.comment, notify=notify, **changes)
+    return current

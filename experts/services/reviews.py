@@ -17,7 +17,8 @@ from experts import audit
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import Assignment, ExpertReview, ReviewAction, ReviewAxis
 from experts.rules import can_write_review
-from experts.services.assignments import _locked_assignment, _move
+from experts.services.assignments import _locked_assignment
+from experts.workflows import ASSIGNMENT
 from portal.audit import record
 
 
@@ -122,7 +123,7 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
             },
             region=row.company.region_id,
         )
-        _move(row, Assignment.Status.DONE, by=by, comment=_("Review submitted."), notify=notify, audited=False)
+        ASSIGNMENT.move(row, Assignment.Status.DONE, by=by, comment=_("Review submitted."), notify=notify)
     return review
 
 

@@ -20,9 +20,9 @@ from experts.rules import (
     can_log_visit,
     can_propose_assignment,
     can_respond_to_assignment,
-    can_write_review,
     is_profile_owner,
 )
+from experts.workflows import ASSIGNMENT
 from portal.http import allowed, found, reported
 
 PAGE_SIZE = 25
@@ -41,11 +41,11 @@ def my_assignments(request):
     Users without an expert profile (superusers included) get 403."""
     expert = selectors.profile_of(request.user)
     allowed(is_profile_owner, request.user, expert)
-    return render(
-        request,
-        "experts/my_assignments.html",
-        {"expert": expert, "assignments": selectors.assignments_of_expert(expert), "Status": Assignment.Status},
-    )
+    rows = []
+    for assignment in selectors.assignments_of_expert(expert):
+        assignment.expert = expert  # the page's own expert: the rules read it without a query per row
+        rows.append((assignment, ASSIGNMENT.available_actions(assignment, request.user)))
+    return render(request, "experts/my_assignments.html", {"expert": expert, "assignments": rows})
 
 
 @require_GET
@@ -78,8 +78,7 @@ def assignment_list(request):
 def assignment_detail(request, pk):
     assignment = visible_assignment(request, pk)
     user = request.user
-    Status = Assignment.Status
-    responds = can_respond_to_assignment.test(user, assignment)
+    actions = ASSIGNMENT.available_actions(assignment, user)
     review = selectors.review_visible_to(user, assignment)
     rows = []
     if review is not None:
@@ -92,11 +91,9 @@ def assignment_detail(request, pk):
         "visits": list(assignment.visits.select_related("logged_by").order_by("date", "pk")),
         "review": review,
         "review_rows": rows,
-        "can_accept": responds and assignment.status == Status.PROPOSED,
-        "can_start": responds and assignment.status == Status.ACCEPTED,
-        "can_cancel": assignment.status in Assignment.LIVE and can_cancel_assignment.test(user, assignment),
-        "can_log_visit": assignment.status in Assignment.VISITABLE and can_log_visit.test(user, assignment),
-        "can_review": assignment.status == Status.IN_PROGRESS and can_write_review.test(user, assignment),
+        "actions": actions,
+        "can_accept": any(action.name == "accept" for action in actions),
+        "can_log_visit": assignment.is_visitable and can_log_visit.test(user, assignment),
     }
     return render(request, "experts/assignment_detail.html", context)
 

@@ -3,7 +3,7 @@
 from regions.models.enrolment import Enrolment, EnrolmentAssignment, EnrolmentTransition
 from regions.models.ledger import Expense, LedgerEntry
 from regions.models.opendata import OpenDataRelease
-from regions.models.programme import Programme
+from regions.models.programme import Programme, ProgrammeTransition
 
 __all__ = [
     "Enrolment",
@@ -13,4 +13,5 @@ __all__ = [
     "LedgerEntry",
     "OpenDataRelease",
     "Programme",
+    "ProgrammeTransition",
 ]

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import money_field
+from portal.workflow import TransitionRecord
 
 
 class Enrolment(models.Model):
@@ -23,17 +24,6 @@ class Enrolment(models.Model):
         COMPLETED = "completed", _("completed")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    # The one table of allowed transitions. It has no cycle, so a status is reached at most once
-    # per enrolment (a unique constraint on the history backs that).
-    TRANSITIONS = {
-        Status.APPLIED: {Status.UNDER_REVIEW, Status.WITHDRAWN},
-        Status.UNDER_REVIEW: {Status.ACCEPTED, Status.REFUSED, Status.WITHDRAWN},
-        Status.ACCEPTED: {Status.IN_PROGRESS, Status.WITHDRAWN},
-        Status.IN_PROGRESS: {Status.COMPLETED, Status.WITHDRAWN},
-        Status.REFUSED: set(),
-        Status.COMPLETED: set(),
-        Status.WITHDRAWN: set(),
-    }
     # A company has at most one live application per programme.
     LIVE = [Status.APPLIED, Status.UNDER_REVIEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED]
     DECIDED = [Status.ACCEPTED, Status.REFUSED, Status.IN_PROGRESS, Status.COMPLETED]
@@ -114,35 +104,21 @@ class Enrolment(models.Model):
     def remaining_commitment(self):
         return self.committed_amount - self.spent_total
 
-    def can_become(self, status):
-        return status in self.TRANSITIONS.get(self.status, set())
 
-
-class EnrolmentTransition(models.Model):
-    """One step of an enrolment's workflow: who, when, from, to, why. Append-only."""
+class EnrolmentTransition(TransitionRecord):
+    """One step of an enrolment's workflow (`regions.workflows.ENROLMENT`). Append-only."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=16, choices=Enrolment.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Enrolment.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
     # Set by the e-mail task once the company was told: running the task twice sends one e-mail.
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("enrolment transition")
         verbose_name_plural = _("enrolment transitions")
         constraints = [
-            # The transition table has no cycle: a second row to the same status is a double decision.
+            # The workflow has no cycle: a second row to the same status is a double decision.
             models.UniqueConstraint(fields=["enrolment", "to_status"], name="one_transition_per_status"),
         ]
 

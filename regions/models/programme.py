@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import HeadcountBand
 from portal.money import money_field
+from portal.workflow import TransitionRecord
 
 
 class Programme(models.Model):
@@ -19,13 +20,6 @@ class Programme(models.Model):
         DRAFT = "draft", _("draft")
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
-
-    # The one table of allowed status changes of a programme.
-    TRANSITIONS = {
-        Status.DRAFT: {Status.OPEN},
-        Status.OPEN: {Status.CLOSED},
-        Status.CLOSED: {Status.OPEN},
-    }
 
     region = models.ForeignKey(
         "portal.Region", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("region")
@@ -106,5 +100,17 @@ class Programme(models.Model):
         labels = dict(HeadcountBand.choices)
         return [labels.get(band, band) for band in self.eligible_headcount_bands]
 
-    def can_become(self, status):
-        return status in self.TRANSITIONS.get(self.status, set())
+
+class ProgrammeTransition(TransitionRecord):
+    """One opening or closing of a programme (`regions.workflows.PROGRAMME`). Append-only."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("from"), max_length=10, choices=Programme.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Programme.Status.choices)
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = _("programme transition")
+        verbose_name_plural = _("programme transitions")
+
+    def __str__(self):
+        return f"{self.programme_id}: {self.from_status or '∅'} → {self.to_status}"

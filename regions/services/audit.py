@@ -6,7 +6,7 @@ its officers read it:
 
 - `programme.created`, `programme.updated` (budget, cap, dates, eligibility… changed fields only),
   `programme.budget_changed`, `programme.status_changed` on the programme;
-- `enrolment.<status>` on the enrolment for every transition of `Enrolment.TRANSITIONS` (applied,
+- `enrolment.<status>` on the enrolment for every move of `regions.workflows.ENROLMENT` (applied,
   under review, accepted, refused, in progress, completed, withdrawn), with the money it moves:
   the enrolment's committed and spent amounts and the programme's committed total, before and after;
 - `expense.booked` and `expense.cancelled` on the expense, with the spent totals before and after.
@@ -61,19 +61,6 @@ def enrolment_state(enrolment, programme):
 
 def record_programme(*, programme, action, by, before, after):
     return record(action=action, subject=programme, by=by, before=before, after=after, region=programme.region_id)
-
-
-def record_enrolment(*, enrolment, programme, by, before, comment=""):
-    """The entry of one transition: `before` is `enrolment_state` taken under the locks before it."""
-    after = {**enrolment_state(enrolment, programme), "comment": comment or ""}
-    return record(
-        action=f"enrolment.{enrolment.status}",
-        subject=enrolment,
-        by=by,
-        before=before,
-        after=after,
-        region=programme.region_id,
-    )
 
 
 def record_expense(*, expense, action, programme, enrolment, by, before, **details):

@@ -1,4 +1,4 @@
-"""Programmes: create, edit, open and close. The budget itself moves only through `change_budget` (or
+"""Programmes: create, edit, open and close (`regions.workflows.PROGRAMME`). The budget itself moves only through `change_budget` (or
 `set_budget` inside an edit). Each use case writes one entry of the portal's audit trail."""
 
 from django.db import transaction
@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 from portal.models import HeadcountBand
 from portal.money import ZERO, money_text, to_money
-from regions.exceptions import IllegalTransition, InvalidAmount, InvalidInput
+from regions.exceptions import InvalidAmount, InvalidInput
 from regions.models import LedgerEntry, Programme
 from regions.services.audit import audited_value, record_programme
 from regions.services.ledger import append_ledger, budget_value, lock_programme, set_budget
+from regions.workflows import PROGRAMME
 
 EDITABLE_FIELDS = {
     "name",
@@ -73,6 +74,7 @@ def create_programme(*, region, by, budget, eligible_naf_codes=(), **fields):
         raise InvalidInput(_("Unknown programme status."))
     programme = Programme.objects.create(region=region, budget=amount, status=status, created_by=by, **fields)
     programme.eligible_naf_codes.set(eligible_naf_codes)
+    PROGRAMME.start(programme, by=by, audited=False)  # the creation's own entry below says more
     append_ledger(programme=programme, kind=LedgerEntry.Kind.BUDGET, amount=amount, by=by, comment=_("Initial budget"))
     record_programme(
         programme=programme,
@@ -131,18 +133,8 @@ def update_programme(*, programme, by, budget=None, eligible_naf_codes=None, bud
 
 @transaction.atomic
 def set_programme_status(*, programme, status, by):
-    """draft → open → closed (→ open again). Applications are taken only while open; decisions on
-    applications already made remain possible after closing."""
+    """draft → open → closed (→ open again): a move of `regions.workflows.PROGRAMME`. Applications are
+    taken only while open; decisions on applications already made remain possible after closing."""
     locked = lock_programme(programme.pk)
-    if not locked.can_become(status):
-        raise IllegalTransition(
-            _("A programme that is %(current)s cannot become %(next)s.")
-            % {"current": locked.get_status_display(), "next": Programme.Status(status).label}
-        )
-    before = locked.status
-    locked.status = status
-    locked.save(update_fields=["status", "updated_at"])
-    record_programme(
-        programme=locked, action="programme.status_changed", by=by, before={"status": before}, after={"status": status}
-    )
+    PROGRAMME.move(locked, status, by=by)
     return locked

@@ -21,7 +21,8 @@ from regions.forms import (
     RefuseForm,
 )
 from regions.models import Enrolment, Programme
-from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
+from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme
+from regions.workflows import ENROLMENT, PROGRAMME
 
 PROGRAMME_FIELDS = [
     "name",
@@ -106,7 +107,7 @@ def programme_detail(request, pk):
         "status": status,
         "statuses": Enrolment.Status.choices,
         "ledger": selectors.programme_ledger(programme, limit=20),
-        "next_statuses": [Programme.Status(s) for s in sorted(Programme.TRANSITIONS.get(programme.status, ()))],
+        "actions": PROGRAMME.available_actions(programme, request.user),
     }
     return render(request, "regions/programme_detail.html", context)
 
@@ -134,10 +135,14 @@ def programme_status(request, pk):
 def _enrolment_page(request, enrolment, *, status=200, **forms):
     can_decide = can_decide_enrolment.test(request.user, enrolment)
     programme = enrolment.programme
-    if can_decide and enrolment.status == Enrolment.Status.UNDER_REVIEW:
-        suggested = min(enrolment.requested_amount, programme.cap_per_company, max(programme.remaining, 0))
-        forms.setdefault("accept_form", AcceptForm(programme=programme, initial={"amount": suggested}))
-        forms.setdefault("refuse_form", RefuseForm())
+    actions = ENROLMENT.available_actions(enrolment, request.user)
+    withdrawal = next((action for action in actions if action.name == "withdraw"), None)
+    for action in actions:
+        if action.form is AcceptForm:
+            suggested = min(enrolment.requested_amount, programme.cap_per_company, max(programme.remaining, 0))
+            forms.setdefault("accept_form", AcceptForm(programme=programme, initial={"amount": suggested}))
+        elif action.form is not None:
+            forms.setdefault(f"{action.name}_form", action.form())
     if can_decide and enrolment.status in Enrolment.BOOKABLE:
         forms.setdefault("expense_form", ExpenseForm())
     context = {
@@ -146,7 +151,9 @@ def _enrolment_page(request, enrolment, *, status=200, **forms):
         "history": selectors.enrolment_history(enrolment),
         "expenses": selectors.enrolment_expenses(enrolment),
         "can_decide": can_decide,
-        "can_withdraw": can_withdraw_enrolment.test(request.user, enrolment) and enrolment.can_become("withdrawn"),
+        # The officers' moves, each with its form when it has one; the company's withdrawal apart.
+        "decisions": [(action, forms.get(f"{action.name}_form")) for action in actions if action != withdrawal],
+        "withdrawal": withdrawal,
         "cancel_form": CancelExpenseForm() if can_decide else None,
         "expert_links": selectors.expert_links(enrolment) if can_decide else [],
         "experts_url": reverse("regions:enrolment_experts", args=[enrolment.pk])
@@ -169,10 +176,7 @@ def enrolment_action(request, pk, action):
     """One workflow step: review, accept, refuse, start, complete (officers) or withdraw (the company)."""
     enrolment = found(selectors.enrolment_detail(request.user, pk))
     user = request.user
-    if action == "withdraw":
-        allowed(can_withdraw_enrolment, user, enrolment)
-    else:
-        allowed(can_decide_enrolment, user, enrolment)
+    allowed(ENROLMENT.move_named(action).rule, user, enrolment)
     with reported(request):
         if action == "accept":
             form = AcceptForm(request.POST, programme=enrolment.programme)

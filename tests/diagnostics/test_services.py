@@ -7,6 +7,7 @@ from diagnostics import selectors, services
 from diagnostics.documents import referential_to_document
 from diagnostics.exceptions import IllegalTransition, ReferentialInvalid, ReferentialVersionExists
 from diagnostics.models import LevelDescriptor, Referential
+from diagnostics.models.referential import LIFECYCLE
 from tests.diagnostics.factories import PublishedReferentialFactory, ReferentialFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -60,7 +61,7 @@ def test_illegal_moves_raise_illegal_transition(status, move):
 
 def test_transition_table_is_draft_then_published_then_retired():
     expected = {"draft": {"published"}, "published": {"retired"}, "retired": set()}
-    assert expected == Referential.TRANSITIONS
+    assert expected == {status: LIFECYCLE.targets(status) for status in Referential.Status.values}
 
 
 def test_derived_draft_is_a_deep_copy_under_a_new_version(staff):

@@ -17,6 +17,7 @@ from experts.exceptions import (
 )
 from experts.models import Accreditation, Assignment, AssignmentTransition
 from experts.services.notifications import send_assignment_step_emails
+from experts.workflows import ASSIGNMENT
 from portal.models import Region
 from tests.experts.factories import AssignmentFactory, ExpertFactory, ReferencedExpertFactory, accredit
 from tests.portal.factories import CompanyFactory, RegionOfficerFactory
@@ -200,7 +201,7 @@ def test_the_transition_table_has_no_cycle():
     def walk(status, path):
         assert status not in path
         seen.add(status)
-        for following in Assignment.TRANSITIONS[status]:
+        for following in ASSIGNMENT.targets(status):
             walk(following, path | {status})
 
     walk(Status.PROPOSED, frozenset())

@@ -1,0 +1,145 @@
+"""The regions app's workflows (`portal.workflow`): an enrolment's and a programme's.
+
+Enrolment: applied → under review → accepted (money committed) or refused; accepted → in progress →
+completed; withdrawn from any live status before completion. No cycle: each status is reached once
+(a unique constraint on `EnrolmentTransition` backs it). The officers of the programme's region and
+staff take the decisions; the company's members withdraw. The company is told by e-mail of the
+decisions, the start and the completion.
+
+Programme: draft → open ⇄ closed (a cycle: a closed programme may open again); staff and the officers
+of its region move it. A programme may be created open (the seeders, an import).
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.money import ZERO
+from portal.workflow import START, Move, Workflow
+from regions.exceptions import AlreadyDecided, IllegalTransition
+from regions.forms import AcceptForm, RefuseForm
+from regions.models import Enrolment, EnrolmentTransition, LedgerEntry, Programme, ProgrammeTransition
+from regions.rules import can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
+from regions.services.audit import enrolment_state
+from regions.services.ledger import add_to_totals, append_ledger, release_unspent
+from regions.tasks import send_transition_email
+
+S = Enrolment.Status
+LIVE_NOT_COMPLETED = (S.APPLIED, S.UNDER_REVIEW, S.ACCEPTED, S.IN_PROGRESS)
+
+
+def _commit(enrolment, *, by, comment):
+    """Acceptance: the amount set on the enrolment is committed on the programme's ledger."""
+    programme = enrolment.programme
+    add_to_totals(programme=programme, committed=enrolment.committed_amount)
+    append_ledger(
+        programme=programme,
+        kind=LedgerEntry.Kind.COMMIT,
+        amount=enrolment.committed_amount,
+        by=by,
+        enrolment=enrolment,
+        comment=comment,
+    )
+
+
+def _release(enrolment, *, by, comment):
+    """Completion or withdrawal: what was committed and not spent goes back to the programme."""
+    if enrolment.committed_amount > ZERO:
+        release_unspent(programme=enrolment.programme, enrolment=enrolment, by=by, comment=comment)
+
+
+def _enrolment_refusal(current, target, enrolment):
+    if target in (S.ACCEPTED, S.REFUSED) and current in Enrolment.DECIDED:
+        return AlreadyDecided(
+            gettext("This application has already been decided: %(status)s.") % {"status": S(current).label}
+        )
+    if current == S.WITHDRAWN:
+        return AlreadyDecided(gettext("This application has been withdrawn."))
+    return IllegalTransition(
+        gettext("An application that is %(current)s cannot become %(next)s.")
+        % {"current": S(current).label, "next": S(target).label}
+    )
+
+
+ENROLMENT = Workflow(
+    model=Enrolment,
+    record=EnrolmentTransition,
+    record_fields=lambda enrolment: {"enrolment": enrolment},
+    moves=[
+        Move("apply", (START,), S.APPLIED),
+        Move("review", (S.APPLIED,), S.UNDER_REVIEW, _("Start the review"), can_decide_enrolment),
+        Move(
+            "accept",
+            (S.UNDER_REVIEW,),
+            S.ACCEPTED,
+            _("Accept and commit"),
+            can_decide_enrolment,
+            AcceptForm,
+            notify=True,
+            effect=_commit,
+        ),
+        Move(
+            "refuse",
+            (S.UNDER_REVIEW,),
+            S.REFUSED,
+            _("Refuse"),
+            can_decide_enrolment,
+            RefuseForm,
+            notify=True,
+            style="outline-danger",
+        ),
+        Move(
+            "start", (S.ACCEPTED,), S.IN_PROGRESS, _("Mark the support as started"), can_decide_enrolment, notify=True
+        ),
+        Move(
+            "complete",
+            (S.IN_PROGRESS,),
+            S.COMPLETED,
+            _("Mark as completed"),
+            can_decide_enrolment,
+            notify=True,
+            effect=_release,
+            note=_("What was committed and not spent goes back to the programme."),
+        ),
+        Move(
+            "withdraw",
+            LIVE_NOT_COMPLETED,
+            S.WITHDRAWN,
+            _("Withdraw"),
+            can_withdraw_enrolment,
+            effect=_release,
+            style="outline-danger",
+        ),
+    ],
+    # The programme is the one the service locked (set on the enrolment): its totals are the audited ones.
+    audit_action=lambda status: f"enrolment.{status}",
+    audit_state=lambda enrolment: enrolment_state(enrolment, enrolment.programme),
+    audit_region=lambda enrolment: enrolment.programme.region_id,
+    notify=send_transition_email,
+    refusal=_enrolment_refusal,
+    url=lambda enrolment, move: reverse("regions:enrolment_action", args=[enrolment.pk, move.name]),
+    save_fields=["updated_at"],
+)
+
+
+P = Programme.Status
+
+PROGRAMME = Workflow(
+    model=Programme,
+    record=ProgrammeTransition,
+    record_fields=lambda programme: {"programme": programme},
+    moves=[
+        Move("create", (START,), P.DRAFT),
+        Move("open", (START, P.DRAFT, P.CLOSED), P.OPEN, _("Open to applications"), can_manage_programme),
+        Move("close", (START, P.OPEN), P.CLOSED, _("Close"), can_manage_programme, style="outline-danger"),
+    ],
+    audit_action=lambda status: "programme.status_changed",
+    audit_region=lambda programme: programme.region_id,
+    audit_comment=False,
+    refusal=lambda current, target, programme: IllegalTransition(
+        gettext("A programme that is %(current)s cannot become %(next)s.")
+        % {"current": P(current).label, "next": P(target).label}
+    ),
+    url=lambda programme, move: reverse("regions:programme_status", args=[programme.pk]),
+    save_fields=["updated_at"],
+)
