@@ -80,7 +80,7 @@ class PeerGroup:
     axes: dict  # axis code -> mean score, only where enough companies answered the axis
 
 
-def _mean(total, count):
+def mean(total, count):
     return (Decimal(total) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -179,11 +179,11 @@ def choose_peer_group(cells, *, division, section, band, region, publication=Non
             continue
         totals = publication.groups[key]
         axes = {
-            axis: _mean(totals.axis_sums[axis], count)
+            axis: mean(totals.axis_sums[axis], count)
             for axis, count in totals.axis_counts.items()
             if key in publication.axes.get(axis, ())
         }
         return PeerGroup(
-            rung=rung, companies=totals.companies, overall=_mean(totals.overall_sum, totals.companies), axes=axes
+            rung=rung, companies=totals.companies, overall=mean(totals.overall_sum, totals.companies), axes=axes
         )
     return None
