@@ -147,13 +147,16 @@ def peer_group_for(diagnostic) -> PeerGroup | None:
 
 def _on_miss(referential_code, chain, seen):
     """No complete entry for this chain: compute under the lock, or wait for the request holding it."""
-    lock_key = f"{version_key(referential_code)}:refreshing"
+    lock_key, stale_key = f"{version_key(referential_code)}:refreshing", f"{version_key(referential_code)}:stale"
     if cache.add(lock_key, True, PEER_REFRESH_LOCK_SECONDS):
         try:
+            cache.delete(stale_key)
             publication = compute_publication(referential_code)
             _store(referential_code, publication, extra_keys=[key for key in chain if key not in publication.groups])
         finally:
             cache.delete(lock_key)
+        if cache.get(stale_key):  # a refresh after a submit found our lock and left the work to us
+            schedule_refresh(referential_code)
         return [_entry(publication, key) for key in chain]
     deadline = time.monotonic() + PEER_MISS_WAIT_SECONDS
     while time.monotonic() < deadline:

@@ -172,3 +172,19 @@ def test_without_a_broker_the_refresh_runs_in_the_request(referential, company, 
     monkeypatch.setattr(tasks.refresh_peer_publication_task, "apply_async", broker_down)
     assert schedule_refresh(referential.code) is False
     assert group_of(referential, company).companies == 8
+
+
+def test_a_refresh_that_found_a_request_computing_on_a_miss_is_scheduled_after_it(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    clear_peer_figures(referential.code)
+    compute = publication.compute_publication
+    scheduled = []
+
+    def compute_while_a_submit_refreshes(code):
+        assert refresh_peer_publication(code) is None  # the request holds the lock: marked stale
+        return compute(code)
+
+    monkeypatch.setattr(publication, "compute_publication", compute_while_a_submit_refreshes)
+    monkeypatch.setattr(publication, "schedule_refresh", scheduled.append)
+    group_of(referential, company)
+    assert scheduled == [referential.code]
