@@ -21,3 +21,7 @@ class DiagnosticsConfig(AppConfig):
         from diagnostics import privacy
 
         privacy.register()  # GDPR: export, erasure on closure, purge of abandoned drafts, report files
+
+        from diagnostics import peer_cells
+
+        peer_cells.register()  # a company's new profile takes its latest diagnostic to its new peer cell

@@ -80,7 +80,7 @@ class PeerGroup:
     axes: dict  # axis code -> mean score, only where enough companies answered the axis
 
 
-def _mean(total, count):
+def mean(total, count):
     return (Decimal(total) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -90,57 +90,65 @@ class _Totals:
     overall_sum: Decimal = Decimal(0)
     axis_counts: dict = field(default_factory=lambda: defaultdict(int))
     axis_sums: dict = field(default_factory=lambda: defaultdict(Decimal))
-    cells: set = field(default_factory=set)
 
 
 def _aggregate(cells):
     """Totals of every group of every rung, keyed by (rung key, group key), in the ladder's order."""
     groups = {}
     for rung in LADDER:
-        for index, cell in enumerate(cells):
+        for cell in cells:
             totals = groups.setdefault((rung.key, rung.group_key(cell)), _Totals())
             totals.companies += cell.companies
             totals.overall_sum += cell.overall_sum
-            totals.cells.add(index)
             for axis, count in cell.axis_counts.items():
                 totals.axis_counts[axis] += count
                 totals.axis_sums[axis] += cell.axis_sums.get(axis, Decimal(0))
     return groups
 
 
-def _chains(cells):
-    """For each cell, the keys of the groups holding it, narrowest first (one per rung)."""
-    return [[(rung.key, rung.group_key(cell)) for rung in LADDER] for cell in cells]
+@dataclass(frozen=True)
+class _Nesting:
+    """How the ladder's groups nest in one population, worked out once for every figure's decision."""
+
+    pairs: frozenset  # (narrow key, wide key): a group and a wider group holding it
+    members: dict  # group key -> its cells' indexes
 
 
-def _secret(keys, count, chains):
+def _nesting(cells):
+    pairs, members = set(), defaultdict(list)
+    for index, cell in enumerate(cells):
+        # The keys of the groups holding the cell, narrowest first (one per rung).
+        chain = [(rung.key, rung.group_key(cell)) for rung in LADDER]
+        for position, narrow in enumerate(chain):
+            if narrow not in members:  # a group's wider groups are the same from any of its cells
+                pairs.update((narrow, wide) for wide in chain[position + 1 :])
+            members[narrow].append(index)
+    return _Nesting(pairs=frozenset(pairs), members=members)
+
+
+def _secret(keys, counts, nesting):
     """The keys (in the ladder's order) of the groups whose figure may be published.
 
-    `count(key)` is the number of companies behind the figure of group `key`.
+    `counts[key]` is the number of companies behind the figure of group `key`, for every key of `keys`.
     """
-    candidates = {key for key in keys if count(key) >= MIN_COMPANIES}
-    # Pairwise rule: nested groups (a group and a wider one on the same chain) differing by 1 to 4.
+    candidates = {key for key in keys if counts[key] >= MIN_COMPANIES}
+    # Pairwise rule: nested groups (a group and a wider one holding it) differing by 1 to 4.
     passed_over = set()
-    for chain in chains:
-        for position, narrow in enumerate(chain):
-            for wide in chain[position + 1 :]:
-                if narrow in candidates and wide in candidates and 0 < count(wide) - count(narrow) < MIN_COMPANIES:
-                    passed_over.update((narrow, wide))
+    for narrow, wide in nesting.pairs:
+        if narrow in candidates and wide in candidates and 0 < counts[wide] - counts[narrow] < MIN_COMPANIES:
+            passed_over.update((narrow, wide))
     # Differencing by several groups, narrowest rung first.
     published = set()
     top = {}  # cell index -> key of the widest published group holding it so far
-    members = defaultdict(list)  # group key -> its cells' indexes
-    for index, chain in enumerate(chains):
-        for key in chain:
-            members[key].append(index)
     for key in keys:
         if key not in candidates or key in passed_over:
             continue
-        largest = {top[index] for index in members[key] if index in top}
-        remainder = count(key) - sum(count(sub) for sub in largest)
+        members = nesting.members[key]
+        largest = {top[index] for index in members if index in top}
+        remainder = counts[key] - sum(counts[sub] for sub in largest)
         if remainder == 0 or remainder >= MIN_COMPANIES:
             published.add(key)
-            for index in members[key]:
+            for index in members:
                 top[index] = key
     return published
 
@@ -158,14 +166,15 @@ def published_groups(cells):
     """Decide, for the whole population, which group figures may be published."""
     cells = [cell for cell in cells if cell.companies > 0]
     groups = _aggregate(cells)
-    chains = _chains(cells)
+    nesting = _nesting(cells)
     keys = list(groups)
-    published = _secret(keys, lambda key: groups[key].companies, chains)
+    published = _secret(keys, {key: totals.companies for key, totals in groups.items()}, nesting)
     axis_codes = {axis for cell in cells for axis in cell.axis_counts}
     axes = {}
+    within = [key for key in keys if key in published]
     for axis in sorted(axis_codes):
-        within = [key for key in keys if key in published]
-        axes[axis] = frozenset(_secret(within, lambda key, axis=axis: groups[key].axis_counts.get(axis, 0), chains))
+        counts = {key: groups[key].axis_counts.get(axis, 0) for key in within}
+        axes[axis] = frozenset(_secret(within, counts, nesting))
     return Publication(groups=groups, published=frozenset(published), axes=axes)
 
 
@@ -179,11 +188,11 @@ def choose_peer_group(cells, *, division, section, band, region, publication=Non
             continue
         totals = publication.groups[key]
         axes = {
-            axis: _mean(totals.axis_sums[axis], count)
+            axis: mean(totals.axis_sums[axis], count)
             for axis, count in totals.axis_counts.items()
             if key in publication.axes.get(axis, ())
         }
         return PeerGroup(
-            rung=rung, companies=totals.companies, overall=_mean(totals.overall_sum, totals.companies), axes=axes
+            rung=rung, companies=totals.companies, overall=mean(totals.overall_sum, totals.companies), axes=axes
         )
     return None

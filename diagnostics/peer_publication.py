@@ -1,121 +1,210 @@
-"""Peer figures: the aggregation of the companies' latest submitted diagnostics into cells, what of
-them may be published under statistical secrecy (`benchmark`), cached, refreshed in the background
-after a submit, and the peer group shown beside one diagnostic."""
+"""Peer figures as pages read them: what of the peer cells may be published under statistical secrecy
+(`benchmark.published_groups`), kept in the cache as one small entry per peer group, and the peer
+group shown beside one diagnostic.
+
+- The cells (`models.PeerCell`) are kept up to date by the submit itself (`diagnostics.peer_cells`).
+  Deciding what may be published needs every cell (the secrecy rules compare nested groups), so it
+  runs apart from the submit: `refresh_peer_publication`, in a Celery task enqueued after the submit
+  commits, at most one queued at a time (`schedule_refresh`) and one running at a time (a lock). Its
+  cost follows the number of cells (divisions × bands × regions), not the number of companies.
+- The cache holds a version entry (`{"generation", "fresh_until"}`) and, under that generation, one
+  entry per group: its figures when published, False otherwise. A page reads the version and the five
+  groups of its company's ladder (two cache round trips, a few hundred bytes) instead of unpickling
+  the whole publication.
+- Stale while revalidate: past `PEER_FRESH_SECONDS`, the figures are still served while a refresh is
+  scheduled. On a miss (no entry: first request, eviction), one request computes them under a lock
+  taken with `cache.add`; the others wait for its entries (at most `PEER_MISS_WAIT_SECONDS`) instead
+  of all computing at once.
+"""
 
 import logging
-from dataclasses import replace
+import secrets
+import time
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, Sum, Value
 
-from diagnostics.benchmark import Cell, PeerGroup, Publication, choose_peer_group, published_groups
-from diagnostics.models import AxisScore, Diagnostic
+from diagnostics.benchmark import LADDER, Cell, PeerGroup, mean, published_groups
+from diagnostics.models import PeerCell
+from diagnostics.models.peers import OVERALL
+from portal.background import enqueue
 
 logger = logging.getLogger(__name__)
 
-PEER_CELLS_CACHE_SECONDS = 600
-# How long a background refresh of the peer publication holds its lock (it takes about 1 s at 50,000
-# companies): a refresh whose worker died lets the next one run after this.
+PEER_FRESH_SECONDS = 600  # figures older than this are served while a refresh is scheduled
+PEER_ENTRY_SECONDS = 24 * 3600  # how long stale figures remain to be served
+# How long a refresh holds its lock (it takes well under a second at national scale): a refresh whose
+# worker died lets the next one run after this; a scheduled refresh whose message was lost, likewise.
 PEER_REFRESH_LOCK_SECONDS = 120
 PEER_REFRESH_ROUNDS = 3  # rounds a refresh runs at most when submits keep arriving while it computes
-OVERALL_ROW = ""  # the axis column of the overall rows (axis codes start with a capital letter)
+PEER_MISS_WAIT_SECONDS = 5  # how long a request waits for another one computing the missing figures
+PEER_MISS_POLL_SECONDS = 0.05
 
 
 def peer_cells(referential_code):
-    """Per (division, band, region) counts and sums of the companies' latest submitted diagnostics.
-
-    One aggregate query (the overall sums and the per-axis sums, as a UNION ALL). Pages read the
-    cached `peer_publication` instead.
-    """
-    group_by = (
-        "company__naf_division__code",
-        "company__naf_division__section__code",
-        "company__headcount_band",
-        "company__region__code",
+    """The cells of a referential code as `benchmark.Cell`s, read from the peer cell table (one query)."""
+    cells = defaultdict(lambda: {"companies": 0, "overall": Decimal(0), "counts": {}, "sums": {}})
+    rows = PeerCell.objects.filter(referential_code=referential_code, companies__gt=0).values_list(
+        "division", "section", "band", "region", "axis", "companies", "total"
     )
-    overall_rows = (
-        Diagnostic.objects.filter(is_latest=True, referential__code=referential_code)
-        .annotate(axis=Value(OVERALL_ROW, output_field=CharField()))
-        .values(*group_by, "axis")
-        # One latest diagnostic per company (constraint one_latest_diagnostic_per_company), so counting
-        # rows counts companies: no DISTINCT, which would sort every row instead of hashing the groups.
-        .annotate(companies=Count("pk"), total=Sum("overall_score"))
-        .order_by()  # a compound statement's parts take no ORDER BY (SQLite)
-    )
-    axis_rows = (
-        AxisScore.objects.filter(
-            diagnostic__is_latest=True, diagnostic__referential__code=referential_code, score__isnull=False
-        )
-        .values(*(f"diagnostic__{field}" for field in group_by), "axis_code")
-        # … and one score per axis of a diagnostic (constraint one_score_per_axis).
-        .annotate(companies=Count("pk"), total=Sum("score"))
-        .order_by()
-    )
-    overall, axis_counts, axis_sums = {}, {}, {}
-    for row in overall_rows.union(axis_rows, all=True):  # rows named after the first query's columns
-        cell_key = tuple(row[field] for field in group_by)
-        if row["axis"] == OVERALL_ROW:
-            overall[cell_key] = row
+    for division, section, band, region, axis, companies, total in rows:
+        cell = cells[(division, section, band, region)]
+        if axis == OVERALL:
+            cell["companies"], cell["overall"] = companies, Decimal(total)
         else:
-            axis_counts.setdefault(cell_key, {})[row["axis"]] = row["companies"]
-            axis_sums.setdefault(cell_key, {})[row["axis"]] = row["total"]
-    cells = [
-        Cell(
-            division=cell_key[0],
-            section=cell_key[1],
-            band=cell_key[2],
-            region=cell_key[3],
-            companies=row["companies"],
-            overall_sum=Decimal(row["total"] or 0),
-            axis_counts=axis_counts.get(cell_key, {}),
-            axis_sums=axis_sums.get(cell_key, {}),
-        )
-        for cell_key, row in overall.items()
+            cell["counts"][axis], cell["sums"][axis] = companies, Decimal(total)
+    return [
+        Cell(division, section, band, region, cell["companies"], cell["overall"], cell["counts"], cell["sums"])
+        for (division, section, band, region), cell in cells.items()
     ]
-    return cells
 
 
-def peer_publication(referential_code):
-    """What of the peer cells may be published (`benchmark.published_groups`, which walks the whole
-    population), decided once and cached for a few minutes under `peer_cells_cache_key`. Only the
-    published groups' totals are kept: the entry stays small, so reading it costs a few milliseconds
-    where deciding it again would cost about a second at national scale (the aggregate and the secrecy).
-
-    A submit does not clear the entry: it enqueues `refresh_peer_publication` after commit, which
-    replaces it in the background (see there). Only a request finding no entry at all (the first one,
-    or after the entry expired) computes it in the request, as it always did.
-    """
-    key = peer_cells_cache_key(referential_code)
-    publication = cache.get(key)
-    if isinstance(publication, Publication):
-        return publication
-    return _compute_peer_publication(referential_code)
+def compute_publication(referential_code):
+    return published_groups(peer_cells(referential_code))
 
 
-def _compute_peer_publication(referential_code):
-    publication = _slim(published_groups(peer_cells(referential_code)))
-    cache.set(peer_cells_cache_key(referential_code), publication, PEER_CELLS_CACHE_SECONDS)
-    return publication
+def version_key(referential_code):
+    return f"diagnostics:peers:{referential_code}"
+
+
+def _group_entry_key(referential_code, generation, key):
+    rung, (sector, region, band) = key
+    return f"diagnostics:peers:{referential_code}:{generation}:{rung}:{sector}:{region}:{band}"
+
+
+def _entry(publication, key):
+    """A group's cache entry: (companies, overall mean, {axis: mean}) when published, else False."""
+    if key not in publication.published:
+        return False
+    totals = publication.groups[key]
+    axes = {
+        axis: mean(totals.axis_sums[axis], count)
+        for axis, count in totals.axis_counts.items()
+        if key in publication.axes.get(axis, ())
+    }
+    return (totals.companies, mean(totals.overall_sum, totals.companies), axes)
+
+
+def _store(referential_code, publication, extra_keys=()):
+    """Write every group's entry under a new generation, then point the version entry at it (a reader
+    never mixes two refreshes). `extra_keys`: groups without any company, recorded as unpublished."""
+    generation = secrets.token_hex(6)
+    entries = {
+        _group_entry_key(referential_code, generation, key): _entry(publication, key)
+        for key in [*publication.groups, *extra_keys]
+    }
+    cache.set_many(entries, PEER_ENTRY_SECONDS)
+    version = {"generation": generation, "fresh_until": time.time() + PEER_FRESH_SECONDS}
+    cache.set(version_key(referential_code), version, PEER_ENTRY_SECONDS)
+    return version
+
+
+def clear_peer_figures(referential_code):
+    """Forget the cached figures (after a bulk load of diagnostics): the next request computes them."""
+    cache.delete(version_key(referential_code))
+
+
+def ladder_keys(*, division, section, band, region):
+    """The keys of the groups a company profile belongs to, narrowest first (one per rung)."""
+    probe = Cell(division, section, band, region, 0, Decimal(0))
+    return [(rung.key, rung.group_key(probe)) for rung in LADDER]
+
+
+def _read(referential_code, version, chain):
+    names = [_group_entry_key(referential_code, version["generation"], key) for key in chain]
+    found = cache.get_many(names)
+    return [found[name] for name in names] if len(found) == len(names) else None
+
+
+def peer_group_of(referential_code, *, division, section, band, region) -> PeerGroup | None:
+    """The narrowest published peer group of a company profile, or None."""
+    chain = ladder_keys(division=division, section=section, band=band, region=region)
+    version = cache.get(version_key(referential_code))
+    entries = _read(referential_code, version, chain) if version else None
+    if entries is None:
+        entries = _on_miss(referential_code, chain, version)
+    elif version["fresh_until"] < time.time():
+        schedule_refresh(referential_code)  # served stale meanwhile
+    for rung, entry in zip(LADDER, entries, strict=True):
+        if entry:
+            companies, overall, axes = entry
+            return PeerGroup(rung=rung, companies=companies, overall=overall, axes=axes)
+    return None
+
+
+def peer_group_for(diagnostic) -> PeerGroup | None:
+    """The peer group shown beside this diagnostic, under statistical secrecy, or None."""
+    company = diagnostic.company
+    return peer_group_of(
+        diagnostic.referential.code,
+        division=company.naf_division.code,
+        section=company.naf_division.section.code,
+        band=company.headcount_band,
+        region=company.region.code,
+    )
+
+
+def _on_miss(referential_code, chain, seen):
+    """No complete entry for this chain: compute under the lock, or wait for the request holding it."""
+    lock_key, stale_key = f"{version_key(referential_code)}:refreshing", f"{version_key(referential_code)}:stale"
+    if cache.add(lock_key, True, PEER_REFRESH_LOCK_SECONDS):
+        try:
+            cache.delete(stale_key)
+            publication = compute_publication(referential_code)
+            _store(referential_code, publication, extra_keys=[key for key in chain if key not in publication.groups])
+        finally:
+            cache.delete(lock_key)
+        if cache.get(stale_key):  # a refresh after a submit found our lock and left the work to us
+            schedule_refresh(referential_code)
+        return [_entry(publication, key) for key in chain]
+    deadline = time.monotonic() + PEER_MISS_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(PEER_MISS_POLL_SECONDS)
+        version = cache.get(version_key(referential_code))
+        if version and version != seen:
+            # Just written: an entry missing here is a group without any company, so not published.
+            names = [_group_entry_key(referential_code, version["generation"], key) for key in chain]
+            found = cache.get_many(names)
+            return [found.get(name, False) for name in names]
+    logger.warning(
+        "peer figures of %s: no entry after %s s, computed in this request", referential_code, PEER_MISS_WAIT_SECONDS
+    )
+    publication = compute_publication(referential_code)
+    return [_entry(publication, key) for key in chain]
+
+
+def schedule_refresh(referential_code):
+    """Enqueue one refresh of the figures unless one is queued already (submits in a burst share it).
+    Without a broker the refresh runs here and now. Returns whether a task was enqueued."""
+    from diagnostics.tasks import refresh_peer_publication_task
+
+    pending_key = f"{version_key(referential_code)}:pending"
+    if not cache.add(pending_key, True, PEER_REFRESH_LOCK_SECONDS):
+        return False
+    if enqueue(refresh_peer_publication_task, referential_code):
+        return True
+    cache.delete(pending_key)
+    refresh_peer_publication(referential_code)
+    return False
+
+
+def run_scheduled_refresh(referential_code):
+    """The task's body: a submit from now on schedules another refresh, then this one computes."""
+    cache.delete(f"{version_key(referential_code)}:pending")
+    return refresh_peer_publication(referential_code)
 
 
 def refresh_peer_publication(referential_code):
-    """Recompute the peer publication and replace its cache entry; run by a Celery task after each submit.
-
-    Why not clear the entry on submit: at national scale the recomputation takes about a second, and
-    every results page and report opened between a submit and the next cached entry paid it (during a
-    deadline rush, every submit made the next requests recompute it, several at once). Instead pages
-    keep reading the previous figures (one diagnostic short, at most for the time of a refresh) while
-    one process computes the new ones.
+    """Recompute what may be published and replace the cached figures.
 
     One refresh at a time: a lock taken with `cache.add` (atomic in Redis); a refresh finding it taken
-    marks the entry stale and returns None, and the refresh holding the lock computes again once it is
-    done (at most PEER_REFRESH_ROUNDS rounds), so the submits it missed are counted. The lock expires
-    after PEER_REFRESH_LOCK_SECONDS should its worker die; the entry also expires after
-    PEER_CELLS_CACHE_SECONDS, which bounds how long a missed refresh leaves figures behind.
+    marks the figures stale and returns None, and the refresh holding the lock computes again once it
+    is done (at most PEER_REFRESH_ROUNDS rounds), so the submits it missed are counted. The lock
+    expires after PEER_REFRESH_LOCK_SECONDS should its worker die.
     Returns the publication computed last, or None when another refresh holds the lock.
     """
-    key = peer_cells_cache_key(referential_code)
+    key = version_key(referential_code)
     lock_key, stale_key = f"{key}:refreshing", f"{key}:stale"
     if not cache.add(lock_key, True, PEER_REFRESH_LOCK_SECONDS):
         cache.set(stale_key, True, PEER_REFRESH_LOCK_SECONDS)
@@ -123,44 +212,10 @@ def refresh_peer_publication(referential_code):
     try:
         for _round in range(PEER_REFRESH_ROUNDS):
             cache.delete(stale_key)
-            publication = _compute_peer_publication(referential_code)
+            publication = compute_publication(referential_code)
+            _store(referential_code, publication)
             if not cache.get(stale_key):
                 break
         return publication
     finally:
         cache.delete(lock_key)
-
-
-def _slim(publication):
-    """The publication with only what `choose_peer_group` reads (the published groups' totals, without
-    their cells): a fraction of the size, so that reading it from the cache stays quick."""
-    return Publication(
-        groups={
-            key: replace(
-                publication.groups[key],
-                axis_counts=dict(publication.groups[key].axis_counts),
-                axis_sums=dict(publication.groups[key].axis_sums),
-                cells=set(),
-            )
-            for key in publication.published
-        },
-        published=publication.published,
-        axes=publication.axes,
-    )
-
-
-def peer_cells_cache_key(referential_code):
-    return f"diagnostics:peer-publication:{referential_code}"
-
-
-def peer_group_for(diagnostic) -> PeerGroup | None:
-    """The peer group shown beside this diagnostic, under statistical secrecy, or None."""
-    company = diagnostic.company
-    return choose_peer_group(
-        [],
-        publication=peer_publication(diagnostic.referential.code),
-        division=company.naf_division.code,
-        section=company.naf_division.section.code,
-        band=company.headcount_band,
-        region=company.region.code,
-    )

@@ -10,6 +10,7 @@ A diagnostic fetched through `selectors.visible_diagnostic` / `selectors.answer_
 
 import rules
 
+from diagnostics.reports.access import is_diagnostic_company_owner
 from diagnostics.selectors import diagnostics_visible_to
 from portal.models import Membership
 from portal.rules import is_alliance_staff, is_company_member
@@ -61,3 +62,8 @@ can_share_diagnostic = is_diagnostic_company_member
 # See who outside the company viewed its diagnostics (`can_view_access_log.test(user, company)`):
 # the company's members only; staff, officers and experts get a 404 (the log is the company's).
 can_view_access_log = is_company_member
+# Update a submitted diagnostic's report with today's figures (peer group and next steps, otherwise
+# frozen at submit): the company's owners only, who answer for the document the company hands out.
+# Members, officers, experts and staff: 403 where they may see the diagnostic (404 elsewhere).
+can_update_report_figures = is_diagnostic_company_owner & is_submitted
+rules.set_rule("diagnostics.update_report_figures", can_update_report_figures)

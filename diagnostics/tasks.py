@@ -50,7 +50,7 @@ def notify_report_ready_task(report_id):
 @shared_task(
     name="diagnostics.refresh_peer_publication",
     ignore_result=True,
-    expires=600,  # the entry has expired by then: the next request computes it anyway
+    expires=600,  # the figures are stale by then: the next request schedules another refresh
 )
 def refresh_peer_publication_task(referential_code):
-    peer_publication.refresh_peer_publication(referential_code)
+    peer_publication.run_scheduled_refresh(referential_code)

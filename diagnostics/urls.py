@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:pk>/rapport/statut/", reports.report_status, name="report_status"),
     path("<int:pk>/rapport/telecharger/", reports.report_download, name="report_download"),
     path("<int:pk>/rapport/mettre-a-jour/", reports.report_rerender, name="report_rerender"),
+    path("<int:pk>/resultats/chiffres-du-jour/", reports.update_report_figures, name="update_report_figures"),
     # Sharing scope and who viewed the company's diagnostics (views/sharing.py)
     path("<int:pk>/partage-region/", sharing.share_with_region, name="share_with_region"),
     path("<int:pk>/consultations/", sharing.diagnostic_access_log, name="diagnostic_access_log"),

@@ -14,16 +14,17 @@ profiles, strengths and weaknesses, larger companies further ahead, progress bet
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from stdnum import luhn
 
 from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Question
-from diagnostics.peer_publication import peer_cells_cache_key
+from diagnostics.peer_cells import rebuild_peer_cells
+from diagnostics.peer_publication import clear_peer_figures
 from diagnostics.scoring import MAX_LEVEL, AnswerSpec, AxisSpec, compute_scores
 from portal.models import Company, Membership, NafCode, Region, User
 
@@ -221,7 +222,7 @@ def fresh_sirets(rng, count, taken=None):
 def write(content, planned_companies, *, batch_size=BATCH_SIZE):
     """Create the planned companies (those without `company_id`) and every planned diagnostic, in batches.
 
-    Returns the SeedStats of what was created, and clears the cached peer cells of the referential.
+    Returns the SeedStats of what was created, counts the peer cells again from the diagnostics and clears the cached figures.
     """
     stats = SeedStats()
     divisions = dict(NafCode.objects.filter(level=NafCode.Level.DIVISION).values_list("code", "pk"))
@@ -231,8 +232,10 @@ def write(content, planned_companies, *, batch_size=BATCH_SIZE):
             batch = planned_companies[start : start + batch_size]
             stats.add(_create_companies([c for c in batch if c.company_id is None], divisions, regions))
             stats.add(_create_diagnostics(content, batch))
-    cache.delete(peer_cells_cache_key(content.referential.code))
-    transaction.on_commit(lambda: cache.delete(peer_cells_cache_key(content.referential.code)))
+        # Written in bulk, not submitted: the peer cells are counted once from the diagnostics.
+        rebuild_peer_cells(content.referential.code)
+    clear_peer_figures(content.referential.code)
+    transaction.on_commit(partial(clear_peer_figures, content.referential.code))
     return stats
 
 

@@ -2,6 +2,7 @@
 
 from diagnostics.models.access import DiagnosticAccess
 from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
+from diagnostics.models.peers import PeerCell
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
     LEVELS,
@@ -30,6 +31,7 @@ __all__ = [
     "Axis",
     "LevelDescriptor",
     "MaturityBand",
+    "PeerCell",
     "Question",
     "QuestionTheme",
     "Recommendation",

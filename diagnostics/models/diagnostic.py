@@ -1,5 +1,7 @@
 """A company's self-diagnostic on one pinned referential version, its answers and its score snapshot."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -42,6 +44,10 @@ class Diagnostic(models.Model):
     band = models.PositiveSmallIntegerField(_("maturity band"), null=True, blank=True)
     # The company's latest submitted diagnostic is the one peer benchmarks count.
     is_latest = models.BooleanField(default=False, editable=False)
+    # What the PDF report takes from the world around the diagnostic (its peer group, the next steps of
+    # the apps above), frozen when it is submitted so that the report stays a dated document
+    # (diagnostics.reports.snapshot); its owner may take it again with today's figures.
+    report_snapshot = models.JSONField(_("report's figures"), null=True, blank=True, editable=False)
     # Sharing scope (diagnostics.services.sharing): the company's members may let the officers of the
     # company's region see this diagnostic before the company applies to any programme. Off by default.
     shared_with_region = models.BooleanField(_("shared with the region's officers"), default=False)
@@ -78,6 +84,12 @@ class Diagnostic(models.Model):
     @property
     def is_draft(self):
         return self.status == self.Status.DRAFT
+
+    @property
+    def report_figures_taken_at(self):
+        """When the report's peer group and next steps were frozen, or None before."""
+        taken_at = (self.report_snapshot or {}).get("taken_at")
+        return datetime.fromisoformat(taken_at) if taken_at else None
 
 
 class Answer(models.Model):

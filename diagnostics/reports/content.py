@@ -1,17 +1,18 @@
 """What the PDF report says, and the fingerprint of what it is made from.
 
-`report_content(diagnostic)` reads the submitted diagnostic's snapshot and everything around it
-(answers and comments, the peer group, the action plan, the next steps of the apps above) in the
-company's language, and returns a tree of frozen dataclasses holding only strings and numbers: what
-the templates print.
+`report_content(diagnostic)` reads the submitted diagnostic's score snapshot and what surrounds it
+(answers and comments, the action plan, and the figures frozen at submit: the peer group and the
+next steps of the apps above, see `snapshot`) in the company's language, and returns a tree of frozen
+dataclasses holding only strings and numbers: what the templates print.
 
 `report_inputs(diagnostic)` lists the same inputs cheaply, for `content_hash`: the immutable ones by
 identity (a published referential version never changes, nor does a submitted diagnostic's snapshot
-or previous diagnostic), the others by value (answers and comments, the company, the peer group, the
-next steps), with the layout's fingerprint (templates, stylesheet, fonts, translations, this code).
-The same inputs give the same hash, so asking again for an unchanged report renders nothing.
+or previous diagnostic), the others by value (answers and comments, the company, the frozen figures),
+with the layout's fingerprint (templates, stylesheet, fonts, translations, this code). The same
+inputs give the same hash, so asking again for an unchanged report renders nothing; since the peer
+group and the next steps are frozen, peers submitting or experts taking work change nothing either.
 
-A fixed number of queries whatever the size of the referential (the peer cells are cached).
+A fixed number of queries whatever the size of the referential or of the population.
 """
 
 import hashlib
@@ -28,9 +29,8 @@ from django.utils.translation import gettext as _
 
 from diagnostics.action_plan import action_plan, axis_scores, strengths_and_weaknesses
 from diagnostics.exceptions import ReportUnavailable
-from diagnostics.extensions import next_steps_for
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
-from diagnostics.peer_publication import peer_group_for
+from diagnostics.reports.snapshot import frozen_figures
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATE_DIR = BASE_DIR / "templates" / "diagnostics" / "report"
@@ -127,6 +127,7 @@ class ReportContent:
     band_description: str
     previous_overall: Figure | None
     previous_submitted_on: str
+    figures_on: str  # the date the peer group and the next steps were taken (at submit, or updated since)
     peer_group: str  # which group the benchmark used, "" when no group is large enough
     peer_companies: int
     peer_overall: Figure | None
@@ -199,7 +200,8 @@ def _build(diagnostic, language):
     scores = axis_scores(diagnostic)
     previous = diagnostic.previous if diagnostic.previous_id and diagnostic.previous.scores else None
     previous_scores = axis_scores(previous) if previous else {}
-    peers = peer_group_for(diagnostic)
+    figures = frozen_figures(diagnostic)
+    peers = figures.peers
 
     strengths, _weakest = strengths_and_weaknesses(axes, scores, count=STRENGTHS)
     plan = action_plan(axes, answers)
@@ -251,11 +253,8 @@ def _build(diagnostic, language):
         )
 
     next_steps = tuple(
-        NextStepsBlock(
-            title=str(section.title),
-            items=tuple(NextStepEntry(title=str(item.title), detail=str(item.detail)) for item in section.items),
-        )
-        for section in next_steps_for(diagnostic)
+        NextStepsBlock(title=title, items=tuple(NextStepEntry(title=item, detail=detail) for item, detail in items))
+        for title, items in figures.next_steps
     )
 
     return ReportContent(
@@ -275,6 +274,7 @@ def _build(diagnostic, language):
         band_description=band.description if band else "",
         previous_overall=_figure(previous.overall_score) if previous else None,
         previous_submitted_on=_date(previous.submitted_at) if previous else "",
+        figures_on=_date(figures.taken_at),
         peer_group=str(peers.rung.label) if peers else "",
         peer_companies=peers.companies if peers else 0,
         peer_overall=_figure(peers.overall) if peers else None,
@@ -290,7 +290,8 @@ def _build(diagnostic, language):
 def report_inputs(diagnostic):
     """Everything the report of a submitted diagnostic (or its id) is made from, as JSON-ready values.
 
-    Four queries, plus the next steps' providers; the peer cells come from their cache.
+    Three queries (the frozen figures are stored on the diagnostic; a diagnostic without them gets
+    them now, see `snapshot.frozen_figures`).
     """
     diagnostic_id = diagnostic if isinstance(diagnostic, int) else diagnostic.pk
     diagnostic = _diagnostic_with_context(diagnostic_id)
@@ -298,12 +299,7 @@ def report_inputs(diagnostic):
         raise ReportUnavailable(f"diagnostic {diagnostic_id} is not submitted")
     company = diagnostic.company
     language = company.language or settings.LANGUAGE_CODE
-    peers = peer_group_for(diagnostic)
-    with translation.override(language):
-        next_steps = [
-            [str(section.title), [[str(item.title), str(item.detail)] for item in section.items]]
-            for section in next_steps_for(diagnostic)
-        ]
+    figures = frozen_figures(diagnostic)
     return {
         "language": language,
         "time_zone": settings.TIME_ZONE,
@@ -321,10 +317,12 @@ def report_inputs(diagnostic):
             .order_by("question_id")
             .values_list("question_id", "level", "not_applicable", "comment")
         ),
-        "peers": None
-        if peers is None
-        else [peers.rung.key, peers.companies, str(peers.overall), {k: str(v) for k, v in sorted(peers.axes.items())}],
-        "next_steps": next_steps,
+        # What the report prints of them: the day they were taken, not the instant.
+        "figures": {
+            "taken_on": timezone.localtime(figures.taken_at).date().isoformat(),
+            "peers": figures.stored["peers"],
+            "next_steps": figures.stored["next_steps"],
+        },
     }
 
 

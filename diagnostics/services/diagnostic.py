@@ -11,7 +11,6 @@
 from dataclasses import dataclass
 from functools import partial
 
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +26,9 @@ from diagnostics.exceptions import (
 )
 from diagnostics.extensions import on_submit_callbacks
 from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, AxisScore, Diagnostic
-from diagnostics.peer_publication import peer_cells_cache_key
+from diagnostics.peer_cells import count_submit
+from diagnostics.peer_publication import schedule_refresh
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
-from portal.background import enqueue
 from portal.models import Company
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -214,8 +213,8 @@ def submit_diagnostic(*, diagnostic, by):
     """Freeze a complete draft and store its score snapshot; it becomes the company's latest diagnostic.
 
     Raises `DiagnosticNotDraft` (already submitted) or `IncompleteDiagnostic` (listing the questions
-    still to answer). After commit, a refresh of the cached peer figures is enqueued and the `register_on_submit` callbacks
-    run with the diagnostic's id.
+    still to answer). The peer cells count it at once; after commit, a refresh of the published peer
+    figures is scheduled and the `register_on_submit` callbacks run with the diagnostic's id.
     """
     row = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
     if row.status != Diagnostic.Status.DRAFT:
@@ -265,24 +264,14 @@ def submit_diagnostic(*, diagnostic, by):
             "is_latest",
         ]
     )
+    axis_scores = {axis.code: snapshot.axes[axis.code].score for axis in axes}
     AxisScore.objects.bulk_create(
-        AxisScore(diagnostic=row, axis_code=axis.code, score=snapshot.axes[axis.code].score) for axis in axes
+        AxisScore(diagnostic=row, axis_code=code, score=score) for code, score in axis_scores.items()
     )
-
-    # The cached peer figures stay served until a background task has replaced them (not cleared:
-    # at national scale the next requests would each recompute them). After commit, so it counts this one.
-    transaction.on_commit(partial(enqueue_peer_refresh, row.referential.code))
+    # The peer cells count it in place of the previous one, in this transaction (a few statements
+    # whatever the population); what may be published is decided again in the background, after commit.
+    count_submit(diagnostic=row, axis_scores=axis_scores, previous=previous)
+    transaction.on_commit(partial(schedule_refresh, row.referential.code))
     for callback in on_submit_callbacks():
         transaction.on_commit(partial(callback, row.pk))
     return row
-
-
-def enqueue_peer_refresh(referential_code):
-    """Publish the peer refresh task (called after a submit commits). Should the broker be down, the
-    entry is cleared instead, as before: the next request computes the figures itself."""
-    from diagnostics.tasks import refresh_peer_publication_task
-
-    if enqueue(refresh_peer_publication_task, referential_code):
-        return True
-    cache.delete(peer_cells_cache_key(referential_code))
-    return False

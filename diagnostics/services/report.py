@@ -170,7 +170,8 @@ def enqueue_render(report_id):
 
 
 def request_report_after_submit(diagnostic_id):
-    """The on-submit hook (`extensions.register_on_submit`): request the new diagnostic's report.
+    """The on-submit hook (`extensions.register_on_submit`): request the new diagnostic's report, which
+    freezes its figures of the day (peer group, next steps: `reports.snapshot`).
 
     Runs after the submit committed, in the submitter's request: it must never fail that request. On
     any error the diagnostic has no report row yet, and the sweeper requests it.

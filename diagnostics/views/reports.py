@@ -3,7 +3,9 @@
 The diagnostic comes through the scoped selector: a diagnostic the user may not see is a 404, and
 so is its report, before any link is signed (no public media URL exists: the file is only served
 here, streamed from local disk or through a short-lived presigned URL of the object storage). Asking for a new
-render is for the company's owners and Alliance staff (403 for the other viewers).
+render is for the company's owners and Alliance staff (403 for the other viewers); updating the
+report with today's figures (its peer group and next steps are otherwise frozen at submit), for the
+company's owners.
 """
 
 import logging
@@ -15,9 +17,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from diagnostics import selectors
+from diagnostics import rules, selectors
 from diagnostics.models import DiagnosticAccess
-from diagnostics.services import record_access
+from diagnostics.services import record_access, report_figures
 from diagnostics.services import report as reports
 from portal.http import allowed, found
 from portal.storage import StoredFileMissing, download_response
@@ -90,4 +92,26 @@ def report_rerender(request, pk):
         messages.info(request, _("The report is up to date."))
     else:
         messages.success(request, _("The report is being prepared. We e-mail you when it is ready."))
+    return redirect("diagnostics:results", pk=diagnostic.pk)
+
+
+@require_POST
+def update_report_figures(request, pk):
+    """Take the report's peer group and next steps again, as of today, and ask for the report made from them."""
+    diagnostic = _submitted_diagnostic(request, pk)
+    allowed(
+        rules.can_update_report_figures,
+        request.user,
+        diagnostic,
+        message=_("Only the company's owner can update the report with today's figures."),
+    )
+    report = report_figures.update_report_figures(diagnostic=diagnostic, by=request.user)
+    if request.htmx:
+        return _status(request, diagnostic, report)
+    if report.is_ready:
+        messages.info(request, _("The report already has today's figures."))
+    else:
+        messages.success(
+            request, _("The report is being prepared with today's figures. We e-mail you when it is ready.")
+        )
     return redirect("diagnostics:results", pk=diagnostic.pk)

@@ -29,12 +29,12 @@ from collections import Counter
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from diagnostics.peer_publication import peer_cells_cache_key
+from diagnostics.peer_cells import rebuild_peer_cells
+from diagnostics.peer_publication import clear_peer_figures
 from diagnostics.selectors.referential import current_published_referential
 from regions.models import EnrolmentTransition
 from seeding import peer_companies as peers
@@ -134,8 +134,10 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, progress=None):
             for model in BULK_MODELS:
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
         lap("vacuum and analyze")
-    # Peer benchmarks read the latest diagnostics through a cache: drop it so they count the new ones.
-    cache.delete(peer_cells_cache_key(referential.code))
+    # The diagnostics were written in bulk, not submitted: the peer cells are counted once from them, and
+    # the cached figures dropped so that they count the new ones.
+    rebuild_peer_cells(referential.code)
+    clear_peer_figures(referential.code)
     counts = row_counts(known={label: writer.inserted[label] for label in LARGE_TABLES})
     lap("counts")
     return SeedResult(

@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diagnostics import extensions, selectors, services
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
-from diagnostics.peer_publication import peer_cells_cache_key, peer_publication
+from diagnostics.peer_publication import peer_group_of
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from tests.diagnostics.factories import (
     AnswerFactory,
@@ -279,22 +278,27 @@ def test_submit_runs_the_callbacks_after_commit(draft, owner, django_capture_on_
     assert calls == [draft.pk]
 
 
-def companies_in_cached_peer_figures(referential):
-    """Companies behind the widest group of the cached peer publication (the whole population)."""
-    publication = cache.get(peer_cells_cache_key(referential.code))
-    return max(totals.companies for totals in publication.groups.values())
+def companies_in_cached_peer_figures(company, referential):
+    """Companies behind the peer group the cache serves for this company's profile."""
+    return peer_group_of(
+        referential.code,
+        division=company.naf_division.code,
+        section=company.naf_division.section.code,
+        band=company.headcount_band,
+        region=company.region.code,
+    ).companies
 
 
 def test_submit_keeps_the_cached_peer_figures_until_a_task_replaces_them_after_commit(
     draft, owner, company, django_capture_on_commit_callbacks
 ):
     add_peers(draft.referential, [profile_of(company)] * 12)
-    peer_publication(draft.referential.code)  # cached: 12 companies
+    assert companies_in_cached_peer_figures(company, draft.referential) == 12  # cached
     answer_all(draft, level=3)
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_diagnostic(diagnostic=draft, by=owner)
-        assert companies_in_cached_peer_figures(draft.referential) == 12  # still served, not cleared
-    assert companies_in_cached_peer_figures(draft.referential) == 13  # the task ran after commit
+        assert companies_in_cached_peer_figures(company, draft.referential) == 12  # still served, not cleared
+    assert companies_in_cached_peer_figures(company, draft.referential) == 13  # the task ran after commit
 
 
 def test_a_scoring_snapshot_never_changes_with_later_answers_attempts(draft, owner):

@@ -1,15 +1,24 @@
-"""The cached peer figures are refreshed in the background after a submit, one refresh at a time;
-a request finding no cached figures computes them itself."""
+"""The cached peer figures: one small entry per group, refreshed in the background after a submit (one
+refresh queued and one running at a time), served stale while a refresh runs, and computed under a lock
+by one request on a miss."""
 
 import pytest
 from django.core.cache import cache
 
 from diagnostics import peer_publication as publication
 from diagnostics import tasks
-from diagnostics.benchmark import Publication
-from diagnostics.peer_publication import peer_cells_cache_key, peer_publication, refresh_peer_publication
-from diagnostics.services.diagnostic import enqueue_peer_refresh
+from diagnostics.peer_publication import (
+    PEER_ENTRY_SECONDS,
+    clear_peer_figures,
+    ladder_keys,
+    peer_group_of,
+    refresh_peer_publication,
+    schedule_refresh,
+    version_key,
+)
 from tests.diagnostics.factories import PublishedReferentialFactory
+from tests.diagnostics.test_results import add_peers, profile_of
+from tests.portal.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,34 +28,72 @@ def referential():
     return PublishedReferentialFactory(axes=2, questions=3)
 
 
+@pytest.fixture
+def company():
+    return CompanyFactory()
+
+
+def group_of(referential, company):
+    return peer_group_of(
+        referential.code,
+        division=company.naf_division.code,
+        section=company.naf_division.section.code,
+        band=company.headcount_band,
+        region=company.region.code,
+    )
+
+
+def add_peers_keeping_the_cached_figures(referential, profiles):
+    """More peers in the cells, while the cache still serves the figures from before them."""
+    version = cache.get(version_key(referential.code))
+    add_peers(referential, profiles)
+    cache.set(version_key(referential.code), version, PEER_ENTRY_SECONDS)
+
+
 def lock_key(referential):
-    return f"{peer_cells_cache_key(referential.code)}:refreshing"
+    return f"{version_key(referential.code)}:refreshing"
 
 
-def test_a_request_on_an_empty_cache_computes_and_caches_the_figures(referential):
-    publication = peer_publication(referential.code)
-    assert isinstance(publication, Publication)
-    assert cache.get(peer_cells_cache_key(referential.code)) == publication
+def test_a_request_on_an_empty_cache_computes_and_caches_one_entry_per_group(referential, company):
+    add_peers(referential, [profile_of(company)] * 6)
+    clear_peer_figures(referential.code)
+    assert group_of(referential, company).companies == 6
+    generation = cache.get(version_key(referential.code))["generation"]
+    entries = cache.get_many(
+        [
+            publication._group_entry_key(referential.code, generation, key)
+            for key in ladder_keys(
+                division=company.naf_division.code,
+                section=company.naf_division.section.code,
+                band=company.headcount_band,
+                region=company.region.code,
+            )
+        ]
+    )
+    assert len(entries) == 5 and all(entry[0] == 6 for entry in entries.values())
 
 
-def test_a_refresh_replaces_the_cached_figures_and_releases_its_lock(referential):
-    cache.set(peer_cells_cache_key(referential.code), "old figures")
-    publication = refresh_peer_publication(referential.code)
-    assert isinstance(publication, Publication)
-    assert cache.get(peer_cells_cache_key(referential.code)) == publication
+def test_a_refresh_replaces_the_figures_under_a_new_generation_and_releases_its_lock(referential, company):
+    add_peers(referential, [profile_of(company)] * 6)
+    before = cache.get(version_key(referential.code)) or {}
+    refresh_peer_publication(referential.code)
+    after = cache.get(version_key(referential.code))
+    assert after["generation"] != before.get("generation")
     assert cache.get(lock_key(referential)) is None
 
 
-def test_a_refresh_finding_another_one_running_leaves_the_figures_to_it(referential):
-    cache.set(peer_cells_cache_key(referential.code), "current figures")
+def test_a_refresh_finding_another_one_running_leaves_the_figures_to_it(referential, company):
+    add_peers(referential, [profile_of(company)] * 6)
+    group_of(referential, company)
+    version = cache.get(version_key(referential.code))
     cache.add(lock_key(referential), True)
     assert refresh_peer_publication(referential.code) is None
-    assert cache.get(peer_cells_cache_key(referential.code)) == "current figures"
+    assert cache.get(version_key(referential.code)) == version
 
 
 def test_the_running_refresh_computes_again_when_a_submit_came_meanwhile(referential, monkeypatch):
     computed = []
-    compute = publication._compute_peer_publication
+    compute = publication.compute_publication
 
     def compute_while_another_submit_arrives(code):
         computed.append(code)
@@ -54,16 +101,90 @@ def test_the_running_refresh_computes_again_when_a_submit_came_meanwhile(referen
             assert refresh_peer_publication(code) is None  # the lock is held: marked stale
         return compute(code)
 
-    monkeypatch.setattr(publication, "_compute_peer_publication", compute_while_another_submit_arrives)
+    monkeypatch.setattr(publication, "compute_publication", compute_while_another_submit_arrives)
     refresh_peer_publication(referential.code)
     assert computed == [referential.code, referential.code]
 
 
-def test_without_a_broker_the_figures_are_cleared_for_the_next_request(referential, monkeypatch):
+def test_stale_figures_are_served_while_a_refresh_is_scheduled(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    assert group_of(referential, company).companies == 6
+    add_peers_keeping_the_cached_figures(referential, [profile_of(company)] * 2)
+    scheduled = []
+    monkeypatch.setattr(publication, "schedule_refresh", scheduled.append)
+    version = cache.get(version_key(referential.code))
+    cache.set(version_key(referential.code), {**version, "fresh_until": 0}, PEER_ENTRY_SECONDS)
+    assert group_of(referential, company).companies == 6  # the stale figures, at once
+    assert scheduled == [referential.code]
+
+
+def test_fresh_figures_schedule_no_refresh(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    group_of(referential, company)
+    scheduled = []
+    monkeypatch.setattr(publication, "schedule_refresh", scheduled.append)
+    group_of(referential, company)
+    assert scheduled == []
+
+
+def test_on_a_miss_while_another_request_computes_a_request_waits_for_its_figures(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    clear_peer_figures(referential.code)
+    cache.add(lock_key(referential), True)  # another request is computing
+    computed = []
+    monkeypatch.setattr(publication, "compute_publication", lambda code: computed.append(code))
+
+    def the_other_request_stores_its_figures(seconds):
+        monkeypatch.undo()
+        refresh = publication.compute_publication(referential.code)
+        publication._store(referential.code, refresh)
+
+    monkeypatch.setattr(publication.time, "sleep", the_other_request_stores_its_figures)
+    assert group_of(referential, company).companies == 6
+    assert computed == []  # this request computed nothing
+
+
+def test_a_queued_refresh_is_not_queued_again_by_the_next_submits(referential, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.refresh_peer_publication_task, "apply_async", lambda *a, **k: sent.append(a))
+    assert schedule_refresh(referential.code) is True
+    assert schedule_refresh(referential.code) is False
+    assert len(sent) == 1
+
+
+def test_a_submit_after_the_refresh_started_queues_another_one(referential, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.refresh_peer_publication_task, "apply_async", lambda *a, **k: sent.append(a))
+    schedule_refresh(referential.code)
+    publication.run_scheduled_refresh(referential.code)  # the worker takes it
+    assert schedule_refresh(referential.code) is True
+    assert len(sent) == 2
+
+
+def test_without_a_broker_the_refresh_runs_in_the_request(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    group_of(referential, company)
+    add_peers_keeping_the_cached_figures(referential, [profile_of(company)] * 2)
+
     def broker_down(*args, **kwargs):
         raise OSError("broker down")
 
     monkeypatch.setattr(tasks.refresh_peer_publication_task, "apply_async", broker_down)
-    cache.set(peer_cells_cache_key(referential.code), "old figures")
-    assert enqueue_peer_refresh(referential.code) is False
-    assert cache.get(peer_cells_cache_key(referential.code)) is None
+    assert schedule_refresh(referential.code) is False
+    assert group_of(referential, company).companies == 8
+
+
+def test_a_refresh_that_found_a_request_computing_on_a_miss_is_scheduled_after_it(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    clear_peer_figures(referential.code)
+    compute = publication.compute_publication
+    scheduled = []
+
+    def compute_while_a_submit_refreshes(code):
+        assert refresh_peer_publication(code) is None  # the request holds the lock: marked stale
+        return compute(code)
+
+    monkeypatch.setattr(publication, "compute_publication", compute_while_a_submit_refreshes)
+    monkeypatch.setattr(publication, "schedule_refresh", scheduled.append)
+    group_of(referential, company)
+    assert scheduled == [referential.code]

@@ -1,0 +1,35 @@
+"""The peer cells: per (referential code, NAF division, headcount band, region) counts and sums of the
+companies' latest submitted diagnostics, kept up to date by the submit itself (diagnostics.peer_cells)."""
+
+from django.db import models
+from django.db.models import Q
+
+OVERALL = ""  # the axis of a cell's overall row (axis codes are never empty)
+
+
+class PeerCell(models.Model):
+    """One cell's figure on one axis (or overall): how many companies scored it and the sum of their scores.
+
+    Changed only by F() updates in the submit's transaction (and by the company-profile receiver), or
+    rebuilt from the diagnostics by `rebuild_peer_cells`; a row may fall to 0 companies and stay.
+    """
+
+    referential_code = models.CharField(max_length=40)
+    division = models.CharField(max_length=5)
+    section = models.CharField(max_length=5)
+    band = models.CharField(max_length=10)
+    region = models.CharField(max_length=2)
+    axis = models.CharField(max_length=40, blank=True)
+    companies = models.IntegerField(default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referential_code", "division", "band", "region", "axis"], name="one_peer_cell_per_axis"
+            ),
+            models.CheckConstraint(condition=Q(companies__gte=0), name="peer_cell_companies_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.referential_code} {self.division}/{self.band}/{self.region} {self.axis or '*'}: {self.companies}"
