@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SHIPPED_REFERENTIAL = settings.BASE_DIR / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_VERSION = "4.14.1"  # tests/e2e/vendor/README.md
 ACCOUNTS = {"sme": SME, "officer": OFFICER, "expert": EXPERT, "staff": STAFF}
 ROLES = ["visitor", *ACCOUNTS]
 WAIT_MS = 15_000  # the machines running the suite are often busy
@@ -133,6 +134,7 @@ def violations_on(page):
     """axe's violations on the page shown, one line each: page, rule, impact, elements."""
     page.wait_for_load_state("load")
     page.add_script_tag(path=AXE)
+    assert page.evaluate("axe.version") == AXE_VERSION, "the vendored axe-core did not load"
     path = page.url.removeprefix(page.evaluate("location.origin"))
     return [
         f"{path}: {found['id']} ({found['impact']}) on {', '.join(found['targets'])}"
