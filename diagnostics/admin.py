@@ -23,6 +23,7 @@ from diagnostics.models import (
     TechnologyTheme,
 )
 from diagnostics.models.referential import validate_version
+from portal.admin_inlines import LabelledTabularInline
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -74,20 +75,20 @@ class TechnologyThemeAdmin(admin.ModelAdmin):
         return False
 
 
-class MaturityBandInline(ReadOnlyWhenLockedInline, admin.TabularInline):
+class MaturityBandInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
     model = MaturityBand
     extra = 0
     max_num = 6
 
 
-class AxisInline(ReadOnlyWhenLockedInline, admin.TabularInline):
+class AxisInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
     model = Axis
     fields = ["order", "code", "title_fr", "title_en", "weight"]
     extra = 0
     show_change_link = True
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(LabelledTabularInline):
     model = ReferentialTransition
     fields = ["at", "from_status", "to_status", "by", "comment"]
     readonly_fields = fields
@@ -189,7 +190,7 @@ class ReferentialAdmin(ReadOnlyWhenLockedAdmin):
         return TemplateResponse(request, "diagnostics/admin/derive_referential.html", context)
 
 
-class QuestionInline(ReadOnlyWhenLockedInline, admin.TabularInline):
+class QuestionInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
     model = Question
     fields = ["order", "code", "text_fr", "text_en", "weight", "allows_not_applicable"]
     extra = 0
@@ -211,13 +212,13 @@ class AxisAdmin(ReadOnlyWhenLockedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class QuestionThemeInline(ReadOnlyWhenLockedInline, admin.TabularInline):
+class QuestionThemeInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
     model = QuestionTheme
     fields = ["order", "theme"]
     extra = 0
 
 
-class LevelDescriptorInline(ReadOnlyWhenLockedInline, admin.TabularInline):
+class LevelDescriptorInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
     model = LevelDescriptor
     extra = 0
     max_num = 6

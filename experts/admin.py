@@ -16,9 +16,10 @@ from experts.models import (
     ReviewAxis,
     Visit,
 )
+from portal.admin_inlines import LabelledTabularInline
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LabelledTabularInline):
     extra = 0
     can_delete = False
 
@@ -29,12 +30,12 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class SkillInline(admin.TabularInline):
+class SkillInline(LabelledTabularInline):
     model = ExpertSkill
     extra = 0
 
 
-class LanguageInline(admin.TabularInline):
+class LanguageInline(LabelledTabularInline):
     model = ExpertLanguage
     extra = 0
 

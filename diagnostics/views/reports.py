@@ -26,6 +26,7 @@ from portal.storage import StoredFileMissing, download_response
 
 logger = logging.getLogger(__name__)
 STATUS_TEMPLATE = "diagnostics/report/status.html"
+STATUS_PAGE_TEMPLATE = "diagnostics/report/status_page.html"
 MISSING_TEMPLATE = "diagnostics/report/missing.html"
 
 
@@ -41,14 +42,15 @@ def _status(request, diagnostic, report=None):
     report = report or reports.latest_report(diagnostic)
     ready = report if report is None or report.is_ready else reports.latest_ready_report(diagnostic)
     context = {"diagnostic": diagnostic, "report": report, "ready_report": ready}
-    response = render(request, STATUS_TEMPLATE, context)
+    # htmx swaps the block in the results page; opened directly, it is a whole page (title, heading).
+    response = render(request, STATUS_TEMPLATE if request.htmx else STATUS_PAGE_TEMPLATE, context)
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_GET
 def report_status(request, pk):
-    """The status fragment; polled by htmx while the report is being prepared."""
+    """The status fragment, polled by htmx while the report is being prepared; a page when opened directly."""
     return _status(request, _submitted_diagnostic(request, pk))
 
 

@@ -137,7 +137,20 @@ def test_the_rerender_button_is_for_owners_and_staff(client, member, staff, read
 def test_status_fragment_queries(client, owner, ready, diagnostic, django_assert_max_num_queries):
     client.force_login(owner)
     with django_assert_max_num_queries(6):
-        assert client.get(url("report_status", diagnostic)).status_code == 200
+        assert client.get(url("report_status", diagnostic), HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_status_opened_directly_is_a_page_with_a_title_and_a_heading(client, owner, ready, diagnostic):
+    client.force_login(owner)
+    html = client.get(url("report_status", diagnostic)).content.decode()
+    assert "<title>" in html and "<h1" in html and 'id="report-status"' in html
+    assert url("report_download", diagnostic) in html
+
+
+def test_status_polled_by_htmx_is_the_block_alone(client, owner, ready, diagnostic):
+    client.force_login(owner)
+    html = client.get(url("report_status", diagnostic), HTTP_HX_REQUEST="true").content.decode()
+    assert "<title>" not in html and html.lstrip().startswith("<section")
 
 
 # --- New render ----------------------------------------------------------------------------------

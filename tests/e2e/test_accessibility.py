@@ -1,0 +1,165 @@
+"""axe-core on every page of the journeys, for every role (the visitor, the company owner, the expert,
+the regional officer and the staff, the Django admin included): no violation of any impact. The data
+is the demo's (`seed_demo`) plus a diagnostic in progress, so that lists, forms and charts are drawn
+with content. axe-core is the vendored copy in tests/e2e/vendor (no network needed)."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from diagnostics.models import Diagnostic
+from diagnostics.selectors import draft_of
+from diagnostics.services import start_diagnostic
+from experts.models import Assignment
+from portal.models import User
+from regions.models import Enrolment, Programme
+from seeding.demo import seed_demo
+from seeding.demo.accounts import EXPERT, OFFICER, SME, STAFF
+from tests.e2e.test_expert_journey import pass_second_factor
+from tests.e2e.test_shell import log_in
+from tests.portal.two_factor import device_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SHIPPED_REFERENTIAL = settings.BASE_DIR / "diagnostics" / "referentials" / "industrie-du-futur.yaml"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_VERSION = "4.14.1"  # tests/e2e/vendor/README.md
+ACCOUNTS = {"sme": SME, "officer": OFFICER, "expert": EXPERT, "staff": STAFF}
+ROLES = ["visitor", *ACCOUNTS]
+WAIT_MS = 15_000  # the machines running the suite are often busy
+
+# Every rule axe runs by default (WCAG 2.x A and AA, plus its best practices); all impacts count.
+RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(results => results.violations.map(
+    violation => ({id: violation.id, impact: violation.impact,
+                   targets: violation.nodes.map(node => node.target.join(' '))})))"""
+
+
+@pytest.fixture
+def demo():
+    call_command("load_referential", SHIPPED_REFERENTIAL, publish=True, stdout=StringIO())
+    accounts = seed_demo()
+    company = accounts["company"]
+    accounts["draft"] = draft_of(company) or start_diagnostic(company=company, by=accounts["sme"])
+    return accounts
+
+
+@pytest.fixture
+def scanner(browser, live_server):
+    """A French browser page that accepts the injected axe-core script: the portal's
+    Content-Security-Policy refuses inline scripts, and axe is the test's, not the page's."""
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    yield page
+    context.close()
+
+
+def journey_pages(role, demo):
+    """The pages a person of this role reaches in the journeys, with the demo's objects."""
+    company = demo["company"]
+    submitted = Diagnostic.objects.filter(company=company, status="submitted").latest("submitted_at")
+    draft = demo["draft"]
+    axis = draft.referential.axes.order_by("order").first()
+    programme = Programme.objects.get()
+    enrolment = Enrolment.objects.get()
+    assignment = Assignment.objects.filter(expert__user=demo["expert"]).first()
+    pages = {
+        "visitor": [
+            reverse("home"),
+            reverse("login"),
+            reverse("portal:signup"),
+            reverse("portal:signup_sent"),
+            reverse("portal:privacy"),
+            reverse("experts:directory"),
+            reverse("experts:profile", args=[assignment.expert_id]),
+            reverse("diagnostics:referential"),
+            reverse("regions:open_data"),
+        ],
+        "sme": [
+            reverse("portal:my_company"),
+            reverse("portal:company_detail", args=[company.pk]),
+            reverse("diagnostics:company_diagnostics", args=[company.pk]),
+            reverse("diagnostics:detail", args=[draft.pk]),
+            reverse("diagnostics:axis", args=[draft.pk, axis.code]),
+            reverse("diagnostics:review", args=[draft.pk]),
+            reverse("diagnostics:results", args=[submitted.pk]),
+            reverse("diagnostics:report_status", args=[submitted.pk]),
+            reverse("regions:company_programmes"),
+            reverse("regions:apply", args=[programme.pk]),
+            reverse("regions:my_applications"),
+            reverse("experts:directory"),
+            reverse("portal:security"),
+        ],
+        "expert": [
+            reverse("experts:my_assignments"),
+            reverse("experts:assignment", args=[assignment.pk]),
+            reverse("experts:review", args=[assignment.pk]),
+            reverse("experts:log_visit", args=[assignment.pk]),
+            reverse("experts:edit_profile"),
+            reverse("experts:directory"),
+        ],
+        "officer": [
+            reverse("regions:my_region"),
+            reverse("regions:dashboard"),
+            reverse("regions:programme_create"),
+            reverse("regions:programme_detail", args=[programme.pk]),
+            reverse("regions:programme_edit", args=[programme.pk]),
+            reverse("regions:enrolment_detail", args=[enrolment.pk]),
+            reverse("regions:enrolment_experts", args=[enrolment.pk]),
+            reverse("regions:shared_diagnostics"),
+            reverse("regions:audit_trail"),
+        ],
+        "staff": [
+            reverse("regions:national"),
+            reverse("experts:accreditations"),
+            reverse("experts:register_expert"),
+            reverse("experts:edit_accreditation", args=[assignment.expert_id]),
+            reverse("experts:assignments"),
+            reverse("experts:propose", args=[company.pk]),
+            reverse("experts:assignment", args=[assignment.pk]),
+            reverse("regions:enrolment_experts", args=[enrolment.pk]),
+            reverse("admin:index"),
+            reverse("admin:portal_company_changelist"),
+            reverse("admin:portal_company_change", args=[company.pk]),
+        ],
+    }
+    return pages[role]
+
+
+def violations_on(page):
+    """axe's violations on the page shown, one line each: page, rule, impact, elements."""
+    page.wait_for_load_state("load")
+    page.add_script_tag(path=AXE)
+    assert page.evaluate("axe.version") == AXE_VERSION, "the vendored axe-core did not load"
+    path = page.url.removeprefix(page.evaluate("location.origin"))
+    return [
+        f"{path}: {found['id']} ({found['impact']}) on {', '.join(found['targets'])}"
+        for found in page.evaluate(RUN_AXE)
+    ]
+
+
+def sign_in_scanning(page, account):
+    """Log in as the demo account; the login page and the second-factor page are scanned on the way."""
+    page.goto("/compte/login/")
+    found = violations_on(page)
+    log_in(page, account.email, account.password)
+    if account.two_factor:
+        page.wait_for_url("**/compte/verification/**", timeout=WAIT_MS)
+        found += violations_on(page)
+        pass_second_factor(page, device_for(User.objects.get(email=account.email)))
+    return found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_journey_page_has_no_axe_violation(scanner, demo, role):
+    pages = journey_pages(role, demo)
+    found = [] if role == "visitor" else sign_in_scanning(scanner, ACCOUNTS[role])
+    for url in pages:
+        response = scanner.goto(url)
+        assert response.status == 200, f"{url} answered {response.status}"
+        found += violations_on(scanner)
+    assert not found, f"axe-core found {len(found)} violations for the {role}:\n" + "\n".join(found)
