@@ -320,6 +320,13 @@ STORAGES = {
         )
     },
 }
+# Whitenoise's list of files not worth compressing, plus the fonts (read from disk by WeasyPrint, not
+# served to browsers) and the source maps (fetched by developer tools only): compressing these few large
+# files took most of collectstatic's time (over 30 s with brotli installed) for no visitor's benefit.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv"),
+    *("woff", "woff2", "ttf", "map"),
+)
 # Hosts that run web or worker processes. Local disk cannot be shared between hosts: production refuses
 # HOST_COUNT > 1 without object storage (portal/deployment.py).
 HOST_COUNT = env.int("HOST_COUNT", default=1)
