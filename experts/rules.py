@@ -11,8 +11,8 @@ import rules
 from django.db.models import Exists, OuterRef
 
 from experts.models import Expert
+from portal.models import Membership, RegionOfficer
 from portal.rules import has_company, is_alliance_staff, is_region_officer
-from portal.viewer import viewer_of
 
 
 @rules.predicate
@@ -46,7 +46,12 @@ def is_assignment_expert(user, assignment):
 @rules.predicate
 def is_officer_of_company_region(user, company):
     """Regional officers of the region the company is in."""
-    return company is not None and viewer_of(user).is_officer_of(company.region_id)
+    return bool(
+        user
+        and user.is_authenticated
+        and company is not None
+        and RegionOfficer.objects.filter(user=user, region_id=company.region_id).exists()
+    )
 
 
 @rules.predicate
@@ -58,7 +63,12 @@ def is_officer_of_assignment_region(user, assignment):
 @rules.predicate
 def is_assignment_company_member(user, assignment):
     """Members (owner or not) of the assignment's company."""
-    return assignment is not None and viewer_of(user).is_member_of(assignment.company_id)
+    return bool(
+        user
+        and user.is_authenticated
+        and assignment is not None
+        and Membership.objects.filter(user=user, company_id=assignment.company_id).exists()
+    )
 
 
 # Keep a directory profile and its skills up to date: the expert themselves only.
@@ -75,7 +85,7 @@ can_respond_to_assignment = is_assignment_expert
 can_log_visit = is_assignment_expert
 can_write_review = is_assignment_expert
 # Cancel an assignment: staff, and officers of the company's region. (Whether the user is an officer
-# at all is asked first, from the viewer: a list of assignments reads the company of each for officers only.)
+# at all is known once per request: a list of assignments asks the region of each to officers only.)
 can_cancel_assignment = is_alliance_staff | (is_region_officer & is_officer_of_assignment_region)
 # Propose experts for companies at all (the officers' and staff's assignment pages).
 can_follow_assignments = is_alliance_staff | is_region_officer

@@ -1,13 +1,10 @@
-"""Who may act on identity objects. Each predicate names who may act in its docstring.
-
-Who the user is comes from `portal.viewer.viewer_of` (one query per request, whatever the rules asked).
-"""
+"""Who may act on identity objects. Each predicate names who may act in its docstring."""
 
 import rules
 from django.db.models import Exists, OuterRef, Q
 
 from portal.models import Membership, RegionOfficer
-from portal.viewer import viewer_of
+from portal.spaces import has_role
 
 
 @rules.predicate
@@ -18,26 +15,36 @@ def is_alliance_staff(user):
 
 @rules.predicate
 def is_region_officer(user):
-    """Regional officers: users with at least one officer post."""
-    return viewer_of(user).is_officer
+    """Regional officers: users with at least one officer post (remembered for the request: `has_role`)."""
+    return bool(user and user.is_authenticated and has_role(user, officer_role))
 
 
 @rules.predicate
 def is_company_member(user, company):
     """Any member of the company, owner or not."""
-    return company is not None and viewer_of(user).is_member_of(company.pk)
+    return bool(
+        user
+        and user.is_authenticated
+        and company is not None
+        and Membership.objects.filter(user=user, company=company).exists()
+    )
 
 
 @rules.predicate
 def is_company_owner(user, company):
     """The company's owners only."""
-    return company is not None and viewer_of(user).is_owner_of(company.pk)
+    return bool(
+        user
+        and user.is_authenticated
+        and company is not None
+        and Membership.objects.filter(user=user, company=company, role=Membership.Role.OWNER).exists()
+    )
 
 
 @rules.predicate
 def has_company(user):
-    """SME managers and their colleagues: users with a membership."""
-    return viewer_of(user).has_company
+    """SME managers and their colleagues: users with a membership (remembered for the request: `has_role`)."""
+    return bool(user and user.is_authenticated and has_role(user, company_member_role))
 
 
 can_view_company = is_company_member | is_alliance_staff

@@ -9,6 +9,8 @@ to the first space that applies; apps above `portal` register theirs from `AppCo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, ExpressionWrapper
+
 
 @dataclass(frozen=True)
 class Space:
@@ -26,23 +28,18 @@ def register_space(space):
     _spaces[space.key] = space
 
 
-def registered_spaces():
-    """Every registered space, in order."""
-    return sorted(_spaces.values(), key=lambda space: space.order)
-
-
 def _role_row(user):
-    """{role: bool} of every registered space's role for the user, read with the request's viewer
-    (`portal.viewer`: one query for the roles, memberships and posts together), remembered on the user."""
+    """{role: bool} of every registered space's role for the user, in ONE query, remembered on the user."""
     cached = getattr(user, "_portal_roles", None)
     if cached is not None:
         return cached
-    from portal.viewer import viewer_of
+    from portal.models import User
 
-    keys = viewer_of(user).space_keys
-    ordered = registered_spaces()
-    user._portal_spaces = [space for space in ordered if space.key in keys]
-    user._portal_roles = {space.role: space.key in keys for space in ordered}
+    ordered = sorted(_spaces.values(), key=lambda space: space.order)
+    flags = {f"in_{space.key}": ExpressionWrapper(space.role(), output_field=BooleanField()) for space in ordered}
+    row = (User.objects.filter(pk=user.pk).values(**flags).first() or {}) if flags else {}
+    user._portal_spaces = [space for space in ordered if row.get(f"in_{space.key}")]
+    user._portal_roles = {space.role: bool(row.get(f"in_{space.key}")) for space in ordered}
     return user._portal_roles
 
 

@@ -4,7 +4,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.money import format_eur
-from portal.viewer import viewer_of
 from regions.models import Enrolment
 
 
@@ -54,7 +53,10 @@ def programmes_results_panel(request, diagnostic):
     from regions.selectors import programmes_for_company
 
     user = request.user
-    if not viewer_of(user).is_member_of(diagnostic.company_id):
+    is_member = getattr(diagnostic, "user_is_member", None)  # annotated by diagnostics' selector
+    if is_member is None:
+        is_member = user.is_authenticated and user.memberships.filter(company_id=diagnostic.company_id).exists()
+    if not is_member:
         return None
     offers = programmes_for_company(diagnostic.company, latest_diagnostic=diagnostic if diagnostic.is_latest else None)
     if not offers:

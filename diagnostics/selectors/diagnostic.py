@@ -12,13 +12,13 @@ Every function here runs a fixed number of queries whatever the size of the refe
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Question
 from diagnostics.models.referential import CONTENT_CODE_PATTERN
-from portal.viewer import viewer_of
+from portal.models import Membership, RegionOfficer
 
 COMPLETE_ANSWER = Q(level__isnull=False) | Q(not_applicable=True)
 
@@ -28,7 +28,7 @@ def shared_with_officer(user):
     return Q(
         shared_with_region=True,
         status=Diagnostic.Status.SUBMITTED,
-        company__region_id__in=viewer_of(user).officer_region_ids,
+        company__region_id__in=RegionOfficer.objects.filter(user=user).values("region_id"),
     )
 
 
@@ -38,7 +38,7 @@ def diagnostics_visible_to(user):
     if user is None or not user.is_authenticated:
         return Diagnostic.objects.none()
     # Neither rule joins to many rows (subqueries, and company is a foreign key).
-    visible = Q(company_id__in=viewer_of(user).company_ids)
+    visible = Q(company__in=Membership.objects.filter(user=user).values("company_id"))
     if user.is_staff:
         return Diagnostic.objects.filter(visible | Q(status=Diagnostic.Status.SUBMITTED))
     visible |= shared_with_officer(user)
@@ -51,9 +51,31 @@ def diagnostics_visible_to(user):
     return Diagnostic.objects.filter(pk__in=Diagnostic.objects.filter(visible).values("pk"))
 
 
+def _membership_of(user, company_ref, **role):
+    if user is None or not user.is_authenticated:
+        return Value(False)
+    return Exists(Membership.objects.filter(user=user, company=company_ref, **role))
+
+
 def visible_diagnostic(user, pk):
-    """One diagnostic the user may see, with its company and referential, or None (one query)."""
-    return diagnostics_visible_to(user).filter(pk=pk).select_related("company", "referential").first()
+    """One diagnostic the user may see, with its company and referential, or None (one query).
+
+    The row carries `user_is_member` and `user_is_owner` (is `user` a member, an owner of its
+    company?) so that the rules need no further query; `member_checked_for` records which user that answer is about.
+    """
+    diagnostic = (
+        diagnostics_visible_to(user)
+        .filter(pk=pk)
+        .select_related("company", "referential")
+        .annotate(
+            user_is_member=_membership_of(user, OuterRef("company")),
+            user_is_owner=_membership_of(user, OuterRef("company"), role=Membership.Role.OWNER),
+        )
+        .first()
+    )
+    if diagnostic is not None:
+        diagnostic.member_checked_for = user.pk
+    return diagnostic
 
 
 def company_diagnostics(company, viewer):
@@ -233,8 +255,8 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     `diagnostic_pk`, if the user may see that diagnostic and the question belongs to its referential;
     else None. One query.
 
-    The returned diagnostic carries only its ids and status: enough for the rules (which read the
-    request's viewer) and for `services.save_answer`.
+    The returned diagnostic carries only its ids, status and `user_is_member`: enough for the rules
+    and for `services.save_answer`.
     """
     visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
     questions = Question.objects.filter(referential__in=visible.values("referential_id"))
@@ -247,6 +269,7 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     question = questions.annotate(
         diagnostic_status=Subquery(visible.values("status")[:1]),
         diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
+        user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
     ).first()
     if question is None:
         return None
@@ -256,4 +279,6 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         referential_id=question.referential_id,
         status=question.diagnostic_status,
     )
+    diagnostic.user_is_member = question.user_is_member
+    diagnostic.member_checked_for = user.pk
     return AnswerTarget(diagnostic=diagnostic, question=question)

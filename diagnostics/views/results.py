@@ -1,5 +1,6 @@
 """Results of a submitted diagnostic: scores, radar, peer benchmark, strengths and weaknesses, action plan."""
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -13,6 +14,7 @@ from diagnostics.selectors.results import results_for
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
 from portal.http import found
+from portal.models import Membership
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
 MIN_RADAR_AXES = 3  # with fewer axes a radar means nothing: the table alone shows the scores
@@ -28,11 +30,20 @@ def results(request, pk):
         .select_related(
             "company__naf_division__section", "company__region", "referential", "previous", "sharing_changed_by"
         )
-        # The ids of its latest report and latest ready report: both rows are then read in one query.
-        .annotate(**reports.latest_report_annotations())
+        # Whether the user is a member (an owner) of the company, read once for the rules and the
+        # panels (`is_diagnostic_company_member` and the report's owner rule read it instead of querying).
+        .annotate(
+            user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))),
+            user_is_owner=Exists(
+                Membership.objects.filter(user=user, company=OuterRef("company"), role=Membership.Role.OWNER)
+            ),
+            # The ids of its latest report and latest ready report: both rows are then read in one query.
+            **reports.latest_report_annotations(),
+        )
         .first()
     )
     found(diagnostic, _("No diagnostic you may see has this number."))
+    diagnostic.member_checked_for = user.pk
     if diagnostic.is_draft:
         return redirect("diagnostics:detail", pk=diagnostic.pk)
     record_access(diagnostic=diagnostic, user=user, what=DiagnosticAccess.What.RESULTS)
@@ -57,6 +68,6 @@ def results(request, pk):
         "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],
         "more_actions_start": ACTIONS_SHOWN_FIRST + 1,
         "panels": results_panels_for(request, diagnostic),
-        "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the viewer
+        "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the annotation
     }
     return render(request, "diagnostics/results.html", context)
