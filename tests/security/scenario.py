@@ -12,7 +12,9 @@ from company A:
 - expert: the expert assigned to company A (in progress, one visit, a draft review);
 - other_expert: a referenced expert assigned to company B only;
 - officer: an officer of region A; other_officer: an officer of region B;
-- staff: Alliance staff (second factor passed, as the suite's `force_login` does).
+- staff: Alliance staff (second factor passed, as the suite's `force_login` does);
+- superuser: a Django superuser with no portal role (not staff, no company, no post, no profile);
+  no_role: a signed-in user with no role at all, what the superuser must get on every page.
 
 Everything goes through the factories (tests/*/factories.py) and the services they use.
 """
@@ -33,7 +35,7 @@ from portal import services as portal_services
 from portal.models import Region
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
-from tests.portal.factories import MembershipFactory, OwnerFactory, RegionOfficerFactory, StaffFactory
+from tests.portal.factories import MembershipFactory, OwnerFactory, RegionOfficerFactory, StaffFactory, UserFactory
 from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, book
 
 ROLES = (
@@ -46,6 +48,8 @@ ROLES = (
     "officer",
     "other_officer",
     "staff",
+    "superuser",
+    "no_role",
 )
 
 
@@ -182,6 +186,8 @@ def build_scenario():
             "officer": officer_a,
             "other_officer": officer_b,
             "staff": staff,
+            "superuser": UserFactory(is_superuser=True, is_staff=False),
+            "no_role": UserFactory(),
         },
         objects={
             "region_a": region_a,

@@ -55,6 +55,9 @@ SCENARIO_ROLE = {
     "officer": "officer",
     "oofficer": "other_officer",
     "staff": "staff",
+    # Not columns of the matrix: the superuser is checked against the user without a role, row by row.
+    "superuser": "superuser",
+    "no_role": "no_role",
 }
 REDIRECTS = {301, 302, 303, 307, 308}
 SESSION_TABLE = "portal.usersession"  # the session store's table (portal.sessions)
@@ -264,6 +267,27 @@ def test_each_role_gets_the_expected_status(scenario, row):
         if got != row.expected[role]:
             mismatches.append(f"{role:>9}: expected {row.expected[role]}, got {got}{_describe(response)}")
     assert not mismatches, f"{row.method} {url} ({row.name}, {row.label}):\n  " + "\n  ".join(mismatches)
+
+
+REFUSED = {403, 404}
+SIGNED_IN_ROLES_BUT_STAFF = [role for role in ROLES if role not in ("anon", "staff")]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+def test_a_superuser_without_a_portal_role_gets_what_a_user_without_a_role_gets(scenario, row):
+    """The rules never let a superuser through (no `has_perm`): on every row, a Django superuser who
+    holds no portal role gets the status a signed-in user without any role gets, and is refused
+    wherever every signed-in role but staff is refused."""
+    _fail_unless_routed(row)
+    url = row.url(scenario)
+    superuser = send(client_for(scenario, "superuser"), row, url)
+    no_role = send(client_for(scenario, "no_role"), row, url)
+    assert observed(superuser) == observed(no_role), (
+        f"{row.method} {url} ({row.name}, {row.label}): the superuser got {observed(superuser)}{_describe(superuser)}, "
+        f"a user without a role {observed(no_role)}{_describe(no_role)}"
+    )
+    if all(row.expected[role] in REFUSED for role in SIGNED_IN_ROLES_BUT_STAFF):
+        assert observed(superuser) in REFUSED, f"{row.method} {url}: the superuser got {observed(superuser)}"
 
 
 @pytest.mark.parametrize("row", GET_ONLY_ROWS, ids=lambda row: row.id)
