@@ -203,3 +203,14 @@ def test_an_unknown_delivery_choice_is_refused_with_a_message(client):
     assert "Sélectionnez un choix valide" in response.content.decode()
     user.refresh_from_db()
     assert user.email_delivery == EmailDelivery.IMMEDIATE
+
+
+def test_closing_the_company_deletes_its_members_inbox():
+    from portal.privacy.closure import close_company
+    from tests.portal.factories import OwnerFactory
+
+    owner = OwnerFactory(company__name="Forges Quintavalle")
+    _tell(owner.user)
+    close_company(company=owner.company, by=owner.user, confirmation="Forges Quintavalle")
+    assert not InboxMessage.objects.filter(recipient=owner.user).exists()
+    assert _unread(owner.user) == 0
