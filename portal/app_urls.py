@@ -1,7 +1,7 @@
 from django.urls import path
 
 from portal.api import views as api_views
-from portal.views import accounts, privacy, security
+from portal.views import accounts, inbox, privacy, security
 
 app_name = "portal"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("compte/verification/", security.otp_verify, name="otp_verify"),
     path("compte/acces-api/", api_views.api_tokens, name="api_tokens"),
     path("compte/acces-api/<int:pk>/revoquer/", api_views.api_token_revoke, name="api_token_revoke"),
+    path("compte/messages/", inbox.inbox_page, name="inbox"),
+    path("compte/messages/<int:pk>/lu/", inbox.inbox_mark_read, name="inbox_mark_read"),
+    path("compte/messages/tout-lu/", inbox.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("compte/messages/e-mails/", inbox.email_delivery, name="email_delivery"),
     path("entreprise/", accounts.my_company, name="my_company"),
     path("entreprise/<int:pk>/", accounts.company_detail, name="company_detail"),
     path("invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"),

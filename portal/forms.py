@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Company, HeadcountBand, NafCode, Region, User
+from portal.models import Company, EmailDelivery, HeadcountBand, NafCode, Region, User
 from portal.security import normalise_recovery_code
 from portal.validators import clean_siret, validate_printable
 
@@ -158,3 +158,12 @@ class RecoveryCodeForm(forms.Form):
                 code="format",
             )
         return code
+
+
+class EmailDeliveryForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label=_("How should your messages reach your mailbox?"),
+        choices=EmailDelivery.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Every message stays in your inbox on the portal, whatever you choose."),
+    )

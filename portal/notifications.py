@@ -2,20 +2,25 @@
 
 - `send_each(recipients, message)`: one e-mail to each recipient, the message rendered in the
   recipient's language (`message(recipient)` returns the subject and body, called with that language
-  active). Returns how many e-mails were sent.
+  active). A recipient with an account also finds the message in their inbox, in every language of
+  the portal, and gets the e-mail as they chose (at once, in the daily digest, or not at all:
+  `portal.services.inbox`). Returns how many e-mails were sent now.
 - `notify_once(queryset, pk, recipients=…, message=…)`: the same for one outbox row (a transition
   record whose `notified_at` is still empty): the row is locked, the e-mails sent and the row marked
   in one transaction, so a task delivered twice sends once; should sending fail, nothing is marked and
   the task's retry (or the outbox sweeper, `portal.background`) sends again: at least once.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from portal.models import EmailDelivery, InboxMessage, User
 
 
 @dataclass(frozen=True)
@@ -44,10 +49,29 @@ def send_each(recipients, message):
         if not recipient.email or recipient.email in seen:
             continue
         seen.add(recipient.email)
+        if recipient.user is not None and not _keep_in_inbox(recipient, message):
+            continue  # in the inbox; the e-mail waits for the digest, or is not wanted
         with translation.override(recipient.language):
             subject, body = message(recipient)
         sent += send_mail(subject, body, None, [recipient.email])
     return sent
+
+
+@transaction.atomic
+def _keep_in_inbox(recipient, message):
+    """Keep the message in the recipient's inbox in each language; True when it is e-mailed at once."""
+    user = recipient.user
+    subject, body = {}, {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            subject[code], body[code] = message(replace(recipient, language=code))
+    at_once = user.email_delivery == EmailDelivery.IMMEDIATE
+    now = timezone.now()
+    InboxMessage.objects.create(
+        recipient=user, subject=subject, body=body, created_at=now, emailed_at=now if at_once else None
+    )
+    User.objects.filter(pk=user.pk).update(unread_messages=F("unread_messages") + 1)
+    return at_once
 
 
 def notify_once(queryset, pk, *, recipients, message):

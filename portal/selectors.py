@@ -1,6 +1,6 @@
 """Reads of the identity layer, already scoped to what the user may see."""
 
-from portal.models import Company, Membership, User
+from portal.models import Company, InboxMessage, Membership, User
 
 
 def companies_visible_to(user):
@@ -23,3 +23,8 @@ def company_members(company):
 
 def account_exists(email):
     return User.objects.filter(email__iexact=email).exists()
+
+
+def inbox_of(user):
+    """The user's own inbox messages, latest first."""
+    return InboxMessage.objects.filter(recipient=user).order_by("-created_at", "-pk")

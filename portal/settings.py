@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-data": {"task": "portal.purge_expired", "schedule": timedelta(days=1)},
     # E-mails not sent and visits not booked because their message was lost (portal/background.py).
     "sweep-side-effects": {"task": "portal.sweep", "schedule": 300.0},
+    # The inbox's daily digest, for the users who chose it rather than an e-mail per message.
+    "send-daily-digests": {"task": "portal.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
     # The open-data aggregates (regions/opendata), recomputed from the whole population at night.
     "publish-open-data": {"task": "regions.publish_open_data", "schedule": crontab(hour=2, minute=30)},
 }

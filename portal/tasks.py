@@ -4,7 +4,7 @@ from celery import shared_task
 
 from portal.background import DELIVERY
 from portal.models import Invitation, PendingSignup
-from portal.services import send_invitation_email, send_signup_confirmation_email, send_signup_notice_email
+from portal.services import inbox, send_invitation_email, send_signup_confirmation_email, send_signup_notice_email
 
 
 @shared_task(**DELIVERY)
@@ -47,6 +47,12 @@ def anchor_audit_chain():
     from portal.audit_anchors import anchor
 
     return len(anchor())
+
+
+@shared_task(name="portal.send_daily_digests", ignore_result=True)
+def send_daily_digests():
+    """Daily (beat): the digest e-mail of each user who chose one; a second run sends nothing more."""
+    return inbox.send_daily_digests()
 
 
 @shared_task(name="portal.purge_expired")

@@ -66,7 +66,7 @@ ENROLMENT = Workflow(
     record=EnrolmentTransition,
     record_fields=lambda enrolment: {"enrolment": enrolment},
     moves=[
-        Move("apply", (START,), S.APPLIED),
+        Move("apply", (START,), S.APPLIED, notify=True),
         Move("review", (S.APPLIED,), S.UNDER_REVIEW, _("Start the review"), can_decide_enrolment),
         Move(
             "accept",

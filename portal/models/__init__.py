@@ -3,7 +3,8 @@
 - identity.py: users, companies, memberships, regional officers, invitations, sign-ups, sessions,
   and the reference data they point at (regions, NAF codes);
 - audit.py: the portal's append-only audit trail (entries, chain head, daily digests, anchors);
-- api_tokens.py: the personal access tokens of the REST API (portal/api).
+- api_tokens.py: the personal access tokens of the REST API (portal/api);
+- inbox.py: the in-app inbox (every message sent by e-mail, kept) and how e-mails reach a user.
 """
 
 from portal.models.api_tokens import ApiToken
@@ -22,6 +23,7 @@ from portal.models.identity import (
     UserManager,
     UserSession,
 )
+from portal.models.inbox import EmailDelivery, InboxMessage
 
 __all__ = [
     "ApiToken",
@@ -30,7 +32,9 @@ __all__ = [
     "AuditDigest",
     "AuditEntry",
     "Company",
+    "EmailDelivery",
     "HeadcountBand",
+    "InboxMessage",
     "Invitation",
     "Membership",
     "NafCode",

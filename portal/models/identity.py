@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models.inbox import EmailDelivery
 from portal.translation import translated
 from portal.validators import validate_siret
 
@@ -47,6 +48,12 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="fr"
     )
+    email_delivery = models.CharField(
+        _("e-mails for my messages"), max_length=10, choices=EmailDelivery.choices, default=EmailDelivery.IMMEDIATE
+    )
+    # The inbox's unread count, kept by portal.services.inbox with every message delivered or read, so
+    # that the header shows it from the user row each request loads anyway (no query per page).
+    unread_messages = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -53,6 +53,10 @@ NOT_EXPORTED = {
         "so on closure too."
     ),
     "portal.ApiToken": "API tokens: the hash of a secret, never exported; deleted on closure.",
+    "portal.InboxMessage": (
+        "Copies of the e-mails the portal sent a member about the company's decisions, missions and reports "
+        "(which are exported themselves); deleted on closure."
+    ),
     "diagnostics.ReferentialTransition": "Staff curating the shared referential, not a company's data.",
     "experts.Expert": "An expert's own directory profile, not a company's data.",
     "experts.Accreditation": "The Alliance's accreditation of an expert.",

@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import audit
 from portal.errors import ClosureRefused
-from portal.models import ApiToken, Company, Membership, RegionOfficer
+from portal.models import ApiToken, Company, InboxMessage, Membership, RegionOfficer
 from portal.privacy import company_data_parts
 from portal.security import end_sessions
 
@@ -129,6 +129,8 @@ def _anonymise_user(user):
     user_id = user.pk
     TOTPDevice.objects.filter(user_id=user_id).delete()
     ApiToken.objects.filter(user_id=user_id).delete()  # the API stops answering its tokens at once
+    InboxMessage.objects.filter(recipient_id=user_id).delete()  # copies of e-mails naming the person
+    user.unread_messages = 0
     user.email = f"compte-ferme-{user_id}@anonyme.invalid"
     user.first_name = ""
     user.last_name = ""

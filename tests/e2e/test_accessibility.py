@@ -93,6 +93,8 @@ def journey_pages(role, demo):
             reverse("regions:my_applications"),
             reverse("experts:directory"),
             reverse("portal:security"),
+            reverse("portal:inbox"),
+            reverse("portal:email_delivery"),
         ],
         "expert": [
             reverse("experts:my_assignments"),

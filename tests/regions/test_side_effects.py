@@ -31,7 +31,9 @@ def later():
 
 
 def test_a_decision_is_taken_while_the_broker_is_down_and_told_by_the_sweep(django_capture_on_commit_callbacks):
-    enrolment = EnrolmentFactory(status="under_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = EnrolmentFactory(status="under_review")
+    mail.outbox.clear()  # the application's receipt
     with broker_down(send_transition_email), django_capture_on_commit_callbacks(execute=True):
         services.refuse_enrolment(enrolment=enrolment, reason="Hors périmètre du programme.", by=an_officer())
     refused = EnrolmentTransition.objects.get(enrolment=enrolment, to_status="refused")
@@ -44,11 +46,23 @@ def test_a_decision_is_taken_while_the_broker_is_down_and_told_by_the_sweep(djan
     assert later()["regions.decision_emails"] == 0  # told once
 
 
-def test_steps_that_are_not_decisions_are_never_swept(django_capture_on_commit_callbacks):
+def test_a_step_nobody_is_told_of_is_never_swept(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = EnrolmentFactory(status="applied")
+    mail.outbox.clear()  # the application's receipt
     with broker_down(send_transition_email), django_capture_on_commit_callbacks(execute=True):
-        EnrolmentFactory(status="under_review")
+        services.start_review(enrolment=enrolment, by=an_officer())
     assert later()["regions.decision_emails"] == 0
     assert mail.outbox == []
+
+
+def test_an_application_made_while_the_broker_is_down_is_acknowledged_by_the_sweep(django_capture_on_commit_callbacks):
+    with broker_down(send_transition_email), django_capture_on_commit_callbacks(execute=True):
+        enrolment = EnrolmentFactory(status="applied")
+    assert mail.outbox == []
+    assert later()["regions.decision_emails"] == 1
+    owner = enrolment.company.memberships.get(role="owner").user
+    assert [message.to for message in mail.outbox if "reçue" in message.subject] == [[owner.email]]
 
 
 def test_each_member_gets_their_own_email_of_a_decision(django_capture_on_commit_callbacks):

@@ -120,6 +120,11 @@ MATRIX = [
     ("portal:api_tokens",             "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
     ("portal:api_tokens",             "-",                 "",                                      POST,   LOGIN, 400,   400,   400,   400,   400,    400,    400,     400),
     ("portal:api_token_revoke",       "owner's token",     "pk=owner_token",                        POST,   LOGIN, 302,   404,   404,   404,   404,    404,    404,     404),
+    ("portal:inbox",                  "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:inbox_mark_read",        "owner's message",   "pk=owner_message",                      POST,   LOGIN, 302,   404,   404,   404,   404,    404,    404,     404),
+    ("portal:inbox_mark_all_read",    "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   302,   302,    302,    302,     302),
+    ("portal:email_delivery",         "-",                 "",                                      GET,    LOGIN, 200,   200,   200,   200,   200,    200,    200,     200),
+    ("portal:email_delivery",         "-",                 "",                                      POST,   LOGIN, 400,   400,   400,   400,   400,    400,    400,     400),
     # --- portal: companies, invitations, privacy (GDPR) ------------------------------------------------------------------------------------------------------
     ("portal:my_company",             "-",                 "",                                      GET,    LOGIN, 302,   302,   302,   403,   403,    403,    403,     403),
     ("portal:my_company",             "-",                 "",                                      POST,   LOGIN, 302,   302,   302,   403,   403,    403,    403,     403),

@@ -32,7 +32,8 @@ from diagnostics.services import set_region_sharing, submit_diagnostic
 from experts import services as experts_services
 from experts.models import Assignment
 from portal import services as portal_services
-from portal.models import Region
+from portal.models import InboxMessage, Region
+from portal.notifications import Recipient, send_each
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
 from tests.portal.factories import MembershipFactory, OwnerFactory, RegionOfficerFactory, StaffFactory, UserFactory
@@ -163,6 +164,7 @@ def build_scenario():
     _invitation, invitation_token = portal_services.invite_colleague(
         company=company_a, email="invitee@example.fr", by=owner_a.user
     )
+    send_each([Recipient.of(owner_a.user)], lambda recipient: ("Candidature reçue", "Votre candidature est reçue."))
     _pending, signup_token = portal_services.request_signup(
         email="new-sme@example.fr",
         password="correct-horse-battery-42",
@@ -195,6 +197,7 @@ def build_scenario():
             "referential": referential,
             "question": referential.questions.order_by("pk").first(),
             "company_a": company_a,
+            "owner_message": InboxMessage.objects.get(recipient=owner_a.user),
             "company_b": company_b,
             "a_earlier": a_earlier,
             "a_submitted": a_submitted,
