@@ -216,9 +216,9 @@ def test_a_naive_check_then_write_over_commits_on_postgresql(tmp_path):
 
 
 def _decide_once_round(tmp_path):
-    mail.outbox.clear()
     programme, (enrolment,), officer = candidates(1, budget=CAP * 3)
     second_officer = an_officer(programme.region)
+    mail.outbox.clear()  # the application's receipt and alert
     steps = [
         lambda: services.accept_enrolment(enrolment=enrolment, amount=CAP, by=officer).status,
         lambda: services.refuse_enrolment(enrolment=enrolment, reason="Hors périmètre.", by=second_officer).status,
