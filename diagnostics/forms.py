@@ -127,7 +127,9 @@ class AnswerForm(forms.Form):
 class EvidenceFileForm(forms.Form):
     """A file backing an answer; its type, size and the answer's count are checked by the service."""
 
-    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG image, Word, Excel, PowerPoint or OpenDocument."))
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, PNG or JPEG image, Word, Excel, PowerPoint or OpenDocument.")
+    )
 
 
 class EvidenceLinkForm(forms.Form):

@@ -44,14 +44,17 @@ def validation_page(diagnostic, review):
         .order_by("order", "pk")
     )
     answers = {
-        answer.question_id: answer for answer in Answer.objects.filter(diagnostic=diagnostic).select_related("answered_by")
+        answer.question_id: answer
+        for answer in Answer.objects.filter(diagnostic=diagnostic).select_related("answered_by")
     }
     evidence = evidence_by_question(diagnostic.pk)
     verdicts, validated = {}, {}
     if review is not None:
         verdicts = {row.question_code: row for row in ReviewQuestion.objects.filter(review=review)}
         validated = dict(ReviewAxis.objects.filter(review=review).values_list("axis_code", "validated_score"))
-    self_scores = {code: (values or {}).get("score") for code, values in ((diagnostic.scores or {}).get("axes") or {}).items()}
+    self_scores = {
+        code: (values or {}).get("score") for code, values in ((diagnostic.scores or {}).get("axes") or {}).items()
+    }
     blocks = {axis.pk: AxisBlock(axis, self_scores.get(axis.code), validated.get(axis.code)) for axis in axes}
     for question in questions:
         answer = answers.get(question.pk)

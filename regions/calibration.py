@@ -3,17 +3,18 @@ the score their expert validated, over each company's latest submitted expert re
 
 Statistical secrecy (as for peer benchmarks, `diagnostics.benchmark.MIN_COMPANIES`): an axis's mean is
 shown only when at least that many distinct companies stand behind it; the others are listed as
-withheld. Three queries whatever the number of reviews.
+withheld. Two queries (three once there are reviews) whatever the number of reviews: the axes of the
+current published referential (in one), the reviews with their diagnostic, their axes.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 
 from diagnostics.benchmark import MIN_COMPANIES
 from diagnostics.calibration import calibration_gap, mean_gaps
-from diagnostics.selectors import current_published_referential
+from diagnostics.models import DEFAULT_REFERENTIAL_CODE, Axis, Referential
 from experts.models import ExpertReview, ReviewAxis
 
 
@@ -36,7 +37,10 @@ def national_calibration():
     )
     gaps_by_company = {}
     for review in reviews:  # the latest review of a company replaces its earlier ones
-        own = {code: (values or {}).get("score") for code, values in ((review.diagnostic.scores or {}).get("axes") or {}).items()}
+        own = {
+            code: (values or {}).get("score")
+            for code, values in ((review.diagnostic.scores or {}).get("axes") or {}).items()
+        }
         expert = {row.axis_code: row.expert_score for row in review.axes.all()}
         gaps_by_company[review.diagnostic.company_id] = calibration_gap(own, expert)
     counted = {}
@@ -45,8 +49,8 @@ def national_calibration():
             if gap is not None:
                 counted[code] = counted.get(code, 0) + 1
     means = mean_gaps(gaps_by_company, min_companies=MIN_COMPANIES)
-    referential = current_published_referential()
-    order = list(referential.axes.order_by("order", "pk")) if referential is not None else []
+    current = Referential.objects.published().filter(code=DEFAULT_REFERENTIAL_CODE).order_by("-published_at", "-pk")
+    order = list(Axis.objects.filter(referential=Subquery(current.values("pk")[:1])).order_by("order", "pk"))
     titles = {axis.code: axis.title for axis in order}
     codes = [axis.code for axis in order if axis.code in counted] + sorted(set(counted) - set(titles))
     return [

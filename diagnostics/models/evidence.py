@@ -54,8 +54,7 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="file") & ~Q(file="") & Q(url=""))
-                | (Q(kind="link") & Q(file="") & ~Q(url="")),
+                condition=(Q(kind="file") & ~Q(file="") & Q(url="")) | (Q(kind="link") & Q(file="") & ~Q(url="")),
                 name="evidence_is_a_file_or_a_link",
             ),
         ]

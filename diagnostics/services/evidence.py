@@ -5,11 +5,11 @@ the size (`EVIDENCE_MAX_BYTES`, checked before the file is read), the type (told
 `portal.file_types`, never by the name), the count per answer (`EVIDENCE_MAX_PER_ANSWER`), and for
 links, a web address (http or https; `javascript:`, `data:`, `file:`… are refused). The diagnostic row
 is locked while checking, so two members adding at once cannot pass the count limit together. A file
-removed with its row is deleted from the storage once the removal is committed.
+removed with its row (here, or with its draft or its company's data) is deleted from the storage once
+the removal is committed (`diagnostics.privacy`).
 """
 
 import os
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -149,8 +149,5 @@ def remove_evidence(*, evidence, by):
     Returns the removed `Evidence` (without its primary key)."""
     answer = evidence.answer
     _locked_draft(answer.diagnostic, answer.question)
-    name = evidence.file.name if evidence.is_file else ""
-    evidence.delete()
-    if name:
-        transaction.on_commit(partial(evidence.file.storage.delete, name))
+    evidence.delete()  # its file leaves the storage after commit (diagnostics.privacy's post_delete)
     return evidence

@@ -42,7 +42,9 @@ def _may_manage(request, diagnostic):
 def evidence(request, pk, question_pk):
     """One question's answer and its evidence; members of the company add a file or a link while it is a draft."""
     diagnostic = _visible_diagnostic(request, pk)
-    question = found(selectors.diagnostic_question(diagnostic, question_pk), _("This referential version has no such question."))
+    question = found(
+        selectors.diagnostic_question(diagnostic, question_pk), _("This referential version has no such question.")
+    )
     file_form = EvidenceFileForm(prefix=FILE)
     link_form = EvidenceLinkForm(prefix=LINK)
     status = 200

@@ -47,9 +47,8 @@ def validated_axis_scores(review, diagnostic):
         return {}
     axes = list(Axis.objects.filter(referential_id=diagnostic.referential_id).order_by("order", "pk"))
     answers = {
-        answer.question_id: answer for answer in Answer.objects.filter(diagnostic=diagnostic).only(
-            "question_id", "level", "not_applicable"
-        )
+        answer.question_id: answer
+        for answer in Answer.objects.filter(diagnostic=diagnostic).only("question_id", "level", "not_applicable")
     }
     questions = Question.objects.filter(referential_id=diagnostic.referential_id).select_related("axis")
     snapshot = compute_scores(

@@ -32,7 +32,9 @@ def review(request, pk):
         axes=axes,
         self_scores=self_assessment(diagnostic),
         validated_scores={
-            row.axis_code: row.validated_score for row in (existing.axes.all() if existing else []) if row.validated_score is not None
+            row.axis_code: row.validated_score
+            for row in (existing.axes.all() if existing else [])
+            if row.validated_score is not None
         },
     )
     if request.method == "POST":

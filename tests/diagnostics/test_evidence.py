@@ -6,8 +6,10 @@ from django.core.files.storage import storages
 from django.urls import reverse
 
 from diagnostics import services
+from diagnostics.documents import referential_to_document
 from diagnostics.exceptions import DiagnosticNotDraft, InvalidEvidence
-from diagnostics.models import Evidence
+from diagnostics.models import Evidence, LevelDescriptor, Referential
+from diagnostics.selectors import with_content
 from experts.models import Assignment
 from portal import file_types
 from tests.diagnostics.evidence_support import (
@@ -79,7 +81,11 @@ def test_a_program_renamed_as_a_pdf_is_refused_and_nothing_is_stored(draft, owne
 
 def test_a_pdf_keeps_its_name_with_the_extension_of_its_content(draft, owner):
     evidence = attach_file(draft, owner, data=PDF, name="Audit qualité 2026.exe")
-    assert (evidence.filename, evidence.content_type, evidence.size) == ("Audit_qualité_2026.pdf", "application/pdf", len(PDF))
+    assert (evidence.filename, evidence.content_type, evidence.size) == (
+        "Audit_qualité_2026.pdf",
+        "application/pdf",
+        len(PDF),
+    )
     assert evidence.file.name.startswith(f"evidence/{draft.pk}/") and evidence.file.name.endswith(".pdf")
     assert "Audit" not in evidence.file.name  # the key is random, nothing of the user's name
 
@@ -95,7 +101,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(draft, owner,
 def test_one_file_too_many_for_the_answer_is_refused(draft, owner, settings):
     settings.EVIDENCE_MAX_PER_ANSWER = 2
     attach_file(draft, owner)
-    services.attach_evidence_link(diagnostic=draft, question=first_question(draft), url="https://example.fr/a", by=owner)
+    services.attach_evidence_link(
+        diagnostic=draft, question=first_question(draft), url="https://example.fr/a", by=owner
+    )
     with pytest.raises(InvalidEvidence) as refusal:
         attach_file(draft, owner)
     assert "2 preuves" in str(refusal.value)
@@ -110,7 +118,14 @@ def test_another_answer_has_its_own_count(draft, owner, settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "ftp://example.fr/a", "file:///etc/passwd"]
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "ftp://example.fr/a",
+        "file:///etc/passwd",
+    ],
 )
 def test_a_link_that_is_not_a_web_address_is_refused(draft, owner, url):
     with pytest.raises(InvalidEvidence) as refusal:
@@ -121,7 +136,11 @@ def test_a_link_that_is_not_a_web_address_is_refused(draft, owner, url):
 
 def test_a_web_link_is_attached_with_its_title(draft, owner):
     evidence = services.attach_evidence_link(
-        diagnostic=draft, question=first_question(draft), url=" https://intranet.example.fr/5s ", title="Audit 5S", by=owner
+        diagnostic=draft,
+        question=first_question(draft),
+        url=" https://intranet.example.fr/5s ",
+        title="Audit 5S",
+        by=owner,
     )
     assert (evidence.kind, evidence.url, evidence.label) == ("link", "https://intranet.example.fr/5s", "Audit 5S")
 
@@ -303,3 +322,15 @@ def test_the_questionnaire_page_costs_the_same_queries_whatever_the_evidence(
     with django_assert_max_num_queries(14):
         response = client.get(axis_url(draft))
     assert response.content.decode().count('href="https://example.fr/') == 10
+
+
+def test_the_flag_is_loaded_and_exported_only_where_it_is_set():
+    document = referential_document(axes=3, questions=2, version="evidence.2")
+    document["axes"][0]["questions"][0]["levels"][5]["evidence_expected"] = True
+    referential = services.load_referential_document(document=document).referential
+    flagged = LevelDescriptor.objects.filter(question__referential=referential, evidence_expected=True)
+    assert list(flagged.values_list("question__code", "level")) == [("AX1-1", 5)]
+    exported = referential_to_document(with_content(Referential.objects.filter(pk=referential.pk)).get())
+    levels = [level for axis in exported["axes"] for question in axis["questions"] for level in question["levels"]]
+    assert [level for level in levels if "evidence_expected" in level] == [levels[5]]
+    assert levels[5]["evidence_expected"] is True
