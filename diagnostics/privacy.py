@@ -147,6 +147,7 @@ def register():
             models=(
                 "diagnostics.Diagnostic",
                 "diagnostics.Answer",
+                "diagnostics.Evidence",
                 "diagnostics.AxisScore",
                 "diagnostics.Report",
                 "diagnostics.DiagnosticAccess",

@@ -9,6 +9,7 @@ from diagnostics import services
 from diagnostics.documents import referential_to_document
 from diagnostics.exceptions import DiagnosticNotDraft, InvalidEvidence
 from diagnostics.models import Evidence, LevelDescriptor, Referential
+from diagnostics.privacy import erase_diagnostics, export_diagnostics
 from diagnostics.selectors import with_content
 from experts.models import Assignment
 from portal import file_types
@@ -334,3 +335,22 @@ def test_the_flag_is_loaded_and_exported_only_where_it_is_set():
     levels = [level for axis in exported["axes"] for question in axis["questions"] for level in question["levels"]]
     assert [level for level in levels if "evidence_expected" in level] == [levels[5]]
     assert levels[5]["evidence_expected"] is True
+
+
+def test_the_company_data_export_holds_the_evidence_and_its_file(draft, owner, company):
+    evidence = attach_file(draft, owner, name="audit.pdf")
+    part = export_diagnostics(company)
+    (answer,) = [a for d in part.data["diagnostics"] for a in d["answers"] if a["evidence"]]
+    (entry,) = answer["evidence"]
+    assert (entry["kind"], entry["content_type"]) == ("file", "application/pdf")
+    assert [(name, stored.name) for name, stored in part.files] == [(entry["file"], evidence.file.name)]
+
+
+def test_closing_the_company_erases_its_evidence_and_the_files(
+    draft, owner, company, django_capture_on_commit_callbacks
+):
+    evidence = attach_file(draft, owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_diagnostics(company=company, user_ids=[owner.pk])
+    assert not Evidence.objects.exists()
+    assert not storages["default"].exists(evidence.file.name)
