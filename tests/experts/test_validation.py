@@ -4,12 +4,14 @@ axes' validated scores from the one scoring function, the page with the answers 
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostics import services as diagnostics_services
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from experts import services
-from experts.exceptions import InvalidInput, NotAllowed
+from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import Assignment, ExpertReview, ReviewAxis, ReviewQuestion
 from experts.services import QuestionVerdict
 from tests.diagnostics.evidence_support import attach_file, draft_with_answers
@@ -104,7 +106,7 @@ def test_the_review_submitted_after_the_validation_needs_no_level_typed_in(in_pr
 
 def test_the_validation_is_frozen_once_the_review_is_submitted(in_progress, expert):
     services.submit_review(assignment=in_progress, by=expert, levels={"AX1": 1, "AX2": 4, "AX3": 2})
-    with pytest.raises(Exception, match="soumise|submitted|cours|progress"):
+    with pytest.raises(IllegalTransition):
         services.validate_questions(assignment=in_progress, by=expert, verdicts={"AX1-1": QuestionVerdict(level=1)})
 
 
@@ -181,12 +183,7 @@ def test_the_page_shows_the_answers_and_the_evidence_with_a_fixed_number_of_quer
     assert client.get(file_link).status_code == 200
 
 
-def test_the_page_costs_the_same_with_one_or_forty_pieces_of_evidence(
-    client, expert, company, assignment_with_evidence, django_assert_num_queries
-):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_the_page_costs_the_same_with_one_or_forty_pieces_of_evidence(client, expert, assignment_with_evidence):
     client.force_login(expert)
     counts = []
     for count in (1, 40):
