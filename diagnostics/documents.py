@@ -29,12 +29,17 @@ def _question_document(question):
             "weight": _number(question.weight),
             "allows_not_applicable": question.allows_not_applicable,
             "themes": [theme.code for theme in question.ordered_themes],
-            "levels": [
-                {"level": level.level, "description": _text(level, "description")} for level in question.levels.all()
-            ],
+            "levels": [_level_document(level) for level in question.levels.all()],
             "recommendations": [_recommendation_document(r) for r in question.recommendations.all()],
         }
     )
+    return document
+
+
+def _level_document(level):
+    document = {"level": level.level, "description": _text(level, "description")}
+    if level.evidence_expected:  # written only when set, so documents of versions without it stay as they were
+        document["evidence_expected"] = True
     return document
 
 

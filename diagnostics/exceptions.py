@@ -13,6 +13,7 @@ __all__ = [
     "IllegalTransition",
     "IncompleteDiagnostic",
     "InvalidAnswer",
+    "InvalidEvidence",
     "InvalidInput",
     "NoPreviousDiagnostic",
     "NoPublishedReferential",
@@ -81,6 +82,11 @@ class DiagnosticNotDraft(IllegalTransition):
 class InvalidAnswer(InvalidInput):
     """The answer does not fit the question: a level outside 0..5, "not applicable" where it is not allowed,
     a question of another referential version, a comment too long."""
+
+
+class InvalidEvidence(InvalidInput):
+    """Evidence refused before anything was stored: a file of a type not accepted (told by its content),
+    too large, one too many for the answer, a link that is not a web address."""
 
 
 class IncompleteDiagnostic(InvalidInput):

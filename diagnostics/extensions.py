@@ -6,6 +6,7 @@
 - next steps: sections of the PDF report's "next steps" (matching experts, eligible programmes).
 - on submit: work to start once a submitted diagnostic is committed (the PDF report).
 - viewer roles: how an outside viewer is named in the company's access log (an expert's organisation).
+- report reviews: the submitted expert reviews the PDF report prints, with the calibration gap.
 """
 
 from dataclasses import dataclass, field
@@ -106,3 +107,27 @@ def viewer_role_for(user):
         if role is not None:
             return role
     return None
+
+
+@dataclass(frozen=True)
+class ReportReview:
+    """A submitted expert review as the PDF report prints it: who, when (ISO date), the overall opinion and
+    the expert's score per axis ({axis code: "2.50" or None}, text so that the report's hash reads it)."""
+
+    expert: str
+    organisation: str
+    submitted_on: str
+    summary: str
+    axes: dict
+
+
+_report_reviews = []
+
+
+def register_report_reviews(provider):
+    """`provider(diagnostic)` returns the list of `ReportReview` of the diagnostic's submitted expert reviews."""
+    return _register(_report_reviews, provider)
+
+
+def report_reviews_for(diagnostic):
+    return [review for provider in _report_reviews for review in provider(diagnostic)]

@@ -24,6 +24,7 @@ class Option:
     id: str
     checked: bool
     level: int | None
+    evidence_expected: bool = False
 
 
 class AnswerForm(forms.Form):
@@ -106,6 +107,7 @@ class AnswerForm(forms.Form):
                 id=f"id_{name}_{descriptor.level}",
                 checked=current == str(descriptor.level),
                 level=descriptor.level,
+                evidence_expected=descriptor.evidence_expected,
             )
             for descriptor in self.question.levels.all()
         ]
@@ -120,3 +122,18 @@ class AnswerForm(forms.Form):
                 )
             )
         return options
+
+
+class EvidenceFileForm(forms.Form):
+    """A file backing an answer; its type, size and the answer's count are checked by the service."""
+
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, PNG or JPEG image, Word, Excel, PowerPoint or OpenDocument.")
+    )
+
+
+class EvidenceLinkForm(forms.Form):
+    """A web link backing an answer (checked by the service: http or https only)."""
+
+    url = forms.CharField(label=_("Address of the link"), max_length=2000, widget=forms.URLInput())
+    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False, validators=[validate_text])

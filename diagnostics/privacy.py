@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from diagnostics.models import Answer, AxisScore, Diagnostic, DiagnosticAccess, Report
+from diagnostics.models import Answer, AxisScore, Diagnostic, DiagnosticAccess, Evidence, Report
 from portal.privacy import CompanyData, ExportPart, register_company_data, register_retention
 
 logger = logging.getLogger("diagnostics.privacy")
@@ -19,7 +19,17 @@ logger = logging.getLogger("diagnostics.privacy")
 
 def export_diagnostics(company):
     diagnostics = Diagnostic.objects.filter(company=company).select_related("referential").order_by("started_at", "pk")
-    answers, axis_scores, reports = {}, {}, {}
+    answers, axis_scores, reports, evidence = {}, {}, {}, {}
+    files = []
+    for item in Evidence.objects.filter(answer__diagnostic__company=company).select_related("answer").order_by("pk"):
+        entry = {"kind": item.kind, "added_by": item.added_by_id, "added_at": item.added_at}
+        if item.is_file:
+            archive_name = f"evidence/diagnostic-{item.answer.diagnostic_id}-evidence-{item.pk}-{item.filename}"
+            files.append((archive_name, item.file))
+            entry |= {"file": archive_name, "content_type": item.content_type, "size": item.size}
+        else:
+            entry |= {"url": item.url, "title": item.title}
+        evidence.setdefault((item.answer.diagnostic_id, item.answer.question_id), []).append(entry)
     for answer in Answer.objects.filter(diagnostic__company=company).select_related("question").order_by("pk"):
         answers.setdefault(answer.diagnostic_id, []).append(
             {
@@ -29,11 +39,11 @@ def export_diagnostics(company):
                 "comment": answer.comment,
                 "answered_by": answer.answered_by_id,
                 "answered_at": answer.answered_at,
+                "evidence": evidence.get((answer.diagnostic_id, answer.question_id), []),
             }
         )
     for score in AxisScore.objects.filter(diagnostic__company=company).order_by("pk"):
         axis_scores.setdefault(score.diagnostic_id, {})[score.axis_code] = score.score
-    files = []
     for report in Report.objects.filter(diagnostic__company=company).order_by("pk"):
         archive_name = ""
         if report.is_ready and report.file.name:
@@ -86,9 +96,10 @@ def _accesses(company):
 
 
 def erase_diagnostics(*, company, user_ids):
-    """Comments written in the answers go, and so do the PDF reports (they name the company); the
+    """Comments written in the answers go, and so do the evidence and the PDF reports (they name the company); the
     levels and the score snapshots stay, so the benchmarks keep counting the company anonymously."""
     Answer.objects.filter(diagnostic__company=company).exclude(comment="").update(comment="")
+    Evidence.objects.filter(answer__diagnostic__company=company).delete()  # files follow (post_delete below)
     for report in Report.objects.filter(diagnostic__company=company):
         report.delete()  # the file follows (post_delete below)
 
@@ -110,9 +121,11 @@ def purge_abandoned_drafts(*, now):
     return len(ids)
 
 
+@receiver(post_delete, sender=Evidence, dispatch_uid="diagnostics.privacy.delete_evidence_file")
 @receiver(post_delete, sender=Report, dispatch_uid="diagnostics.privacy.delete_report_file")
-def _delete_report_file(sender, instance, **kwargs):
-    """A report's PDF leaves the storage with its row, once the deletion has committed."""
+def _delete_stored_file(sender, instance, **kwargs):
+    """A report's PDF, an evidence file, leaves the storage with its row (removed, a draft purged, a
+    company closed), once the deletion has committed."""
     name = instance.file.name
     if not name:
         return
@@ -122,7 +135,7 @@ def _delete_report_file(sender, instance, **kwargs):
         try:
             storage.delete(name)
         except OSError:
-            logger.warning("Could not delete the report file %s", name, exc_info=True)
+            logger.warning("Could not delete the stored file %s", name, exc_info=True)
 
     transaction.on_commit(delete_file)
 
@@ -134,6 +147,7 @@ def register():
             models=(
                 "diagnostics.Diagnostic",
                 "diagnostics.Answer",
+                "diagnostics.Evidence",
                 "diagnostics.AxisScore",
                 "diagnostics.Report",
                 "diagnostics.DiagnosticAccess",

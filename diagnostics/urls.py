@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from diagnostics.views import questionnaire, referential, reports, results, sharing
+from diagnostics.views import evidence, questionnaire, referential, reports, results, sharing
 
 app_name = "diagnostics"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("<int:pk>/", questionnaire.detail, name="detail"),
     path("<int:pk>/axe/<str:axis_code>/", questionnaire.axis_page, name="axis"),
     path("<int:pk>/reponse/<int:question_pk>/", questionnaire.autosave, name="autosave"),
+    # Evidence on answers (views/evidence.py): one question's evidence, removal, the permission-checked download
+    path("<int:pk>/reponse/<int:question_pk>/preuves/", evidence.evidence, name="evidence"),
+    path("<int:pk>/preuves/<int:evidence_pk>/retirer/", evidence.evidence_remove, name="evidence_remove"),
+    path("<int:pk>/preuves/<int:evidence_pk>/", evidence.evidence_download, name="evidence_download"),
     path("<int:pk>/relecture/", questionnaire.review, name="review"),
     path("<int:pk>/soumettre/", questionnaire.submit, name="submit"),
     # Results of a submitted diagnostic (views/results.py)

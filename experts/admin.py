@@ -14,6 +14,7 @@ from experts.models import (
     ExpertSkill,
     ReviewAction,
     ReviewAxis,
+    ReviewQuestion,
     Visit,
 )
 from portal.admin_inlines import LabelledTabularInline
@@ -91,7 +92,13 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 class ReviewAxisInline(ReadOnlyInline):
     model = ReviewAxis
-    fields = ["axis_code", "validated_level", "comment"]
+    fields = ["axis_code", "validated_level", "validated_score", "comment"]
+    readonly_fields = fields
+
+
+class ReviewQuestionInline(ReadOnlyInline):
+    model = ReviewQuestion
+    fields = ["question_code", "axis_code", "self_level", "validated_level", "reason"]
     readonly_fields = fields
 
 
@@ -106,4 +113,4 @@ class ExpertReviewAdmin(admin.ModelAdmin):
     list_display = ["assignment", "status", "submitted_at"]
     list_filter = ["status"]
     readonly_fields = ["assignment", "diagnostic", "status", "summary", "submitted_at", "submitted_by"]
-    inlines = [ReviewAxisInline, ReviewActionInline]
+    inlines = [ReviewAxisInline, ReviewQuestionInline, ReviewActionInline]

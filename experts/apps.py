@@ -10,10 +10,17 @@ class ExpertsConfig(AppConfig):
         from diagnostics.extensions import (
             register_diagnostic_access,
             register_next_steps,
+            register_report_reviews,
             register_results_panel,
             register_viewer_role,
         )
-        from experts.panels import expert_diagnostic_access, expert_review_panel, expert_viewer_role, experts_next_steps
+        from experts.panels import (
+            expert_diagnostic_access,
+            expert_report_reviews,
+            expert_review_panel,
+            expert_viewer_role,
+            experts_next_steps,
+        )
         from experts.rules import expert_role
         from portal.spaces import Space, register_space
 
@@ -21,6 +28,7 @@ class ExpertsConfig(AppConfig):
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)
+        register_report_reviews(expert_report_reviews)
         register_viewer_role(expert_viewer_role)
 
         from experts.audit import ACTIONS, verify_state

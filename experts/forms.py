@@ -213,9 +213,11 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, axes=(), self_scores=None, **kwargs):
+    def __init__(self, *args, axes=(), self_scores=None, validated_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
         self_scores = self_scores or {}
+        # Axes scored by the validation per question: their level follows from it, none need be typed in.
+        self.validated_scores = validated_scores or {}
         self.axis_rows = []
         for axis in axes:
             level_name, comment_name = f"level_{axis.code}", f"comment_{axis.code}"
@@ -268,3 +270,49 @@ class ActionForm(forms.Form):
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=30, validate_max=True)
+
+
+NOT_APPLICABLE = "na"
+
+
+class ValidationForm(forms.Form):
+    """One validated level and one reason per question of the reviewed diagnostic, the company's level
+    chosen to start with (confirming is the default); the service requires a reason for each change."""
+
+    def __init__(self, *args, blocks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for block in blocks:
+            for row in block.rows:
+                question = row.question
+                level_name, reason_name = f"level_{question.code}", f"reason_{question.code}"
+                choices = [(str(level), str(level)) for level in range(6)]
+                if question.allows_not_applicable:
+                    choices.append((NOT_APPLICABLE, _("Not applicable")))
+                verdict = row.verdict
+                if verdict is not None:
+                    start = NOT_APPLICABLE if verdict.validated_level is None else str(verdict.validated_level)
+                else:
+                    start = NOT_APPLICABLE if row.self_level is None else str(row.self_level)
+                self.fields[level_name] = forms.ChoiceField(
+                    label=_("Validated level"), choices=choices, initial=start, widget=forms.RadioSelect
+                )
+                self.fields[reason_name] = forms.CharField(
+                    label=_("Reason (required when you adjust the level)"),
+                    required=False,
+                    max_length=2000,
+                    validators=[validate_text],
+                    initial=verdict.reason if verdict is not None else "",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+                row.level_field, row.reason_field = self[level_name], self[reason_name]
+                self.rows.append(row)
+
+    def verdicts(self):
+        """{question code: (level or None, reason)} from the cleaned data."""
+        result = {}
+        for row in self.rows:
+            code = row.question.code
+            choice = self.cleaned_data[f"level_{code}"]
+            result[code] = (None if choice == NOT_APPLICABLE else int(choice), self.cleaned_data[f"reason_{code}"])
+        return result

@@ -5,6 +5,8 @@
 - `expert_review_panel`: on a diagnostic's results page, the submitted expert reviews of that
   diagnostic, beside the self-assessment, with a radar showing both outlines. Shown to whoever may
   see the review's assignment (the company's members, the region's officers, the expert, staff);
+- `expert_report_reviews`: the submitted expert reviews of a diagnostic, for its PDF report (summary,
+  the expert's score per axis; the report adds the calibration gap);
 - `experts_next_steps`: in the PDF report's next steps, the referenced experts matched to the
   diagnostic's weakest axes and the themes of its top actions, each with the reason in one line.
 """
@@ -13,11 +15,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from diagnostics.extensions import NextStepItem, NextStepsSection, ResultsPanel, ViewerRole
+from diagnostics.calibration import calibration_gap
+from diagnostics.extensions import NextStepItem, NextStepsSection, ReportReview, ResultsPanel, ViewerRole
 from diagnostics.models import Axis
 from diagnostics.radar import RadarAxis, radar_label_room, radar_svg, short_label
 from experts.matching import weakest_axes
@@ -26,6 +30,7 @@ from experts.selectors import (
     assignment_diagnostics_of_expert,
     assignments_visible_to,
     matching_experts_for,
+    submitted_reviews_for,
     top_action_themes,
 )
 
@@ -69,8 +74,11 @@ def _relabel(svg, *, prefix, description):
 
 
 def review_rows(review, axes, self_scores):
-    """One row per axis: title, self-assessed score, the expert's validated level and comment."""
+    """One row per axis: title, self-assessed score, the expert's validated score (from the validation
+    per question, else the level given for the axis), the calibration gap (self minus expert) and comment."""
     by_code = {row.axis_code: row for row in review.axes.all()}
+    validated = {code: row.expert_score for code, row in by_code.items()}
+    gaps = calibration_gap({axis.code: self_scores.get(axis.code) for axis in axes}, validated)
     rows = []
     for axis in axes:
         row = by_code.get(axis.code)
@@ -79,7 +87,9 @@ def review_rows(review, axes, self_scores):
                 "code": axis.code,
                 "title": axis.title,
                 "self_score": self_scores.get(axis.code),
-                "validated": None if row is None else row.validated_level,
+                "validated": validated.get(axis.code),
+                "gap": gaps.get(axis.code),
+                "gap_magnitude": None if gaps.get(axis.code) is None else abs(gaps[axis.code]),
                 "comment": "" if row is None else row.comment,
             }
         )
@@ -182,3 +192,19 @@ def experts_next_steps(diagnostic):
         ],
         order=NEXT_STEPS_ORDER,
     )
+
+
+def expert_report_reviews(diagnostic):
+    """The submitted expert reviews of `diagnostic`, oldest first, as the PDF report prints them (four queries)."""
+    return [
+        ReportReview(
+            expert=review.assignment.expert.name,
+            organisation=review.assignment.expert.organisation,
+            submitted_on=timezone.localtime(review.submitted_at).date().isoformat(),
+            summary=review.summary,
+            axes={
+                row.axis_code: None if row.expert_score is None else str(row.expert_score) for row in review.axes.all()
+            },
+        )
+        for review in reversed(submitted_reviews_for(diagnostic))
+    ]

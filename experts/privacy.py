@@ -1,7 +1,15 @@
 """The experts app's part of a company's data: the assignments concerning the company, their steps,
 visits and reviews (export), and what the closure erases among them."""
 
-from experts.models import Assignment, AssignmentTransition, ExpertReview, ReviewAction, ReviewAxis, Visit
+from experts.models import (
+    Assignment,
+    AssignmentTransition,
+    ExpertReview,
+    ReviewAction,
+    ReviewAxis,
+    ReviewQuestion,
+    Visit,
+)
 from portal.privacy import CompanyData, ExportPart, register_company_data
 
 
@@ -29,7 +37,22 @@ def export_assignments(company):
     axes, actions = {}, {}
     for axis in ReviewAxis.objects.filter(review__assignment__company=company).order_by("pk"):
         axes.setdefault(axis.review_id, []).append(
-            {"axis": axis.axis_code, "validated_level": axis.validated_level, "comment": axis.comment}
+            {
+                "axis": axis.axis_code,
+                "validated_level": axis.validated_level,
+                "validated_score": axis.validated_score,
+                "comment": axis.comment,
+            }
+        )
+    questions = {}
+    for question in ReviewQuestion.objects.filter(review__assignment__company=company).order_by("pk"):
+        questions.setdefault(question.review_id, []).append(
+            {
+                "question": question.question_code,
+                "self_level": question.self_level,
+                "validated_level": question.validated_level,
+                "reason": question.reason,
+            }
         )
     for action in ReviewAction.objects.filter(review__assignment__company=company).order_by("order", "pk"):
         actions.setdefault(action.review_id, []).append(
@@ -42,6 +65,7 @@ def export_assignments(company):
             "summary": review.summary,
             "submitted_at": review.submitted_at,
             "axes": axes.get(review.pk, []),
+            "questions": questions.get(review.pk, []),
             "actions": actions.get(review.pk, []),
         }
     data = {
@@ -81,6 +105,7 @@ def register():
                 "experts.Visit",
                 "experts.ExpertReview",
                 "experts.ReviewAxis",
+                "experts.ReviewQuestion",
                 "experts.ReviewAction",
             ),
             export=export_assignments,

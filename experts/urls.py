@@ -1,6 +1,6 @@
 from django.urls import path
 
-from experts.views import assignments, directory, profiles, reviews
+from experts.views import assignments, directory, profiles, reviews, validation
 
 app_name = "experts"
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path("missions/<int:pk>/annuler/", assignments.cancel, name="cancel"),
     path("missions/<int:pk>/visites/nouvelle/", assignments.log_visit, name="log_visit"),
     path("missions/<int:pk>/revue/", reviews.review, name="review"),
+    path("missions/<int:pk>/validation/", validation.validation, name="validation"),
     path("entreprises/<int:company_pk>/proposer/", assignments.propose, name="propose"),
 ]

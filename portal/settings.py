@@ -439,6 +439,10 @@ AUDIT_ANCHOR_MAX_DELAY = timedelta(hours=env.int("AUDIT_ANCHOR_MAX_DELAY_HOURS",
 # Every file the portal accepts (a referential today, evidence and documents later) is refused above
 # this size before it is read (portal/file_limits.py).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+# Evidence on a diagnostic's answers (diagnostics/evidence.py): the largest file accepted (checked
+# before it is read) and how many files and links one answer may carry.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_PER_ANSWER = env.int("EVIDENCE_MAX_PER_ANSWER", default=5)
 
 LOGGING = {
     "version": 1,

@@ -142,6 +142,26 @@ def download_response(storage, name, *, filename, content_type):
     return response
 
 
+def stream_response(storage, name, *, filename, content_type):
+    """The stored file `name` streamed through the web process to a user whose right was already checked,
+    whatever the storage (no link to the object store is ever given out): an attachment, of the
+    type the portal established when it accepted the file, that browsers must not sniff. Raises
+    StoredFileMissing when the object is not there."""
+    try:
+        handle = storage.open(name, "rb")
+    except FileNotFoundError as error:
+        raise StoredFileMissing(name) from error
+    except ClientError as error:
+        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+            raise StoredFileMissing(name) from error
+        raise
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def describe_storage_problem(storage):
     """None when the storage answers and lets the portal write, read and delete; else what is wrong,
     in words an operator can act on (wrong bucket, refused keys, unreachable endpoint)."""

@@ -2,6 +2,7 @@
 
 from diagnostics.models.access import DiagnosticAccess
 from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
+from diagnostics.models.evidence import Evidence
 from diagnostics.models.peers import PeerCell
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
@@ -24,6 +25,7 @@ __all__ = [
     "Answer",
     "AxisScore",
     "Diagnostic",
+    "Evidence",
     "DiagnosticAccess",
     "DEFAULT_REFERENTIAL_CODE",
     "LEVELS",

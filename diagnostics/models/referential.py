@@ -357,6 +357,8 @@ class LevelDescriptor(ReferentialPart):
     level = models.PositiveSmallIntegerField(_("level"), validators=[MaxValueValidator(5)])
     description_fr = models.TextField(_("description (French)"))
     description_en = models.TextField(_("description (English)"))
+    # The referential may ask a company answering this level to back it with evidence (a document, a link).
+    evidence_expected = models.BooleanField(_("evidence expected at this level"), default=False)
 
     description = translated("description")
 

@@ -17,7 +17,8 @@ A fixed number of queries whatever the size of the referential or of the populat
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from diagnostics.action_plan import action_plan, axis_scores, strengths_and_weaknesses
+from diagnostics.calibration import calibration_gap
 from diagnostics.exceptions import ReportUnavailable
+from diagnostics.extensions import report_reviews_for
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
 from diagnostics.reports.snapshot import frozen_figures
 
@@ -103,6 +106,25 @@ class NextStepsBlock:
 
 
 @dataclass(frozen=True)
+class ReviewAxisRow:
+    title: str
+    self_score: Figure
+    validated: Figure | None
+    gap: str  # self minus expert, signed ("+0,50", "−1,00", "0,00"), "–" when either side is missing
+
+
+@dataclass(frozen=True)
+class ReviewBlock:
+    """A submitted expert review: who and when, the overall opinion, and per axis the calibration gap."""
+
+    expert: str
+    organisation: str
+    submitted_on: str
+    summary: str
+    rows: tuple
+
+
+@dataclass(frozen=True)
 class BandEntry:
     level: int
     name: str
@@ -137,6 +159,7 @@ class ReportContent:
     actions: tuple
     next_steps: tuple
     bands: tuple
+    reviews: tuple = ()
 
     @property
     def first_action(self):
@@ -148,6 +171,41 @@ def _figure(value):
         return Figure(value=None, text=_("not applicable"))
     value = Decimal(value)
     return Figure(value=str(value), text=formats.number_format(value, decimal_pos=2))
+
+
+def _signed(gap):
+    if gap is None:
+        return "–"
+    text = formats.number_format(abs(gap), decimal_pos=2)
+    return f"+{text}" if gap > 0 else f"−{text}" if gap < 0 else text
+
+
+def _reviews(diagnostic, axes, scores):
+    """The expert reviews the apps above give (`extensions.report_reviews_for`), each with, per axis,
+    the self-assessed score, the expert's and the calibration gap (`calibration.calibration_gap`)."""
+    blocks = []
+    for review in report_reviews_for(diagnostic):
+        gaps = calibration_gap({axis.code: scores.get(axis.code) for axis in axes}, review.axes)
+        rows = tuple(
+            ReviewAxisRow(
+                title=axis.title,
+                self_score=_figure(scores.get(axis.code)),
+                validated=_figure(review.axes[axis.code]) if review.axes.get(axis.code) is not None else None,
+                gap=_signed(gaps.get(axis.code)),
+            )
+            for axis in axes
+        )
+        submitted = date.fromisoformat(review.submitted_on)
+        blocks.append(
+            ReviewBlock(
+                expert=review.expert,
+                organisation=review.organisation,
+                submitted_on=formats.date_format(submitted, "DATE_FORMAT"),
+                summary=review.summary,
+                rows=rows,
+            )
+        )
+    return tuple(blocks)
 
 
 def _date(moment):
@@ -284,14 +342,15 @@ def _build(diagnostic, language):
         actions=actions,
         next_steps=next_steps,
         bands=tuple(BandEntry(level=b.level, name=b.name, description=b.description) for b in bands),
+        reviews=_reviews(diagnostic, axes, scores),
     )
 
 
 def report_inputs(diagnostic):
     """Everything the report of a submitted diagnostic (or its id) is made from, as JSON-ready values.
 
-    Three queries (the frozen figures are stored on the diagnostic; a diagnostic without them gets
-    them now, see `snapshot.frozen_figures`).
+    Three queries, plus those of the expert reviews' provider (the frozen figures are stored on the
+    diagnostic; a diagnostic without them gets them now, see `snapshot.frozen_figures`).
     """
     diagnostic_id = diagnostic if isinstance(diagnostic, int) else diagnostic.pk
     diagnostic = _diagnostic_with_context(diagnostic_id)
@@ -317,6 +376,8 @@ def report_inputs(diagnostic):
             .order_by("question_id")
             .values_list("question_id", "level", "not_applicable", "comment")
         ),
+        # The submitted expert reviews (a review submitted after the report makes a new one).
+        "reviews": [asdict(review) for review in report_reviews_for(diagnostic)],
         # What the report prints of them: the day they were taken, not the instant.
         "figures": {
             "taken_on": timezone.localtime(figures.taken_at).date().isoformat(),

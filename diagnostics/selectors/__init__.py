@@ -19,6 +19,7 @@ from diagnostics.selectors.diagnostic import (
     shared_with_officer,
     visible_diagnostic,
 )
+from diagnostics.selectors.evidence import answer_of, diagnostic_question, evidence_by_question, visible_evidence
 from diagnostics.selectors.referential import (
     current_published_referential,
     public_referential,
@@ -48,6 +49,9 @@ __all__ = [
     "current_published_referential",
     "diagnostics_visible_to",
     "draft_of",
+    "answer_of",
+    "diagnostic_question",
+    "evidence_by_question",
     "latest_submitted",
     "missing_questions",
     "overall_progress",
@@ -60,5 +64,6 @@ __all__ = [
     "shared_with_officer",
     "theme_codes",
     "visible_diagnostic",
+    "visible_evidence",
     "with_content",
 ]

@@ -6,6 +6,7 @@ from diagnostics.exceptions import (
     DraftAlreadyExists,
     IncompleteDiagnostic,
     InvalidAnswer,
+    InvalidEvidence,
     NoPreviousDiagnostic,
     NoPublishedReferential,
     SharingRefused,
@@ -18,6 +19,7 @@ from diagnostics.services.diagnostic import (
     start_diagnostic,
     submit_diagnostic,
 )
+from diagnostics.services.evidence import attach_evidence_file, attach_evidence_link, remove_evidence
 from diagnostics.services.referential import (
     LoadAction,
     LoadOutcome,
@@ -32,11 +34,15 @@ from diagnostics.services.sharing import record_access, set_region_sharing
 
 __all__ = [
     "AnswerInput",
+    "attach_evidence_file",
+    "attach_evidence_link",
+    "remove_evidence",
     "DiagnosticError",
     "DiagnosticNotDraft",
     "DraftAlreadyExists",
     "IncompleteDiagnostic",
     "InvalidAnswer",
+    "InvalidEvidence",
     "SharingRefused",
     "LoadAction",
     "LoadOutcome",

@@ -165,7 +165,12 @@ def _create_draft(document, *, by, comment):
     )
     pairs = list(zip(questions, (question for _axis, _position, question in question_documents), strict=True))
     LevelDescriptor.objects.bulk_create(
-        LevelDescriptor(question=row, level=level["level"], **_texts(level, "description"))
+        LevelDescriptor(
+            question=row,
+            level=level["level"],
+            evidence_expected=level.get("evidence_expected", False),
+            **_texts(level, "description"),
+        )
         for row, question in pairs
         for level in question["levels"]
     )

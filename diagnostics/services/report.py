@@ -170,7 +170,8 @@ def enqueue_render(report_id):
 
 
 def request_report_after_submit(diagnostic_id):
-    """The on-submit hook (`extensions.register_on_submit`): request the new diagnostic's report, which
+    """The on-submit hook (`extensions.register_on_submit`), also run when an expert review of the
+    diagnostic is submitted: request the report of its current inputs, which
     freezes its figures of the day (peer group, next steps: `reports.snapshot`).
 
     Runs after the submit committed, in the submitter's request: it must never fail that request. On

@@ -136,10 +136,14 @@ def axis_page(request, pk, axis_code):
     else:
         forms = _forms_for(page)
         services.record_access(diagnostic=diagnostic, user=request.user, what=DiagnosticAccess.What.ANSWERS)
+    evidence = selectors.evidence_by_question(diagnostic.pk, [question.pk for question in page.questions])
     context = {
         "diagnostic": diagnostic,
         "page": page,
-        "questions": list(zip(page.questions, forms, strict=True)),
+        "questions": [
+            (question, form, evidence.get(question.pk, []))
+            for question, form in zip(page.questions, forms, strict=True)
+        ],
         "can_edit": can_edit,
         "is_member": rules.is_diagnostic_company_member.test(request.user, diagnostic),
         "has_errors": status == 400,

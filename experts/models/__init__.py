@@ -12,7 +12,7 @@ from experts.models.profile import (
     ExpertSkill,
     SkillLevel,
 )
-from experts.models.review import ExpertReview, ReviewAction, ReviewAxis
+from experts.models.review import ExpertReview, ReviewAction, ReviewAxis, ReviewQuestion
 
 __all__ = [
     "DEFAULT_CAPACITY",
@@ -29,6 +29,7 @@ __all__ = [
     "ExpertSkill",
     "ReviewAction",
     "ReviewAxis",
+    "ReviewQuestion",
     "SkillLevel",
     "Visit",
 ]

@@ -1,6 +1,8 @@
 """The expert's review of an assignment: a validated level per axis, kept beside the company's
 self-assessment (never over it), comments, and the action plan agreed with the company."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -63,6 +65,9 @@ class ReviewAxis(models.Model):
         _("validated level"), null=True, blank=True, validators=[MaxValueValidator(5)]
     )
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    # The axis's score from the validated levels of its questions (`ReviewQuestion`), computed by the
+    # one scoring function (diagnostics.scoring); None until the expert validated questions.
+    validated_score = models.DecimalField(_("validated score"), max_digits=3, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -77,6 +82,48 @@ class ReviewAxis(models.Model):
 
     def __str__(self):
         return f"{self.axis_code}: {self.validated_level}"
+
+    @property
+    def expert_score(self):
+        """What the expert holds the axis at: the score of the validated questions, else the level given
+        for the whole axis (reviews written before the validation per question), else None."""
+        if self.validated_score is not None:
+            return self.validated_score
+        return None if self.validated_level is None else Decimal(self.validated_level)
+
+
+class ReviewQuestion(models.Model):
+    """The expert's validated level for one question of the reviewed diagnostic: the company's level
+    confirmed, or adjusted with a reason (None: not applicable, where the question allows it)."""
+
+    review = models.ForeignKey(ExpertReview, on_delete=models.CASCADE, related_name="questions")
+    question_code = models.CharField(_("question"), max_length=40)
+    axis_code = models.CharField(_("axis"), max_length=40)
+    # The company's answer when the expert validated it (None: not applicable).
+    self_level = models.PositiveSmallIntegerField(_("self-assessed level"), null=True, blank=True)
+    validated_level = models.PositiveSmallIntegerField(
+        _("validated level"), null=True, blank=True, validators=[MaxValueValidator(5)]
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("validated question level")
+        verbose_name_plural = _("validated question levels")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "question_code"], name="one_validated_level_per_question"),
+            models.CheckConstraint(
+                condition=Q(validated_level__isnull=True) | Q(validated_level__lte=5),
+                name="validated_question_level_0_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question_code}: {self.validated_level}"
+
+    @property
+    def is_adjusted(self):
+        return self.validated_level != self.self_level
 
 
 class ReviewAction(models.Model):

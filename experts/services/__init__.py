@@ -15,8 +15,10 @@ from experts.services.assignments import (
 )
 from experts.services.profiles import change_accreditation, register_expert, update_profile
 from experts.services.reviews import expected_review_axes, save_review_draft, submit_review
+from experts.services.validation import QuestionVerdict, validate_questions
 
 __all__ = [
+    "QuestionVerdict",
     "accept_assignment",
     "cancel_assignment",
     "change_accreditation",
@@ -29,4 +31,5 @@ __all__ = [
     "start_assignment",
     "submit_review",
     "update_profile",
+    "validate_questions",
 ]

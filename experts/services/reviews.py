@@ -1,11 +1,16 @@
 """The expert's review: validated levels per axis beside the self-assessment, comments and the action plan.
 
+An axis's level is either typed in for the whole axis, or follows from the validation per question
+(`services.validation`: the scoring function applied to the validated levels), which then needs no
+level typed in; both are kept beside the company's scores, never over them.
+
 A review is written while the assignment is in progress; the expert may save it as a draft (only
 they see it) and submit it, which freezes it and closes the assignment (done) in one transaction.
 The company's self-assessment is never changed: the review keeps its own rows.
 """
 
 from datetime import date as date_type
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Axis
 from diagnostics.selectors import current_published_referential, latest_submitted
+from diagnostics.services.report import request_report_after_submit
 from experts import audit
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import Assignment, ExpertReview, ReviewAction, ReviewAxis
@@ -79,8 +85,16 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
     for code, level in levels.items():
         if not (isinstance(level, int) and 0 <= level <= 5):
             raise InvalidInput(_("A validated level is a whole number from 0 to 5 (%(axis)s).") % {"axis": code})
+    # Axes whose score follows from the validation per question (services.validation) need no level typed in.
+    validated_scores = {}
+    if review is not None:
+        validated_scores = dict(
+            ReviewAxis.objects.filter(review=review, validated_score__isnull=False).values_list(
+                "axis_code", "validated_score"
+            )
+        )
     if submit:
-        missing = [code for code in codes if code not in levels]
+        missing = [code for code in codes if code not in levels and code not in validated_scores]
         if missing:
             raise InvalidInput(
                 _("Give a validated level for every axis before submitting; missing: %(codes)s.")
@@ -100,9 +114,15 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
     review.save(update_fields=fields)
     ReviewAxis.objects.filter(review=review).delete()
     ReviewAxis.objects.bulk_create(
-        ReviewAxis(review=review, axis_code=code, validated_level=levels.get(code), comment=comments.get(code, ""))
+        ReviewAxis(
+            review=review,
+            axis_code=code,
+            validated_level=levels.get(code),
+            comment=comments.get(code, ""),
+            validated_score=validated_scores.get(code),
+        )
         for code in codes
-        if code in levels or comments.get(code)
+        if code in levels or comments.get(code) or code in validated_scores
     )
     ReviewAction.objects.filter(review=review).delete()
     ReviewAction.objects.bulk_create(
@@ -118,12 +138,16 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
             after={
                 "status": Assignment.Status.DONE,
                 "review": review.pk,
-                "levels": {code: levels[code] for code in codes},
+                "levels": {code: levels.get(code) for code in codes},
+                "validated_scores": {code: str(score) for code, score in validated_scores.items()},
                 "summary": review.summary,
             },
             region=row.company.region_id,
         )
         ASSIGNMENT.move(row, Assignment.Status.DONE, by=by, comment=_("Review submitted."), notify=notify)
+        if review.diagnostic_id:
+            # The company's PDF report now prints the review and the calibration gap: a new one is made.
+            transaction.on_commit(partial(request_report_after_submit, review.diagnostic_id))
     return review
 
 

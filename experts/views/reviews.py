@@ -31,6 +31,11 @@ def review(request, pk):
         initial=ReviewForm.initial_for(existing) if existing else None,
         axes=axes,
         self_scores=self_assessment(diagnostic),
+        validated_scores={
+            row.axis_code: row.validated_score
+            for row in (existing.axes.all() if existing else [])
+            if row.validated_score is not None
+        },
     )
     if request.method == "POST":
         formset = ActionFormSet(request.POST, prefix="actions")

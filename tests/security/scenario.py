@@ -2,7 +2,8 @@
 
 Two regions: Bretagne ("53", region A) and Auvergne-Rhône-Alpes ("84", region B). In each, a company
 with a draft and a submitted diagnostic (company A's has a ready PDF report), an open programme the
-company is accepted in with one expense, and an expert assignment. Company A also has an earlier
+company is accepted in with one expense, and an expert assignment. Company A's submitted diagnostic and its
+draft each carry a PDF as evidence on their first answer. Company A also has an earlier
 submitted diagnostic, attached to neither its application nor its assignment; company E (Bretagne)
 was refused by the region's programme, its diagnostic attached to that application. The roles of the matrix are seen
 from company A:
@@ -24,11 +25,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from diagnostics.models import Report
+from diagnostics.services import attach_evidence_file, set_region_sharing, submit_diagnostic
 from diagnostics.services import report as reports
-from diagnostics.services import set_region_sharing, submit_diagnostic
 from experts import services as experts_services
 from experts.models import Assignment
 from portal import services as portal_services
@@ -68,10 +70,23 @@ class Scenario:
             raise AttributeError(name) from error
 
 
-def _submitted(company, owner, referential):
+def _submitted(company, owner, referential, *, evidence=None):
+    """A submitted diagnostic; with `evidence` (a list), a PDF attached to its first answer while it was
+    a draft is appended to the list."""
     diagnostic = DiagnosticFactory(company=company, referential=referential, started_by=owner)
     answer_all(diagnostic, level=lambda question: 1 + question.order % 4, by=owner)
+    if evidence is not None:
+        evidence.append(_evidence(diagnostic, owner))
     return submit_diagnostic(diagnostic=diagnostic, by=owner)
+
+
+def _evidence(diagnostic, owner):
+    return attach_evidence_file(
+        diagnostic=diagnostic,
+        question=diagnostic.referential.questions.order_by("pk").first(),
+        upload=SimpleUploadedFile("preuve.pdf", b"%PDF-1.4\n% evidence\n", content_type="application/pdf"),
+        by=owner,
+    )
 
 
 def _ready_report(diagnostic, by):
@@ -104,9 +119,11 @@ def build_scenario():
     staff = StaffFactory()
 
     a_earlier = _submitted(company_a, owner_a.user, referential)
-    a_submitted = _submitted(company_a, owner_a.user, referential)
+    evidence = []
+    a_submitted = _submitted(company_a, owner_a.user, referential, evidence=evidence)
     report = _ready_report(a_submitted, owner_a.user)
     a_draft = DiagnosticFactory(company=company_a, referential=referential, started_by=owner_a.user)
+    evidence.append(_evidence(a_draft, owner_a.user))
     b_submitted = _submitted(company_b, owner_b.user, referential)
     b_draft = DiagnosticFactory(company=company_b, referential=referential, started_by=owner_b.user)
     report_b = _ready_report(b_submitted, owner_b.user)
@@ -202,6 +219,8 @@ def build_scenario():
             "a_earlier": a_earlier,
             "a_submitted": a_submitted,
             "a_draft": a_draft,
+            "a_submitted_evidence": evidence[0],
+            "a_draft_evidence": evidence[1],
             "b_submitted": b_submitted,
             "b_draft": b_draft,
             "company_c": owner_c.company,
