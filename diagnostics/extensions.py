@@ -6,6 +6,7 @@
 - next steps: sections of the PDF report's "next steps" (matching experts, eligible programmes).
 - on submit: work to start once a submitted diagnostic is committed (the PDF report).
 - viewer roles: how an outside viewer is named in the company's access log (an expert's organisation).
+- measurement labels: which diagnostics of a company measure it around a programme's support (T0, T1, T2).
 """
 
 from dataclasses import dataclass, field
@@ -106,3 +107,19 @@ def viewer_role_for(user):
         if role is not None:
             return role
     return None
+
+
+_measurement_labels = []
+
+
+def register_measurement_labels(provider):
+    """`provider(company_id, submitted)` returns {diagnostic id: label} for the company's measurement
+    points; `submitted` lists (id, submission date) of its submitted diagnostics."""
+    return _register(_measurement_labels, provider)
+
+
+def measurement_labels_for(company_id, submitted):
+    labels = {}
+    for provider in _measurement_labels:
+        labels.update(provider(company_id, submitted))
+    return labels
