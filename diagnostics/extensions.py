@@ -7,6 +7,7 @@
 - on submit: work to start once a submitted diagnostic is committed (the PDF report).
 - viewer roles: how an outside viewer is named in the company's access log (an expert's organisation).
 - report reviews: the submitted expert reviews the PDF report prints, with the calibration gap.
+- measurement labels: which diagnostics of a company measure it around a programme's support (T0, T1, T2).
 """
 
 from dataclasses import dataclass, field
@@ -131,3 +132,19 @@ def register_report_reviews(provider):
 
 def report_reviews_for(diagnostic):
     return [review for provider in _report_reviews for review in provider(diagnostic)]
+
+
+_measurement_labels = []
+
+
+def register_measurement_labels(provider):
+    """`provider(company_id, submitted)` returns {diagnostic id: label} for the company's measurement
+    points; `submitted` lists (id, submission date) of its submitted diagnostics."""
+    return _register(_measurement_labels, provider)
+
+
+def measurement_labels_for(company_id, submitted):
+    labels = {}
+    for provider in _measurement_labels:
+        labels.update(provider(company_id, submitted))
+    return labels

@@ -191,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-side-effects": {"task": "portal.sweep", "schedule": 300.0},
     # The inbox's daily digest, for the users who chose it rather than an e-mail per message.
     "send-daily-digests": {"task": "portal.send_daily_digests", "schedule": crontab(hour=7, minute=30)},
+    # Invitations to re-assess after a programme's support (T1 at completion, T2 months later).
+    "invite-reassessments": {"task": "regions.send_reassessment_invitations", "schedule": crontab(hour=8, minute=0)},
     # The open-data aggregates (regions/opendata), recomputed from the whole population at night.
     "publish-open-data": {"task": "regions.publish_open_data", "schedule": crontab(hour=2, minute=30)},
 }
@@ -216,6 +218,9 @@ SIGNUP_CONFIRMATION_VALIDITY_HOURS = env.int("SIGNUP_CONFIRMATION_VALIDITY_HOURS
 # Retention (portal.privacy.retention, shown on the privacy page): draft diagnostics untouched this
 # many days are deleted; invitations and sign-up requests this many days after their link expired.
 # Beat runs the purge (`manage.py purge_expired` does the same) once a day.
+# The second measurement after a programme's support (T2): this many months after its completion the
+# company is invited to re-assess (regions.services.reassessment; T1 is due at completion).
+REASSESSMENT_T2_MONTHS = env.int("REASSESSMENT_T2_MONTHS", default=12)
 RETENTION_DRAFT_DAYS = env.int("RETENTION_DRAFT_DAYS", default=365)
 RETENTION_EXPIRED_INVITATION_DAYS = env.int("RETENTION_EXPIRED_INVITATION_DAYS", default=30)
 RETENTION_EXPIRED_SIGNUP_DAYS = env.int("RETENTION_EXPIRED_SIGNUP_DAYS", default=30)

@@ -7,7 +7,12 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions and programmes")
 
     def ready(self):
-        from diagnostics.extensions import register_diagnostic_access, register_next_steps, register_results_panel
+        from diagnostics.extensions import (
+            register_diagnostic_access,
+            register_measurement_labels,
+            register_next_steps,
+            register_results_panel,
+        )
         from portal.rules import officer_role, staff_role
         from portal.spaces import Space, register_space
         from regions.extensions import officer_diagnostic_access, programmes_next_steps, programmes_results_panel
@@ -17,6 +22,10 @@ class RegionsConfig(AppConfig):
         register_diagnostic_access(officer_diagnostic_access)
         register_results_panel(programmes_results_panel)
         register_next_steps(programmes_next_steps)
+
+        from regions.services.reassessment import company_measurement_points
+
+        register_measurement_labels(company_measurement_points)  # T0, T1, T2 on the results page's trend
 
         from portal.audit import register_actions, register_verifier
         from regions.services.audit import ACTIONS, verify_state

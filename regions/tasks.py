@@ -33,3 +33,11 @@ def publish_open_data():
     from regions.opendata.release import publish_release
 
     return publish_release().pk
+
+
+@shared_task(name="regions.send_reassessment_invitations", ignore_result=True)
+def send_reassessment_invitations():
+    """Daily (beat): invite the companies whose T1 or T2 re-assessment is due; a second run sends nothing."""
+    from regions.services.reassessment import send_due_invitations
+
+    return send_due_invitations()

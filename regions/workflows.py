@@ -10,10 +10,15 @@ Programme: draft → open ⇄ closed (a cycle: a closed programme may open again
 of its region move it. A programme may be created open (the seeders, an import).
 """
 
+from functools import partial
+
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from diagnostics.selectors.trend import forget_company_trend
 from portal.money import ZERO
 from portal.workflow import START, Move, Workflow
 from regions.exceptions import AlreadyDecided, IllegalTransition
@@ -22,6 +27,7 @@ from regions.models import Enrolment, EnrolmentTransition, LedgerEntry, Programm
 from regions.rules import can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
 from regions.services.audit import enrolment_state
 from regions.services.ledger import add_to_totals, append_ledger, release_unspent
+from regions.services.reassessment import schedule_reassessments
 from regions.tasks import send_transition_email
 
 S = Enrolment.Status
@@ -48,6 +54,17 @@ def _release(enrolment, *, by, comment):
         release_unspent(programme=enrolment.programme, enrolment=enrolment, by=by, comment=comment)
 
 
+def _applied(enrolment, *, by, comment):
+    """An application: its diagnostic becomes the company's T0 on its results page's trend."""
+    transaction.on_commit(partial(forget_company_trend, enrolment.company_id))
+
+
+def _complete(enrolment, *, by, comment):
+    """Completion: the unspent commitment goes back, and the T1 and T2 re-assessments are scheduled."""
+    _release(enrolment, by=by, comment=comment)
+    schedule_reassessments(enrolment=enrolment, completed_on=timezone.localdate())
+
+
 def _enrolment_refusal(current, target, enrolment):
     if target in (S.ACCEPTED, S.REFUSED) and current in Enrolment.DECIDED:
         return AlreadyDecided(
@@ -66,7 +83,7 @@ ENROLMENT = Workflow(
     record=EnrolmentTransition,
     record_fields=lambda enrolment: {"enrolment": enrolment},
     moves=[
-        Move("apply", (START,), S.APPLIED, notify=True),
+        Move("apply", (START,), S.APPLIED, notify=True, effect=_applied),
         Move("review", (S.APPLIED,), S.UNDER_REVIEW, _("Start the review"), can_decide_enrolment),
         Move(
             "accept",
@@ -98,7 +115,7 @@ ENROLMENT = Workflow(
             _("Mark as completed"),
             can_decide_enrolment,
             notify=True,
-            effect=_release,
+            effect=_complete,
             note=_("What was committed and not spent goes back to the programme."),
         ),
         Move(

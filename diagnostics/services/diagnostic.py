@@ -29,6 +29,7 @@ from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, A
 from diagnostics.peer_cells import count_submit
 from diagnostics.peer_publication import schedule_refresh
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
+from diagnostics.selectors.trend import forget_company_trend
 from portal.models import Company
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -272,6 +273,7 @@ def submit_diagnostic(*, diagnostic, by):
     # whatever the population); what may be published is decided again in the background, after commit.
     count_submit(diagnostic=row, axis_scores=axis_scores, previous=previous)
     transaction.on_commit(partial(schedule_refresh, row.referential.code))
+    transaction.on_commit(partial(forget_company_trend, row.company_id))
     for callback in on_submit_callbacks():
         transaction.on_commit(partial(callback, row.pk))
     return row

@@ -11,6 +11,7 @@ from diagnostics.models import DiagnosticAccess
 from diagnostics.radar import radar_svg
 from diagnostics.selectors import diagnostics_visible_to
 from diagnostics.selectors.results import results_for
+from diagnostics.selectors.trend import company_trend
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
 from portal.http import found
@@ -68,6 +69,10 @@ def results(request, pk):
         "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],
         "more_actions_start": ACTIONS_SHOWN_FIRST + 1,
         "panels": results_panels_for(request, diagnostic),
+        # The company's own history: its members (and staff, who see every submitted one) get it.
+        "trend": company_trend(diagnostic, axes=[row.axis for row in results.axes])
+        if diagnostic.user_is_member or user.is_staff
+        else [],
         "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the annotation
     }
     return render(request, "diagnostics/results.html", context)

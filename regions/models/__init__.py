@@ -4,6 +4,7 @@ from regions.models.enrolment import Enrolment, EnrolmentAssignment, EnrolmentTr
 from regions.models.ledger import Expense, LedgerEntry
 from regions.models.opendata import OpenDataRelease
 from regions.models.programme import Programme, ProgrammeTransition
+from regions.models.reassessment import Reassessment
 
 __all__ = [
     "Enrolment",
@@ -14,4 +15,5 @@ __all__ = [
     "OpenDataRelease",
     "Programme",
     "ProgrammeTransition",
+    "Reassessment",
 ]
