@@ -281,3 +281,11 @@ def test_a_filter_without_match_offers_every_expert(client, staff):
     client.force_login(staff)
     page = client.get(reverse("experts:accreditations"), {"status": "suspended"}).content.decode()
     assert 'class="empty-state' in page
+
+
+def test_the_filtered_staff_list_stays_within_the_same_query_budget(client, staff, django_assert_max_num_queries):
+    ExpertFactory.create_batch(5)
+    client.force_login(staff)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("experts:accreditations"), {"status": "none", "q": "a"})
+    assert response.status_code == 200
