@@ -37,3 +37,9 @@ def test_a_company_without_diagnostic_is_told_to_start_one_on_its_list(client, o
     client.force_login(owner)
     response = client.get(reverse("diagnostics:company_diagnostics", args=[company.pk]))
     assert "button above" in empty_state(response) or "bouton ci-dessus" in empty_state(response)
+
+
+def test_an_audit_trail_filter_without_match_offers_every_entry(client, officer):
+    client.force_login(officer)
+    response = client.get(reverse("regions:audit_trail"), {"action": "nothing.matches"})
+    assert f'href="{reverse("regions:audit_trail")}"' in empty_state(response)
