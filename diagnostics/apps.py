@@ -25,3 +25,16 @@ class DiagnosticsConfig(AppConfig):
         from diagnostics import peer_cells
 
         peer_cells.register()  # a company's new profile takes its latest diagnostic to its new peer cell
+
+        from diagnostics.first_steps import diagnostic_first_step
+        from portal.first_steps import register_first_step
+
+        register_first_step(diagnostic_first_step)  # the company page's "start your diagnostic"
+
+        from portal.rules import staff_role
+        from portal.spaces import Space, register_space
+
+        # In the staff's menu, after the national view (regions, order 10): the referential versions.
+        register_space(
+            Space("referentials", _("Referentials"), "diagnostics:referential_versions", staff_role, order=11)
+        )

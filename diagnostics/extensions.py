@@ -34,9 +34,14 @@ def diagnostic_access_filters(user):
 
 @dataclass(frozen=True)
 class ResultsPanel:
+    """A section of the results page; with an `anchor` (the id of its heading) and a `contents_label`,
+    it is listed in the page's contents ("On this page")."""
+
     template_name: str
     context: dict = field(default_factory=dict)
     order: int = 100
+    anchor: str = ""
+    contents_label: str = ""
 
 
 def register_results_panel(provider):

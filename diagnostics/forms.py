@@ -137,3 +137,19 @@ class EvidenceLinkForm(forms.Form):
 
     url = forms.CharField(label=_("Address of the link"), max_length=2000, widget=forms.URLInput())
     title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False, validators=[validate_text])
+
+
+class ReferentialUploadForm(forms.Form):
+    """A referential version as a YAML file (the staff's referential pages); its content is checked by the service."""
+
+    file = forms.FileField(
+        label=_("Referential file (YAML)"),
+        help_text=_("The format of docs/referential-format.md; every problem is listed and nothing is loaded."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".yaml", ".yml")):
+            raise forms.ValidationError(_("Choose a YAML file (its name ends in .yaml or .yml)."))
+        return upload

@@ -70,3 +70,6 @@ can_view_access_log = is_company_member
 # Members, officers, experts and staff: 403 where they may see the diagnostic (404 elsewhere).
 can_update_report_figures = is_diagnostic_company_owner & is_submitted
 rules.set_rule("diagnostics.update_report_figures", can_update_report_figures)
+
+# Upload, publish and retire referential versions (the staff's referential pages): Alliance staff only.
+can_curate_referentials = is_alliance_staff

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from diagnostics.views import evidence, questionnaire, referential, reports, results, sharing
+from diagnostics.views import curation, evidence, questionnaire, referential, reports, results, sharing
 
 app_name = "diagnostics"
 
@@ -13,6 +13,11 @@ urlpatterns = [
         name="referential_download",
     ),
     path("referentiel/differences/", referential.referential_compare, name="referential_compare"),
+    # The Alliance staff's referential versions (views/curation.py): upload, differences, publish, retire
+    path("referentiels/", curation.referential_versions, name="referential_versions"),
+    path("referentiels/<int:pk>/", curation.referential_version, name="referential_version"),
+    path("referentiels/<int:pk>/publier/", curation.referential_publish, name="referential_publish"),
+    path("referentiels/<int:pk>/retirer/", curation.referential_retire, name="referential_retire"),
     # A company's diagnostics and the questionnaire (views/questionnaire.py)
     path("entreprise/<int:company_pk>/", questionnaire.company_diagnostics, name="company_diagnostics"),
     path("entreprise/<int:company_pk>/nouveau/", questionnaire.start, name="start"),

@@ -22,9 +22,12 @@ class ExpertsConfig(AppConfig):
             experts_next_steps,
         )
         from experts.rules import expert_role
+        from portal.rules import staff_role
         from portal.spaces import Space, register_space
 
         register_space(Space("expert", _("My assignments"), "experts:my_assignments", expert_role, order=30))
+        # In the staff's menu, after the national view and the referential versions.
+        register_space(Space("accreditations", _("Accreditations"), "experts:accreditations", staff_role, order=12))
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)

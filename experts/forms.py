@@ -203,7 +203,10 @@ class VisitForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    """One validated level and one comment per axis, shown beside the company's self-assessment."""
+    """One validated level and one comment per axis, shown beside the company's self-assessment.
+
+    A draft may leave anything blank. Submitting (`submitting=True`) closes the assignment: it needs a
+    level on every axis and the confirmation box ticked, each error shown beside its field."""
 
     summary = forms.CharField(
         label=_("Overall opinion"),
@@ -212,9 +215,14 @@ class ReviewForm(forms.Form):
         validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    confirm_close = forms.BooleanField(
+        label=_("I confirm: submitting the review closes the assignment; it cannot be changed afterwards."),
+        required=False,
+    )
 
-    def __init__(self, *args, axes=(), self_scores=None, validated_scores=None, **kwargs):
+    def __init__(self, *args, axes=(), self_scores=None, validated_scores=None, submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.submitting = submitting
         self_scores = self_scores or {}
         # Axes scored by the validation per question: their level follows from it, none need be typed in.
         self.validated_scores = validated_scores or {}
@@ -232,6 +240,28 @@ class ReviewForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.axis_rows.append((axis, self_scores.get(axis.code), self[level_name], self[comment_name]))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting:
+            for axis, *_rest in self.axis_rows:
+                name = f"level_{axis.code}"
+                if axis.code in self.validated_scores:
+                    continue  # its level follows from the validation per question
+                if name not in self.errors and cleaned.get(name) is None:
+                    self.add_error(name, _("Give the level you validate for this axis before submitting."))
+            if not cleaned.get("confirm_close"):
+                self.add_error("confirm_close", _("Tick this box to confirm that the assignment is closed."))
+        return cleaned
+
+    def field_title(self, name):
+        """How the error summary names a field: the axis's title for a level or a comment."""
+        for axis, _score, level_field, comment_field in self.axis_rows:
+            if name == level_field.name:
+                return f"{axis.title} – {level_field.label}"
+            if name == comment_field.name:
+                return f"{axis.title} – {comment_field.label}"
+        return self.fields[name].label
 
     def levels(self):
         return {
@@ -254,6 +284,8 @@ class ReviewForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    """One line of the expert's action plan: a draft may keep it incomplete; submitting needs all three fields."""
+
     recommendation = forms.CharField(
         label=_("Recommendation"),
         required=False,
@@ -267,6 +299,20 @@ class ActionForm(forms.Form):
     due_date = forms.DateField(
         label=_("Due date"), required=False, validators=[validate_plausible_date], widget=DateInput()
     )
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+
+    def clean(self):
+        cleaned = super().clean()
+        names = ("recommendation", "owner", "due_date")
+        started = any(cleaned.get(name) for name in names) or any(name in self.errors for name in names)
+        if self.submitting and started:
+            for name in names:
+                if name not in self.errors and not cleaned.get(name):
+                    self.add_error(name, _("Fill this in before submitting, or empty the whole line."))
+        return cleaned
 
 
 ActionFormSet = forms.formset_factory(ActionForm, extra=2, max_num=30, validate_max=True)
@@ -316,3 +362,28 @@ class ValidationForm(forms.Form):
             choice = self.cleaned_data[f"level_{code}"]
             result[code] = (None if choice == NOT_APPLICABLE else int(choice), self.cleaned_data[f"reason_{code}"])
         return result
+
+
+def _summary_item(bound_field, title, error):
+    return {
+        "href": f"#{bound_field.id_for_label}",
+        "text": _("%(field)s: %(error)s") % {"field": title, "error": error},
+    }
+
+
+def review_error_summary(form, formset):
+    """The errors of the review page, for the summary at its top: [{"href": "#field-id" or "", "text": ...}],
+    in the page's order (axes, opinion, actions, confirmation), each linking to its field, where the
+    error is shown too."""
+    items = [{"href": "", "text": error} for error in form.non_field_errors()]
+    axis_names = [name for _axis, _score, *fields in form.axis_rows for name in (field.name for field in fields)]
+    for name in [*axis_names, "summary"]:
+        items += [_summary_item(form[name], form.field_title(name), error) for error in form.errors.get(name, [])]
+    items += [{"href": "", "text": error} for error in formset.non_form_errors()]
+    for number, action_form in enumerate(formset.forms, start=1):
+        for name in action_form.fields:
+            title = _("Action %(number)s – %(field)s") % {"number": number, "field": action_form.fields[name].label}
+            items += [_summary_item(action_form[name], title, error) for error in action_form.errors.get(name, [])]
+    confirm = form["confirm_close"]
+    items += [_summary_item(confirm, _("Confirmation"), error) for error in form.errors.get("confirm_close", [])]
+    return items

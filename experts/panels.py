@@ -35,6 +35,7 @@ from experts.selectors import (
 )
 
 PANEL_ORDER = 40
+REVIEW_ANCHOR = "expert-reviews-title"  # the id of the panel's heading (experts/_review_panel.html)
 NEXT_STEPS_ORDER = 50
 NEXT_STEPS_EXPERTS = 3
 
@@ -168,7 +169,13 @@ def expert_review_panel(request, diagnostic):
                 "actions": list(review.actions.all()),
             }
         )
-    return ResultsPanel(template_name="experts/_review_panel.html", context={"reviews": blocks}, order=PANEL_ORDER)
+    return ResultsPanel(
+        template_name="experts/_review_panel.html",
+        context={"reviews": blocks},
+        order=PANEL_ORDER,
+        anchor=REVIEW_ANCHOR,
+        contents_label=_("The expert's validated view"),  # the panel's heading
+    )
 
 
 def experts_next_steps(diagnostic):

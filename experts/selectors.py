@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from diagnostics.models import (
@@ -291,10 +292,38 @@ def matching_inputs_for(company, viewer=None):
 # --- Accreditations (staff) ------------------------------------------------------------------------
 
 
-def experts_for_staff():
-    """Every expert, referenced or not, with accreditation and free places, by name (one query)."""
+# The staff's accreditation filters: the status as it stands today (a referenced accreditation past its
+# date counts as expired, like `Accreditation.effective_status`), or no accreditation yet.
+ACCREDITATION_FILTERS = ("referenced", "suspended", "expired", "none")
+
+
+def _accreditation_filter(status):
+    today = timezone.localdate()
+    referenced = Q(accreditation__status=Accreditation.Status.REFERENCED)
+    return {
+        "referenced": referenced & Q(accreditation__valid_until__gte=today),
+        "suspended": Q(accreditation__status=Accreditation.Status.SUSPENDED),
+        "expired": Q(accreditation__status=Accreditation.Status.EXPIRED)
+        | (referenced & Q(accreditation__valid_until__lt=today)),
+        "none": Q(accreditation__isnull=True),
+    }[status]
+
+
+def experts_for_staff(*, status="", search=""):
+    """Every expert, referenced or not, with accreditation and free places, by name (one query);
+    `status` one of ACCREDITATION_FILTERS, `search` a part of the name, e-mail or organisation."""
+    experts = Expert.objects.all()
+    if status in ACCREDITATION_FILTERS:
+        experts = experts.filter(_accreditation_filter(status))
+    if search:
+        experts = experts.filter(
+            Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(organisation__icontains=search)
+        )
     return (
-        with_free_places(Expert.objects.all())
+        with_free_places(experts)
         .select_related("user", "accreditation")
         .order_by("user__last_name", "user__first_name", "pk")
     )
@@ -338,6 +367,16 @@ def assignments_visible_to(user):
 def visible_assignment(user, pk):
     """One assignment the user may see, with its expert, company and proposer, or None (one query)."""
     return assignments_visible_to(user).select_related("proposed_by", "diagnostic").filter(pk=pk).first()
+
+
+def company_contacts(company):
+    """The people to contact at an assignment's company: its owners with their name and e-mail (one query)."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(company=company, role=Membership.Role.OWNER, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    ]
 
 
 def assignments_of_expert(expert):

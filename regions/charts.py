@@ -71,43 +71,60 @@ MAP_HEIGHT = 7 * (TILE + GAP)
 class BurnChart:
     width: int
     height: int
+    pad: int
     budget: str
     committed: str
     spent: str
+    markers: list  # {"key", "x", "y"}: a dot on each month of each line, visible even with one month
     labels: list
     max_label: str
     points: list
 
 
+SERIES = ("budget", "committed", "spent")
+
+
 def burn_chart(points, *, width=640, height=220, pad=36):
-    """Polylines of cumulative budget, committed and spent per month (points from `dashboard._burn`)."""
+    """Polylines of cumulative budget, committed and spent per month (points from `dashboard._burn`),
+    with a dot on each month. One month of data is drawn in the middle of the chart, its levels as
+    lines across the whole width, so that a single point still reads as a chart."""
     if not points:
         return None
     top = max(max(p["budget"], p["committed"], p["spent"]) for p in points) or 1
     n = len(points)
     step = (width - 2 * pad) / max(1, n - 1)
 
-    def line(key):
-        coords = []
-        for index, point in enumerate(points):
-            x = pad + index * step
-            y = height - pad - float(point[key]) / float(top) * (height - 2 * pad)
-            coords.append(f"{x:.1f},{y:.1f}")
-        if n == 1:  # one month: draw a short flat segment so the line shows
-            coords.append(coords[0].replace(f"{pad:.1f},", f"{pad + 20:.1f},", 1))
-        return " ".join(coords)
+    def x_of(index):
+        return width / 2 if n == 1 else pad + index * step
 
+    def y_of(value):
+        return height - pad - float(value) / float(top) * (height - 2 * pad)
+
+    def line(key):
+        if n == 1:
+            y = y_of(points[0][key])
+            return f"{pad:.1f},{y:.1f} {width - pad:.1f},{y:.1f}"
+        return " ".join(f"{x_of(index):.1f},{y_of(point[key]):.1f}" for index, point in enumerate(points))
+
+    markers = [
+        {"key": key, "x": round(x_of(index), 1), "y": round(y_of(point[key]), 1)}
+        for index, point in enumerate(points)
+        for key in SERIES
+        if n <= 24  # beyond two years the dots would merge into the lines
+    ]
     labels = [
-        {"x": round(pad + index * step, 1), "text": point["month"].strftime("%m/%Y")}
+        {"x": round(x_of(index), 1), "text": point["month"].strftime("%m/%Y")}
         for index, point in enumerate(points)
         if n <= 12 or index % max(1, n // 12) == 0
     ]
     return BurnChart(
         width=width,
         height=height,
+        pad=pad,
         budget=line("budget"),
         committed=line("committed"),
         spent=line("spent"),
+        markers=markers,
         labels=labels,
         max_label=top,
         points=points,

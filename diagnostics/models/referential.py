@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics.exceptions import IllegalTransition, ReferentialLocked
 from diagnostics.models.locking import LOCKED_MESSAGE, ReferentialPart
 from diagnostics.models.themes import TechnologyTheme
+from portal.rules import is_alliance_staff
 from portal.translation import translated
 from portal.workflow import START, Move, TransitionRecord, Workflow
 
@@ -200,17 +202,26 @@ def _lifecycle_refusal(current, target, referential):
 
 
 # A version's lifecycle, the only moves there are: draft → published → retired; retired is final.
-# Staff make them (admin, `load_referential`); `Referential.save` refuses any other change of status.
+# Staff make them (the staff's referential pages, the admin, `load_referential`); `Referential.save`
+# refuses any other change of status.
 LIFECYCLE = Workflow(
     model=Referential,
     record=ReferentialTransition,
     record_fields=lambda referential: {"referential": referential},
     moves=[
         Move("create", (START,), Referential.Status.DRAFT),
-        Move("publish", (Referential.Status.DRAFT,), Referential.Status.PUBLISHED, _("Publish")),
-        Move("retire", (Referential.Status.PUBLISHED,), Referential.Status.RETIRED, _("Retire")),
+        Move("publish", (Referential.Status.DRAFT,), Referential.Status.PUBLISHED, _("Publish"), is_alliance_staff),
+        Move(
+            "retire",
+            (Referential.Status.PUBLISHED,),
+            Referential.Status.RETIRED,
+            _("Retire"),
+            is_alliance_staff,
+            style="outline-danger",
+        ),
     ],
     refusal=_lifecycle_refusal,
+    url=lambda referential, move: reverse(f"diagnostics:referential_{move.name}", args=[referential.pk]),
 )
 
 

@@ -12,7 +12,7 @@ Every function here runs a fixed number of queries whatever the size of the refe
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
@@ -114,6 +114,15 @@ def company_diagnostics(company, viewer):
 def draft_of(company):
     """The company's draft diagnostic, or None."""
     return Diagnostic.objects.filter(company=company, status=Diagnostic.Status.DRAFT).first()
+
+
+def first_diagnostic_state(company):
+    """(whether the company ever submitted a diagnostic, the pk of its draft or None), in one query."""
+    row = Diagnostic.objects.filter(company=company).aggregate(
+        submitted=Count("pk", filter=Q(status=Diagnostic.Status.SUBMITTED)),
+        draft=Max("pk", filter=Q(status=Diagnostic.Status.DRAFT)),
+    )
+    return bool(row["submitted"]), row["draft"]
 
 
 def latest_submitted(company):

@@ -4,6 +4,8 @@ Only an expert whose accreditation is *referenced* and still valid (valid until 
 listed in the directory, matched and proposed for assignments.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,6 +57,16 @@ class Accreditation(models.Model):
     def is_current(self):
         """Referenced and still valid today."""
         return self.status == self.Status.REFERENCED and self.valid_until >= timezone.localdate()
+
+    @property
+    def last_valid_day(self):
+        """The date to show beside the status: the validity date, except for an accreditation expired by
+        staff before that date (rows from before expiring ended them yesterday), which ended the day
+        before it was expired, so that an expired accreditation always shows a past date."""
+        if self.status == self.Status.EXPIRED:
+            expired_on = timezone.localdate(self.changed_at)
+            return min(self.valid_until, expired_on - timedelta(days=1))
+        return self.valid_until
 
     @property
     def effective_status(self):

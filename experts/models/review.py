@@ -127,13 +127,18 @@ class ReviewQuestion(models.Model):
 
 
 class ReviewAction(models.Model):
-    """One item of the action plan the expert recommends: what, who in the company, by when."""
+    """One item of the action plan the expert recommends: what, who in the company, by when.
+
+    A draft review may keep a line still incomplete (the expert fills it in later); submitting the
+    review needs every line complete (`experts.services.reviews`)."""
 
     review = models.ForeignKey(ExpertReview, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    recommendation = models.TextField(_("recommendation"), max_length=2000)
-    owner = models.CharField(_("owner"), max_length=200, help_text=_("Who in the company carries the action."))
-    due_date = models.DateField(_("due date"))
+    recommendation = models.TextField(_("recommendation"), max_length=2000, blank=True)
+    owner = models.CharField(
+        _("owner"), max_length=200, blank=True, help_text=_("Who in the company carries the action.")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -9,7 +9,8 @@ once if the commit fails); one e-mail per person, in the language they chose.
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from experts.models import Accreditation, AccreditationTransition, Assignment, AssignmentTransition
+from experts.models import Accreditation, AccreditationTransition, Assignment, AssignmentTransition, ExpertReview
+from experts.panels import REVIEW_ANCHOR
 from portal.models import Membership
 from portal.notifications import Recipient, notify_once, site_link
 
@@ -63,8 +64,27 @@ def _assignment_headline(step):
     }[step.to_status] % names
 
 
+def _reviewed_results_link(step, recipient):
+    """For a member of the company, once the review is submitted: the link to the review on the results
+    page (where it sits beside the self-assessment); None for everyone else and every other step."""
+    if step.to_status != Status.DONE or recipient.user is None:
+        return None
+    assignment = step.assignment
+    if not Membership.objects.filter(user=recipient.user, company_id=assignment.company_id).exists():
+        return None
+    diagnostic_id = (
+        ExpertReview.objects.filter(assignment=assignment, status=ExpertReview.Status.SUBMITTED)
+        .values_list("diagnostic_id", flat=True)
+        .first()
+    )
+    if diagnostic_id is None:
+        return None
+    return f"{site_link('diagnostics:results', diagnostic_id)}#{REVIEW_ANCHOR}"
+
+
 def _assignment_message(step, recipient):
     assignment = step.assignment
+    results_link = _reviewed_results_link(step, recipient)
     subject = _("Assignment at %(company)s: %(status)s") % {
         "company": assignment.company.name,
         "status": Assignment.Status(step.to_status).label,
@@ -75,7 +95,8 @@ def _assignment_message(step, recipient):
             "step": step,
             "assignment": assignment,
             "headline": _assignment_headline(step),
-            "link": site_link("experts:assignment", step.assignment_id),
+            "link": results_link or site_link("experts:assignment", step.assignment_id),
+            "link_label": _("Read the review on your results page:") if results_link else _("See the assignment:"),
         },
     )
     return subject, body

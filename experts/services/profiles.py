@@ -1,5 +1,6 @@
 """Profiles and accreditations: the expert keeps their profile; Alliance staff register and reference experts."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -119,7 +120,8 @@ def change_accreditation(*, expert, by, status, valid_until=None, comment="", no
     """Reference, renew, suspend or expire an expert: a move of `experts.workflows.ACCREDITATION`.
 
     The expert row is locked, so that a suspension and an acceptance never interleave. Referencing
-    needs a validity date from today on; suspending or expiring keeps the current date unless given.
+    needs a validity date from today on; suspending keeps the current date unless given; expiring ends
+    the accreditation yesterday at the latest (an expired accreditation's date is always past).
     Staff only. The expert is told by e-mail once the transaction commits.
     """
     if not can_manage_accreditations.test(by):
@@ -129,10 +131,16 @@ def change_accreditation(*, expert, by, status, valid_until=None, comment="", no
     if current is None:
         current = Accreditation(expert=expert, status=Accreditation.NONE)
     ACCREDITATION.check(current, status)
+    last_valid_day = timezone.localdate() - timedelta(days=1)
     if valid_until is None:
         if status == Accreditation.Status.REFERENCED or current.pk is None:
             raise InvalidInput(_("Give the date until which the expert is referenced."))
         valid_until = current.valid_until
+        if status == Accreditation.Status.EXPIRED:
+            # Expired today: its last valid day was yesterday, so the date shown beside "expired" is past.
+            valid_until = min(valid_until, last_valid_day)
+    if status == Accreditation.Status.EXPIRED and valid_until > last_valid_day:
+        raise InvalidInput(_("An expired accreditation ends before today: give an earlier date, or leave it empty."))
     if status == Accreditation.Status.REFERENCED and valid_until < timezone.localdate():
         raise InvalidInput(_("A referenced expert's validity date cannot be in the past."))
     changes = {"valid_until": valid_until, "changed_by": by, "changed_at": timezone.now()}

@@ -49,15 +49,19 @@ def expected_review_axes(assignment, review=None):
     return list(Axis.objects.filter(referential_id=referential_id).order_by("order", "pk"))
 
 
-def _clean_actions(actions):
+def _clean_actions(actions, *, complete):
+    """The action lines to keep, empty lines left out. A draft keeps an incomplete line as it is (the
+    expert finishes it later); submitting (`complete`) needs a recommendation, an owner and a due date on each."""
     cleaned = []
     for number, action in enumerate(actions, start=1):
         recommendation = (action.get("recommendation") or "").strip()
         owner = (action.get("owner") or "").strip()
         due_date = action.get("due_date")
+        if due_date is not None and not isinstance(due_date, date_type):
+            raise InvalidInput(_("The due date of action %(number)s is not a date.") % {"number": number})
         if not (recommendation or owner or due_date):
             continue  # an empty line of the form
-        if not (recommendation and owner and isinstance(due_date, date_type)):
+        if complete and not (recommendation and owner and due_date):
             raise InvalidInput(
                 _("Action %(number)s needs a recommendation, an owner and a due date.") % {"number": number}
             )
@@ -100,7 +104,7 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
                 _("Give a validated level for every axis before submitting; missing: %(codes)s.")
                 % {"codes": ", ".join(missing)}
             )
-    actions = _clean_actions(actions or [])
+    actions = _clean_actions(actions or [], complete=submit)
 
     if review is None:
         review = ExpertReview.objects.create(assignment=row, diagnostic=reviewed_diagnostic(row))
@@ -153,7 +157,8 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
 
 @transaction.atomic
 def save_review_draft(*, assignment, by, levels, comments=None, summary="", actions=()):
-    """Save the review as a draft (only its author sees it); levels may still be missing."""
+    """Save the review as a draft (only its author sees it); levels may still be missing and action
+    lines incomplete."""
     return _write_review(
         assignment=assignment, by=by, levels=levels, comments=comments, summary=summary, actions=actions, submit=False
     )
@@ -161,7 +166,8 @@ def save_review_draft(*, assignment, by, levels, comments=None, summary="", acti
 
 @transaction.atomic
 def submit_review(*, assignment, by, levels, comments=None, summary="", actions=(), notify=True):
-    """Submit the review, with a level for every axis: it is frozen and the assignment is done."""
+    """Submit the review, with a level for every axis and every action line complete: it is frozen and
+    the assignment is done."""
     return _write_review(
         assignment=assignment,
         by=by,

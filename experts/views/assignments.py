@@ -88,6 +88,7 @@ def assignment_detail(request, pk):
     context = {
         "assignment": assignment,
         "history": selectors.assignment_history(assignment),
+        "contacts": selectors.company_contacts(assignment.company),
         "visits": list(assignment.visits.select_related("logged_by").order_by("date", "pk")),
         "review": review,
         "review_rows": rows,

@@ -3,12 +3,20 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from experts import selectors, services
 from experts.forms import AccreditationForm, ProfileForm, RegisterExpertForm
 from experts.rules import can_edit_profile, can_manage_accreditations
 from portal.http import allowed, found, reported
+
+ACCREDITATION_FILTER_LABELS = [
+    ("referenced", _lazy("referenced")),
+    ("suspended", _lazy("suspended")),
+    ("expired", _lazy("expired")),
+    ("none", _lazy("not referenced yet")),
+]
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,9 +53,19 @@ def edit_profile(request):
 
 @require_GET
 def accreditations(request):
-    """Staff: every expert with their accreditation and free places."""
+    """Staff: every expert with their accreditation (its status as it stands today and its last valid
+    day) and free places; filtered by status and searched by name, e-mail or organisation."""
     allowed(can_manage_accreditations, request.user)
-    return render(request, "experts/accreditation_list.html", {"experts": selectors.experts_for_staff()})
+    status = request.GET.get("status", "")
+    status = status if status in selectors.ACCREDITATION_FILTERS else ""
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
+    context = {
+        "experts": list(selectors.experts_for_staff(status=status, search=search)),
+        "status": status,
+        "search": search,
+        "filters": ACCREDITATION_FILTER_LABELS,
+    }
+    return render(request, "experts/accreditation_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

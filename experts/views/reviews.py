@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from experts import selectors, services
-from experts.forms import ActionFormSet, ReviewForm
+from experts.forms import ActionFormSet, ReviewForm, review_error_summary
 from experts.models import Assignment
 from experts.panels import self_assessment
 from experts.rules import can_write_review
@@ -17,7 +17,9 @@ from portal.http import allowed, reported
 
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
-    """The assigned expert writes the review; "save" keeps a draft only they see, "submit" closes the assignment."""
+    """The assigned expert writes the review; "save" keeps a draft only they see, whatever is still
+    missing; "submit" checks that nothing is (each error beside its field, listed at the top) and,
+    with the closing confirmed, closes the assignment."""
     assignment = visible_assignment(request, pk)
     allowed(can_write_review, request.user, assignment)
     if assignment.status != Assignment.Status.IN_PROGRESS:
@@ -26,6 +28,7 @@ def review(request, pk):
     existing = selectors.review_of(assignment)
     diagnostic = existing.diagnostic if existing and existing.diagnostic_id else reviewed_diagnostic(assignment)
     axes = services.expected_review_axes(assignment, existing)
+    submit = request.method == "POST" and "submit" in request.POST
     form = ReviewForm(
         request.POST or None,
         initial=ReviewForm.initial_for(existing) if existing else None,
@@ -36,9 +39,10 @@ def review(request, pk):
             for row in (existing.axes.all() if existing else [])
             if row.validated_score is not None
         },
+        submitting=submit,
     )
     if request.method == "POST":
-        formset = ActionFormSet(request.POST, prefix="actions")
+        formset = ActionFormSet(request.POST, prefix="actions", form_kwargs={"submitting": submit})
     else:
         actions = existing.actions.all() if existing else []
         formset = ActionFormSet(
@@ -46,7 +50,6 @@ def review(request, pk):
             initial=[{"recommendation": a.recommendation, "owner": a.owner, "due_date": a.due_date} for a in actions],
         )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        submit = "submit" in request.POST
         write = services.submit_review if submit else services.save_review_draft
         with reported(request, form) as outcome:
             write(
@@ -63,8 +66,12 @@ def review(request, pk):
                 return redirect("experts:assignment", pk=assignment.pk)
             messages.success(request, _("Your draft is saved; only you can see it."))
             return redirect("experts:review", pk=assignment.pk)
-    return render(
-        request,
-        "experts/review_form.html",
-        {"assignment": assignment, "diagnostic": diagnostic, "form": form, "formset": formset, "review": existing},
-    )
+    context = {
+        "assignment": assignment,
+        "diagnostic": diagnostic,
+        "form": form,
+        "formset": formset,
+        "review": existing,
+        "error_summary": review_error_summary(form, formset) if request.method == "POST" else [],
+    }
+    return render(request, "experts/review_form.html", context)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 
 from portal import selectors, services
+from portal.first_steps import first_step_for
 from portal.forms import InvitationForm, InvitedAccountForm, SignupForm
 from portal.http import allowed, found
 from portal.rules import can_export_company_data, can_invite_colleague, has_company
@@ -86,7 +87,9 @@ def signup_confirm(request, token):
             )
             return render(request, "portal/signup_invalid.html", {"reason": reason}, status=409)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your company is registered; you are its owner."))
+        messages.success(
+            request, _("Welcome! Your company is registered; you are its owner. Start with your self-diagnostic.")
+        )
         return redirect("portal:my_company")
     return render(request, "portal/signup_confirm.html", {"pending": pending})
 
@@ -116,6 +119,7 @@ def company_detail(request, pk):
         "pending_invitations": company.invitations.filter(accepted_at=None) if can_invite else [],
         "form": form if can_invite else None,
         "can_export_data": can_export_company_data.test(request.user, company),
+        "first_step": first_step_for(request.user, company),
     }
     return render(request, "portal/company_detail.html", context)
 

@@ -118,6 +118,8 @@ def journey_pages(role, demo):
         "staff": [
             reverse("regions:national"),
             reverse("experts:accreditations"),
+            reverse("diagnostics:referential_versions"),
+            reverse("diagnostics:referential_version", args=[draft.referential_id]),
             reverse("experts:register_expert"),
             reverse("experts:edit_accreditation", args=[assignment.expert_id]),
             reverse("experts:assignments"),

@@ -90,9 +90,9 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     half = len(axes) // 2
 
     # First visit: sign up, start a diagnostic, answer the first half of the axes.
+    # The guided path: the page the new owner lands on offers to start the diagnostic, in one click.
     company = sign_up(page, mailoutbox)
-    page.locator(f"a[href$='/diagnostics/entreprise/{company.pk}/']").click()
-    page.locator(f"form[action$='/diagnostics/entreprise/{company.pk}/nouveau/'] button").click()
+    page.get_by_role("button", name="Commencer mon diagnostic").click()
     diagnostic = Diagnostic.objects.get(company=company)
     expect(page).to_have_url(
         f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/", timeout=WAIT
@@ -105,9 +105,10 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     expect(page.locator("form[action$='/logout/']")).to_have_count(0, timeout=WAIT)  # logged out
 
     # Second visit: log in again, the earlier answers are there; continue where the answers stop.
+    # Back on the company page, the guided path offers to finish it.
     log_in(page, EMAIL, PASSWORD)
-    page.goto(f"/diagnostics/entreprise/{company.pk}/")
-    page.locator(f"a[href$='/diagnostics/{diagnostic.pk}/']").first.click()
+    page.goto(f"/entreprise/{company.pk}/")
+    page.get_by_role("link", name="Poursuivre mon diagnostic").click()
     expect(page).to_have_url(
         f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[half].code}/", timeout=WAIT
     )

@@ -216,3 +216,76 @@ def test_the_registration_message_is_shown_with_french_spacing(client, staff):
         follow=True,
     )
     assert "Profil enregistré pour Eva Fort\u202f; référencez-le maintenant." in response.content.decode()
+
+
+# --- States and dates that agree; the staff's filters ---------------------------------------------------
+
+
+def test_expiring_ends_the_accreditation_yesterday(staff):
+    expert = ExpertFactory()
+    services.change_accreditation(expert=expert, by=staff, status=Status.REFERENCED, valid_until=in_days(700))
+    accreditation = services.change_accreditation(expert=expert, by=staff, status=Status.EXPIRED)
+    assert (accreditation.status, accreditation.valid_until) == (Status.EXPIRED, in_days(-1))
+
+
+def test_expiring_keeps_a_date_already_past(staff):
+    expert = ExpertFactory()
+    services.change_accreditation(expert=expert, by=staff, status=Status.REFERENCED, valid_until=in_days(0))
+    Accreditation.objects.filter(expert=expert).update(valid_until=in_days(-10))
+    accreditation = services.change_accreditation(expert=expert, by=staff, status=Status.EXPIRED)
+    assert accreditation.valid_until == in_days(-10)
+
+
+def test_expiring_with_a_future_date_is_refused(staff):
+    expert = ExpertFactory()
+    services.change_accreditation(expert=expert, by=staff, status=Status.REFERENCED, valid_until=in_days(30))
+    with pytest.raises(InvalidInput):
+        services.change_accreditation(expert=expert, by=staff, status=Status.EXPIRED, valid_until=in_days(30))
+    assert Accreditation.objects.get(expert=expert).status == Status.REFERENCED
+
+
+def test_an_accreditation_expired_before_the_fix_shows_a_past_date(staff):
+    expert = ExpertFactory()
+    services.change_accreditation(expert=expert, by=staff, status=Status.REFERENCED, valid_until=in_days(30))
+    services.change_accreditation(expert=expert, by=staff, status=Status.EXPIRED)
+    Accreditation.objects.filter(expert=expert).update(valid_until=in_days(700))  # as the old code stored it
+    assert Accreditation.objects.get(expert=expert).last_valid_day == in_days(-1)
+
+
+@pytest.fixture
+def three_states(staff):
+    referenced, suspended, lapsed = ExpertFactory(), ExpertFactory(), ExpertFactory()
+    for expert in (referenced, suspended, lapsed):
+        services.change_accreditation(expert=expert, by=staff, status=Status.REFERENCED, valid_until=in_days(30))
+    services.change_accreditation(expert=suspended, by=staff, status=Status.SUSPENDED)
+    Accreditation.objects.filter(expert=lapsed).update(valid_until=in_days(-1))  # referenced, past its date
+    return {"referenced": referenced, "suspended": suspended, "expired": lapsed, "none": ExpertFactory()}
+
+
+@pytest.mark.parametrize("status", ["referenced", "suspended", "expired", "none"])
+def test_the_staff_list_filters_by_the_status_as_it_stands_today(client, staff, three_states, status):
+    client.force_login(staff)
+    response = client.get(reverse("experts:accreditations"), {"status": status})
+    assert [expert.pk for expert in response.context["experts"]] == [three_states[status].pk]
+
+
+def test_the_staff_list_searches_the_organisation(client, staff):
+    wanted = ExpertFactory(organisation="Cabinet Introuvable")
+    ExpertFactory(organisation="Autre cabinet")
+    client.force_login(staff)
+    response = client.get(reverse("experts:accreditations"), {"q": "introuvable"})
+    assert [expert.pk for expert in response.context["experts"]] == [wanted.pk]
+
+
+def test_a_filter_without_match_offers_every_expert(client, staff):
+    client.force_login(staff)
+    page = client.get(reverse("experts:accreditations"), {"status": "suspended"}).content.decode()
+    assert 'class="empty-state' in page
+
+
+def test_the_filtered_staff_list_stays_within_the_same_query_budget(client, staff, django_assert_max_num_queries):
+    ExpertFactory.create_batch(5)
+    client.force_login(staff)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("experts:accreditations"), {"status": "none", "q": "a"})
+    assert response.status_code == 200

@@ -107,9 +107,20 @@ def test_levels_outside_0_to_5_or_unknown_axes_are_refused(in_progress, expert, 
         services.save_review_draft(assignment=in_progress, by=expert, levels=levels)
 
 
-def test_an_incomplete_action_is_refused(in_progress, expert):
+def test_a_draft_keeps_an_incomplete_action_line(in_progress, expert):
+    services.save_review_draft(assignment=in_progress, by=expert, levels={}, actions=[action(owner="", due_date=None)])
+    assert ReviewAction.objects.values_list("recommendation", "owner", "due_date").get() == (
+        "Installer un MES.",
+        "",
+        None,
+    )
+
+
+def test_submitting_with_an_incomplete_action_is_refused(in_progress, expert):
     with pytest.raises(InvalidInput):
-        services.save_review_draft(assignment=in_progress, by=expert, levels={}, actions=[action(owner="")])
+        services.submit_review(assignment=in_progress, by=expert, levels=LEVELS, actions=[action(owner="")])
+    in_progress.refresh_from_db()
+    assert in_progress.status == Status.IN_PROGRESS
 
 
 def test_a_submitted_review_cannot_change(in_progress, expert):
@@ -153,7 +164,7 @@ def review_post(levels=LEVELS, submit=False, **extra):
         "actions-0-due_date": (timezone.localdate() + timedelta(days=60)).isoformat(),
     }
     data.update({f"level_{code}": str(level) for code, level in levels.items()})
-    data.update({"submit" if submit else "save": "1"})
+    data.update({"submit": "1", "confirm_close": "on"} if submit else {"save": "1"})
     data.update(extra)
     return data
 
@@ -178,13 +189,13 @@ def test_the_expert_saves_a_draft_then_submits_through_the_page(client, expert, 
     assert ReviewAction.objects.get().owner == "RH"
 
 
-def test_submitting_an_incomplete_review_through_the_page_shows_why(client, expert, in_progress):
+def test_submitting_an_incomplete_review_through_the_page_shows_why_beside_the_axis(client, expert, in_progress):
     client.force_login(expert)
     response = client.post(
         reverse("experts:review", args=[in_progress.pk]), review_post(levels={"AX1": 2}, submit=True)
     )
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    assert set(response.context["form"].errors) == {"level_AX2", "level_AX3"}
     in_progress.refresh_from_db()
     assert in_progress.status == Status.IN_PROGRESS
 
@@ -218,3 +229,51 @@ def test_a_submitted_review_is_seen_by_the_company(client, owner, expert, in_pro
     services.submit_review(assignment=in_progress, by=expert, levels=LEVELS, summary="Avis final.")
     client.force_login(owner)
     assert "Avis final." in client.get(reverse("experts:assignment", args=[in_progress.pk])).content.decode()
+
+
+# --- Drafts never blocked, errors beside their field, closing confirmed -----------------------------------
+
+
+def test_a_draft_with_an_incomplete_action_line_is_saved_through_the_page(client, expert, in_progress):
+    client.force_login(expert)
+    url = reverse("experts:review", args=[in_progress.pk])
+    response = client.post(url, review_post(levels={}, **{"actions-0-owner": "", "actions-0-due_date": ""}))
+    assert response.url == url
+    assert ReviewAction.objects.values_list("owner", flat=True).get() == ""
+
+
+def test_submitting_an_incomplete_action_line_marks_its_missing_fields(client, expert, in_progress):
+    client.force_login(expert)
+    response = client.post(
+        reverse("experts:review", args=[in_progress.pk]), review_post(submit=True, **{"actions-0-owner": ""})
+    )
+    assert set(response.context["formset"].forms[0].errors) == {"owner"}
+    assert not ExpertReview.objects.exists()
+
+
+def test_the_error_summary_links_to_each_field_in_error(client, expert, in_progress):
+    client.force_login(expert)
+    response = client.post(
+        reverse("experts:review", args=[in_progress.pk]),
+        review_post(levels={"AX1": 2, "AX2": 3}, submit=True, **{"actions-0-owner": ""}),
+    )
+    summary = response.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_level_AX3"' in summary
+    assert 'href="#id_actions-0-owner"' in summary
+
+
+def test_submitting_without_the_confirmation_closes_nothing(client, expert, in_progress):
+    client.force_login(expert)
+    data = review_post(submit=True)
+    del data["confirm_close"]
+    response = client.post(reverse("experts:review", args=[in_progress.pk]), data)
+    assert "confirm_close" in response.context["form"].errors
+    in_progress.refresh_from_db()
+    assert in_progress.status == Status.IN_PROGRESS
+
+
+def test_the_mission_page_shows_the_company_contact(client, expert, owner, in_progress):
+    client.force_login(expert)
+    page = client.get(reverse("experts:assignment", args=[in_progress.pk])).content.decode()
+    assert f'href="mailto:{owner.email}"' in page
+    assert owner.get_full_name() in page

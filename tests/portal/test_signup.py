@@ -202,3 +202,13 @@ def test_factory_sirets_are_valid():
     from stdnum.fr import siret
 
     assert all(siret.is_valid(valid_siret(n)) for n in range(50))
+
+
+def test_a_new_owner_lands_on_the_call_to_start_the_diagnostic(client):
+    post_signup(client)
+    client.post(confirmation_path(mail.outbox[0]))
+    company = Company.objects.get(siret="91234567500017")
+
+    page = client.get(reverse("portal:my_company"), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("portal:company_detail", args=[company.pk])
+    assert page.context["first_step"].url == reverse("diagnostics:start", args=[company.pk])

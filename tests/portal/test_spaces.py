@@ -10,6 +10,8 @@ SPACES = {
     "expert": "experts:my_assignments",
     "region": "regions:my_region",
     "national": "regions:national",
+    "referentials": "diagnostics:referential_versions",
+    "accreditations": "experts:accreditations",
 }
 # Which space each role may enter (True) or is refused (403).
 ACCESS = {
@@ -17,7 +19,7 @@ ACCESS = {
     "member": {"company"},
     "officer": {"region"},
     "expert": {"expert"},
-    "staff": {"national"},
+    "staff": {"national", "referentials", "accreditations"},
     "plain_user": set(),
 }
 
