@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from diagnostics import selectors, services
 from diagnostics.models import RespondentFunction
+from portal.models import Invitation
+from portal.services import accept_invitation
 from tests.diagnostics.factories import PublishedReferentialFactory
-from tests.portal.factories import MembershipFactory
+from tests.portal.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +58,8 @@ def test_divergence_lists_who_answered_what_with_the_spread(company, owner, memb
     assert (first.spread, first.diverges) == (1, False)
     assert (second.spread, second.diverges) == (3, True)
     assert [(view.name, view.function, view.level) for view in second.answers] == [
-        (str(owner), "management", 1),
-        (str(member), "quality", 4),
+        (str(owner), str(RespondentFunction.DIRECTION.label), 1),
+        (str(member), str(RespondentFunction.QUALITY.label), 4),
     ]
     assert second.answers[1].comment == "robots"
     assert (axis.spread, axis.diverging_count) == (3, 1)
@@ -99,7 +101,7 @@ def test_divergence_page_flags_the_diverging_questions(client, company, owner):
     client.force_login(owner)
     response = client.get(reverse("diagnostics:divergence", args=[draft.pk]))
     assert response.context["diverging_count"] == 6
-    assert "Diverging answers" in response.content.decode() or "divergentes" in response.content.decode()
+    assert response.content.decode().count('class="badge text-bg-warning"') == 6
 
 
 def test_a_member_who_is_not_the_lead_sees_the_divergence_but_not_the_consensus(client, company, owner, member):
@@ -114,3 +116,35 @@ def test_a_person_of_another_company_gets_a_404(client, company, owner, other_co
     client.force_login(other_company_member)
     for name in ("divergence", "consensus", "respondents"):
         assert client.get(reverse(f"diagnostics:{name}", args=[draft.pk])).status_code == 404
+
+
+def test_a_colleague_invited_by_email_answers_on_their_own_once_they_joined(client, company, owner):
+    PublishedReferentialFactory(axes=1, questions=1)
+    draft = services.start_diagnostic(company=company, by=owner)
+    services.invite_respondent(diagnostic=draft, function=RespondentFunction.IT, email="dsi@example.fr", by=owner)
+    invitation = Invitation.objects.get(email="dsi@example.fr")
+    token = "a-known-token"
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=Invitation.hash_token(token))
+    colleague = UserFactory(email="dsi@example.fr")
+    accept_invitation(token=token, user=colleague)
+    question = draft.referential.questions.get()
+    client.force_login(colleague)
+
+    response = client.post(
+        reverse("diagnostics:autosave", args=[draft.pk, question.pk]), {f"q{question.pk}-choice": "4"}
+    )
+
+    assert response.status_code == 200
+    [axis] = selectors.divergence_for(draft)
+    assert [(view.name, view.function, view.level) for view in axis.questions[0].answers] == [(str(colleague), "IT", 4)]
+
+
+def test_the_results_link_to_the_divergence_only_when_colleagues_answered(client, company, owner, member):
+    draft = diagnostic_with_respondents(company, owner, 2, "2026.1")
+    for question in draft.referential.questions.all():
+        services.set_consensus(diagnostic=draft, question=question, level=2, by=owner)
+    services.submit_diagnostic(diagnostic=draft, by=owner)
+    client.force_login(member)
+    response = client.get(reverse("diagnostics:results", args=[draft.pk]))
+    assert response.context["can_view_divergence"] is True
+    assert reverse("diagnostics:divergence", args=[draft.pk]) in response.content.decode()

@@ -25,7 +25,9 @@ def question(diagnostic, code):
 
 
 def invite(diagnostic, lead, user, function=RespondentFunction.QUALITY, axis_codes=()):
-    return services.invite_respondent(diagnostic=diagnostic, function=function, user=user, axis_codes=axis_codes, by=lead)
+    return services.invite_respondent(
+        diagnostic=diagnostic, function=function, user=user, axis_codes=axis_codes, by=lead
+    )
 
 
 def test_first_invitation_makes_the_lead_a_respondent_with_the_answers_given_so_far(draft, owner, member):
@@ -204,7 +206,9 @@ def test_lead_sets_the_consensus_from_the_page(client, draft, owner, member):
     client.force_login(owner)
     url = reverse("diagnostics:consensus", args=[draft.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"question": asked.pk, f"q{asked.pk}-choice": "3", f"q{asked.pk}-comment": "vu ensemble"})
+    response = client.post(
+        url, {"question": asked.pk, f"q{asked.pk}-choice": "3", f"q{asked.pk}-comment": "vu ensemble"}
+    )
     assert response.status_code == 302
     answer = Answer.objects.get(diagnostic=draft, question=asked)
     assert (answer.level, answer.comment, answer.answered_by) == (3, "vu ensemble", owner)
