@@ -1,12 +1,16 @@
 """Several respondents: invitations, each one's own answers (never another's), the consensus and the submit."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from diagnostics import selectors, services
-from diagnostics.models import Answer, ConsensusDecision, Respondent, RespondentAnswer, RespondentFunction
+from diagnostics.models import Answer, ConsensusDecision, Diagnostic, Respondent, RespondentAnswer, RespondentFunction
+from diagnostics.privacy import export_diagnostics, purge_abandoned_drafts
 from portal.models import Invitation
 from tests.diagnostics.factories import PublishedReferentialFactory
 from tests.portal.factories import MembershipFactory
@@ -245,3 +249,32 @@ def test_member_who_is_not_the_lead_cannot_invite(client, draft, member):
     )
     assert response.status_code == 403
     assert not Respondent.objects.exists()
+
+
+def test_a_draft_only_respondents_answered_lately_is_not_purged(draft, owner, member, settings):
+    invite(draft, owner, member)
+    long_ago = timezone.now() - timedelta(days=settings.RETENTION_DRAFT_DAYS + 30)
+    Diagnostic.objects.filter(pk=draft.pk).update(started_at=long_ago)
+    services.save_respondent_answer(diagnostic=draft, question=question(draft, "AX1-1"), level=2, by=member)
+
+    purge_abandoned_drafts(now=timezone.now())
+
+    assert Diagnostic.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_company_export_holds_the_respondents_answers_and_the_consensus(draft, owner, member, company):
+    invite(draft, owner, member)
+    asked = question(draft, "AX1-1")
+    services.save_respondent_answer(diagnostic=draft, question=asked, level=2, comment="mine", by=member)
+    services.set_consensus(diagnostic=draft, question=asked, level=3, note="why", by=owner)
+
+    [exported] = export_diagnostics(company).data["diagnostics"]
+
+    assert {(r["user"], r["function"]) for r in exported["respondents"]} == {
+        (owner.pk, "direction"),
+        (member.pk, "quality"),
+    }
+    assert [(a["respondent"], a["level"], a["comment"]) for a in exported["respondent_answers"]] == [
+        (member.pk, 2, "mine")
+    ]
+    assert [(c["question"], c["note"], c["decided_by"]) for c in exported["consensus"]] == [("AX1-1", "why", owner.pk)]
