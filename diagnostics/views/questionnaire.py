@@ -26,8 +26,13 @@ def _visible_company(request, company_pk):
 
 
 def _answers_on_own(request, diagnostic):
-    """With several respondents (diagnostics.models.respondents) each member answers on their own."""
-    return bool(diagnostic.has_respondents) and rules.is_diagnostic_company_member.test(request.user, diagnostic)
+    """With several respondents (diagnostics.models.respondents) each member answers on their own while
+    the diagnostic is a draft; once submitted, everyone reads the company's answers."""
+    return (
+        bool(diagnostic.has_respondents)
+        and diagnostic.is_draft
+        and rules.is_diagnostic_company_member.test(request.user, diagnostic)
+    )
 
 
 def _assigned_axis_codes(request, diagnostic):

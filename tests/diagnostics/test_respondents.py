@@ -278,3 +278,16 @@ def test_the_company_export_holds_the_respondents_answers_and_the_consensus(draf
         (member.pk, 2, "mine")
     ]
     assert [(c["question"], c["note"], c["decided_by"]) for c in exported["consensus"]] == [("AX1-1", "why", owner.pk)]
+
+
+def test_once_submitted_members_read_the_company_answers_not_their_own(client, draft, owner, member):
+    invite(draft, owner, member)
+    for asked in draft.referential.questions.all():
+        services.save_respondent_answer(diagnostic=draft, question=asked, level=0, by=member)
+        services.set_consensus(diagnostic=draft, question=asked, level=4, by=owner)
+    services.submit_diagnostic(diagnostic=draft, by=owner)
+    client.force_login(member)
+
+    page = client.get(reverse("diagnostics:axis", args=[draft.pk, "AX1"])).context["page"]
+
+    assert {answer.level for answer in page.answers.values()} == {4}
