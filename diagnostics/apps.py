@@ -25,3 +25,8 @@ class DiagnosticsConfig(AppConfig):
         from diagnostics import peer_cells
 
         peer_cells.register()  # a company's new profile takes its latest diagnostic to its new peer cell
+
+        from diagnostics.services.respondents import sweep_respondent_emails
+        from portal.background import register_sweeper
+
+        register_sweeper("diagnostics.respondents", sweep_respondent_emails)  # members asked to answer, not told yet

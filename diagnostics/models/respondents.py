@@ -41,6 +41,9 @@ class Respondent(models.Model):
     axis_codes = models.JSONField(_("assigned axes"), default=list, blank=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    # When the member was told by e-mail (the outbox of `services.respondents.send_respondent_email`);
+    # set at once for the lead and for people invited by e-mail (the portal invitation tells them).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["invited_at", "pk"]

@@ -11,6 +11,7 @@
 """
 
 from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,9 @@ from diagnostics.models import (
     RespondentFunction,
 )
 from diagnostics.services.diagnostic import check_answer, save_answer
+from portal.background import SWEEP_BATCH, enqueue, enqueue_after_commit
 from portal.models import Membership, User
+from portal.notifications import Recipient, notify_once, site_link
 from portal.rules import can_invite_colleague
 from portal.services import invite_colleague
 
@@ -45,7 +48,7 @@ def invite_respondent(*, diagnostic, function, by, user=None, email="", axis_cod
     An e-mail address of a member is that member; any other address gets a portal invitation to join
     the company (only the company's owners may invite someone into it). Raises `DiagnosticNotDraft`
     or `RespondentRefused` (unknown function or axis, not a member, already a respondent), writing nothing.
-    Returns the `Respondent`.
+    A member is told by e-mail after commit (`send_respondent_email`). Returns the `Respondent`.
     """
     row = _locked_draft(diagnostic)
     if function not in RespondentFunction.values:
@@ -76,9 +79,21 @@ def invite_respondent(*, diagnostic, function, by, user=None, email="", axis_cod
         invite_colleague(company=row.company, email=email, by=by)
     if not Respondent.objects.filter(diagnostic=row).exists():
         _become_several_respondents(diagnostic=row, lead=by)
-    return Respondent.objects.create(
-        diagnostic=row, user=user, email=email, function=function, axis_codes=sorted(set(axis_codes)), invited_by=by
+    told = user is None or user == by  # the portal invitation tells the former; the lead knows
+    respondent = Respondent.objects.create(
+        diagnostic=row,
+        user=user,
+        email=email,
+        function=function,
+        axis_codes=sorted(set(axis_codes)),
+        invited_by=by,
+        notified_at=timezone.now() if told else None,
     )
+    if not told:
+        from diagnostics.tasks import notify_respondent
+
+        enqueue_after_commit(notify_respondent, respondent.pk)
+    return respondent
 
 
 def _become_several_respondents(*, diagnostic, lead):
@@ -90,6 +105,7 @@ def _become_several_respondents(*, diagnostic, lead):
         email=lead.email.lower(),
         function=RespondentFunction.DIRECTION,
         invited_by=lead,
+        notified_at=timezone.now(),
     )
     RespondentAnswer.objects.bulk_create(
         RespondentAnswer(
@@ -103,6 +119,40 @@ def _become_several_respondents(*, diagnostic, lead):
         )
         for answer in Answer.objects.filter(diagnostic=diagnostic)
     )
+
+
+def _respondent_recipients(respondent):
+    user = respondent.user
+    return [Recipient.of(user)] if user is not None and user.is_active and user.email else []
+
+
+def _respondent_message(respondent, recipient):
+    company = respondent.diagnostic.company
+    subject = _("%(company)s: your answers to the diagnostic are asked for") % {"company": company.name}
+    body = render_to_string(
+        "diagnostics/email/respondent_invitation.txt",
+        {
+            "respondent": respondent,
+            "company": company,
+            "axes": respondent.axis_codes,
+            "link": site_link("diagnostics:detail", respondent.diagnostic_id),
+        },
+    )
+    return subject, body
+
+
+def send_respondent_email(respondent_id):
+    """Tell a member invited as a respondent, once (`notify_once` on `notified_at`); returns the e-mails sent."""
+    respondents = Respondent.objects.select_related("user", "invited_by", "diagnostic__company")
+    return notify_once(respondents, respondent_id, recipients=_respondent_recipients, message=_respondent_message)
+
+
+def sweep_respondent_emails(since, until):
+    """The outbox sweeper (portal.background): enqueue again the e-mails of respondents not told yet."""
+    from diagnostics.tasks import notify_respondent
+
+    rows = Respondent.objects.filter(notified_at=None, invited_at__gte=since, invited_at__lt=until).order_by("pk")
+    return sum(enqueue(notify_respondent, pk) for pk in rows.values_list("pk", flat=True)[:SWEEP_BATCH])
 
 
 def _upsert_respondent_answer_sql():

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -291,3 +292,25 @@ def test_once_submitted_members_read_the_company_answers_not_their_own(client, d
     page = client.get(reverse("diagnostics:axis", args=[draft.pk, "AX1"])).context["page"]
 
     assert {answer.level for answer in page.answers.values()} == {4}
+
+
+def test_an_invited_member_is_told_once_by_email(draft, owner, member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        respondent = invite(draft, owner, member, axis_codes=["AX2"])
+
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    assert reverse("diagnostics:detail", args=[draft.pk]) in mail.outbox[0].body
+    assert "AX2" in mail.outbox[0].body
+    assert services.respondents.send_respondent_email(respondent.pk) == 0  # a second delivery sends nothing
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweeper_enqueues_again_the_emails_of_members_not_told(draft, owner, member):
+    respondent = invite(draft, owner, member)
+    later = timezone.now() + timedelta(minutes=10)
+
+    enqueued = services.respondents.sweep_respondent_emails(later - timedelta(days=1), later)
+
+    assert enqueued == 1
+    assert Respondent.objects.get(pk=respondent.pk).notified_at is not None
+    assert [message.to for message in mail.outbox] == [[member.email]]
