@@ -314,3 +314,16 @@ def test_the_sweeper_enqueues_again_the_emails_of_members_not_told(draft, owner,
     assert enqueued == 1
     assert Respondent.objects.get(pk=respondent.pk).notified_at is not None
     assert [message.to for message in mail.outbox] == [[member.email]]
+
+
+def test_the_review_page_sends_the_lead_to_the_consensus_and_holds_the_submit(client, draft, owner, member):
+    invite(draft, owner, member)
+    services.save_respondent_answer(diagnostic=draft, question=question(draft, "AX1-1"), level=2, by=member)
+    client.force_login(owner)
+
+    response = client.get(reverse("diagnostics:review", args=[draft.pk]))
+
+    page = response.content.decode()
+    assert [q.code for q in response.context["respondents"]["pending"]] == ["AX1-1"]
+    assert reverse("diagnostics:consensus", args=[draft.pk]) in page
+    assert 'aria-describedby="submit-help" disabled' in page
