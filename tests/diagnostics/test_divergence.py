@@ -151,3 +151,12 @@ def test_the_results_link_to_the_divergence_only_when_colleagues_answered(client
     response = client.get(reverse("diagnostics:results", args=[draft.pk]))
     assert response.context["can_view_divergence"] is True
     assert reverse("diagnostics:divergence", args=[draft.pk]) in response.content.decode()
+
+
+def test_a_respondents_axis_page_runs_the_same_queries_with_2_and_6_respondents(company, owner):
+    counts = []
+    for respondents, version in ((2, "2026.1"), (6, "2026.2")):
+        draft = diagnostic_with_respondents(company, owner, respondents, version)
+        counts.append(page_queries(owner, reverse("diagnostics:axis", args=[draft.pk, "AX1"])))
+        draft.delete()
+    assert counts[0] == counts[1] <= PAGE_BUDGET
