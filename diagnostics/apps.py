@@ -38,3 +38,8 @@ class DiagnosticsConfig(AppConfig):
         register_space(
             Space("referentials", _("Referentials"), "diagnostics:referential_versions", staff_role, order=11)
         )
+
+        from diagnostics.services.respondents import sweep_respondent_emails
+        from portal.background import register_sweeper
+
+        register_sweeper("diagnostics.respondents", sweep_respondent_emails)  # members asked to answer, not told yet

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from portal.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceError
 
 __all__ = [
+    "ConsensusPending",
     "DiagnosticError",
     "DiagnosticNotDraft",
     "DraftAlreadyExists",
@@ -23,6 +24,7 @@ __all__ = [
     "ReferentialVersionExists",
     "ReportError",
     "ReportUnavailable",
+    "RespondentRefused",
     "SharingRefused",
     "TransientReportError",
 ]
@@ -98,6 +100,21 @@ class IncompleteDiagnostic(InvalidInput):
         super().__init__(
             _("%(count)s question(s) still need an answer: %(codes)s.") % {"count": len(self.missing), "codes": codes}
         )
+
+
+class ConsensusPending(InvalidInput):
+    """Respondents answered questions whose company answer the lead has not settled yet; `pending` lists them."""
+
+    def __init__(self, pending):
+        self.pending = list(pending)
+        codes = ", ".join(question.code for question in self.pending)
+        super().__init__(
+            _("Settle the company's answer where respondents answered before submitting: %(codes)s.") % {"codes": codes}
+        )
+
+
+class RespondentRefused(InvalidInput):
+    """This person cannot be invited as a respondent (already invited, not a member, unknown axis...)."""
 
 
 class SharingRefused(DiagnosticError):

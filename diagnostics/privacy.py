@@ -11,7 +11,17 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from diagnostics.models import Answer, AxisScore, Diagnostic, DiagnosticAccess, Evidence, Report
+from diagnostics.models import (
+    Answer,
+    AxisScore,
+    ConsensusDecision,
+    Diagnostic,
+    DiagnosticAccess,
+    Evidence,
+    Report,
+    Respondent,
+    RespondentAnswer,
+)
 from portal.privacy import CompanyData, ExportPart, register_company_data, register_retention
 
 logger = logging.getLogger("diagnostics.privacy")
@@ -61,6 +71,7 @@ def export_diagnostics(company):
                 "requested_by": report.requested_by_id,
             }
         )
+    respondents = _respondents(company)
     data = {
         "accesses_from_outside": _accesses(company),
         "diagnostics": [
@@ -79,11 +90,47 @@ def export_diagnostics(company):
                 "axis_scores": axis_scores.get(diagnostic.pk, {}),
                 "answers": answers.get(diagnostic.pk, []),
                 "reports": reports.get(diagnostic.pk, []),
+                **respondents.get(diagnostic.pk, {}),
             }
             for diagnostic in diagnostics
         ],
     }
     return ExportPart(data=data, files=files)
+
+
+def _respondents(company):
+    """{diagnostic id: {"respondents": [...], "respondent_answers": [...], "consensus": [...]}}: who was
+    asked to answer, what each answered on their own, who set the company's answers and why."""
+    parts = {}
+
+    def part(diagnostic_id, key):
+        return parts.setdefault(diagnostic_id, {"respondents": [], "respondent_answers": [], "consensus": []})[key]
+
+    for row in Respondent.objects.filter(diagnostic__company=company).order_by("pk"):
+        part(row.diagnostic_id, "respondents").append(
+            {"user": row.user_id, "email": row.email, "function": row.function, "axes": row.axis_codes}
+        )
+    for row in RespondentAnswer.objects.filter(diagnostic__company=company).select_related("question").order_by("pk"):
+        part(row.diagnostic_id, "respondent_answers").append(
+            {
+                "respondent": row.respondent_id,
+                "question": row.question.code,
+                "level": row.level,
+                "not_applicable": row.not_applicable,
+                "comment": row.comment,
+                "answered_at": row.answered_at,
+            }
+        )
+    for row in ConsensusDecision.objects.filter(diagnostic__company=company).select_related("question").order_by("pk"):
+        part(row.diagnostic_id, "consensus").append(
+            {
+                "question": row.question.code,
+                "note": row.note,
+                "decided_by": row.decided_by_id,
+                "decided_at": row.decided_at,
+            }
+        )
+    return parts
 
 
 def _accesses(company):
@@ -97,9 +144,14 @@ def _accesses(company):
 
 def erase_diagnostics(*, company, user_ids):
     """Comments written in the answers go, and so do the evidence and the PDF reports (they name the company); the
-    levels and the score snapshots stay, so the benchmarks keep counting the company anonymously."""
+    levels and the score snapshots stay, so the benchmarks keep counting the company anonymously.
+    The respondents' comments and the consensus notes go too, and so does the list of who was asked
+    (names and e-mail addresses)."""
     Answer.objects.filter(diagnostic__company=company).exclude(comment="").update(comment="")
     Evidence.objects.filter(answer__diagnostic__company=company).delete()  # files follow (post_delete below)
+    RespondentAnswer.objects.filter(diagnostic__company=company).exclude(comment="").update(comment="")
+    ConsensusDecision.objects.filter(diagnostic__company=company).exclude(note="").update(note="")
+    Respondent.objects.filter(diagnostic__company=company).delete()
     for report in Report.objects.filter(diagnostic__company=company):
         report.delete()  # the file follows (post_delete below)
 
@@ -111,7 +163,14 @@ def purge_abandoned_drafts(*, now):
     cutoff = now - timedelta(days=settings.RETENTION_DRAFT_DAYS)
     abandoned = (
         Diagnostic.objects.filter(status=Diagnostic.Status.DRAFT, expert_reviews__isnull=True)
-        .annotate(last_change=Greatest("started_at", Coalesce(Max("answers__answered_at"), "started_at")))
+        .annotate(
+            last_change=Greatest(
+                "started_at",
+                Coalesce(Max("answers__answered_at"), "started_at"),
+                # A respondent answering on their own keeps the draft alive too.
+                Coalesce(Max("respondent_answers__answered_at"), "started_at"),
+            )
+        )
         .filter(last_change__lt=cutoff)
         .values_list("pk", flat=True)
     )
@@ -149,6 +208,9 @@ def register():
                 "diagnostics.Answer",
                 "diagnostics.Evidence",
                 "diagnostics.AxisScore",
+                "diagnostics.Respondent",
+                "diagnostics.RespondentAnswer",
+                "diagnostics.ConsensusDecision",
                 "diagnostics.Report",
                 "diagnostics.DiagnosticAccess",
             ),

@@ -10,6 +10,7 @@ A diagnostic fetched through `selectors.visible_diagnostic` / `selectors.answer_
 
 import rules
 
+from diagnostics.extensions import viewer_role_for
 from diagnostics.reports.access import is_diagnostic_company_owner
 from diagnostics.selectors import diagnostics_visible_to
 from portal.models import Membership
@@ -73,3 +74,30 @@ rules.set_rule("diagnostics.update_report_figures", can_update_report_figures)
 
 # Upload, publish and retire referential versions (the staff's referential pages): Alliance staff only.
 can_curate_referentials = is_alliance_staff
+
+# --- several respondents (diagnostics.models.respondents) ---------------------------------------------
+
+
+@rules.predicate
+def started_the_diagnostic(user, diagnostic):
+    """The person who started the diagnostic."""
+    return bool(user and user.is_authenticated and diagnostic is not None and diagnostic.started_by_id == user.pk)
+
+
+@rules.predicate
+def is_expert_viewer(user, diagnostic):
+    """Users the apps above describe as experts (`extensions.register_viewer_role`, kind "expert")."""
+    role = viewer_role_for(user) if user and user.is_authenticated else None
+    return role is not None and role.kind == "expert"
+
+
+# The diagnostic's lead: the company's owners and the member who started it. Nobody else.
+is_diagnostic_lead = is_diagnostic_company_member & (is_diagnostic_company_owner | started_the_diagnostic)
+# Invite respondents (members, or by e-mail) while the diagnostic is a draft: its lead only. Other
+# members: 403; whoever may not see the draft: 404.
+can_manage_respondents = is_diagnostic_lead & is_draft
+# Set the company's answer where respondents answered (the consensus step), while a draft: its lead only.
+can_set_consensus = is_diagnostic_lead & is_draft
+# See who answered what (names and functions of the company's people): the company's members, and,
+# once submitted, the expert whose assignment lets them see the diagnostic. Officers and staff: never.
+can_view_divergence = is_diagnostic_company_member | (is_submitted & has_extension_access & is_expert_viewer)

@@ -10,6 +10,7 @@ from celery import shared_task
 
 from diagnostics import peer_publication
 from diagnostics.services import report as reports
+from diagnostics.services import respondents
 from portal.background import DELIVERY
 
 QUEUE = "reports"
@@ -54,3 +55,8 @@ def notify_report_ready_task(report_id):
 )
 def refresh_peer_publication_task(referential_code):
     peer_publication.run_scheduled_refresh(referential_code)
+
+
+@shared_task(name="diagnostics.notify_respondent", **DELIVERY)
+def notify_respondent(respondent_id):
+    respondents.send_respondent_email(respondent_id)

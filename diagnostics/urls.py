@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from diagnostics.views import curation, evidence, questionnaire, referential, reports, results, sharing
+from diagnostics.views import curation, evidence, questionnaire, referential, reports, respondents, results, sharing
 
 app_name = "diagnostics"
 
@@ -30,6 +30,10 @@ urlpatterns = [
     path("<int:pk>/preuves/<int:evidence_pk>/", evidence.evidence_download, name="evidence_download"),
     path("<int:pk>/relecture/", questionnaire.review, name="review"),
     path("<int:pk>/soumettre/", questionnaire.submit, name="submit"),
+    # Several respondents: who answers, their divergence, the consensus step (views/respondents.py)
+    path("<int:pk>/repondants/", respondents.respondents, name="respondents"),
+    path("<int:pk>/divergences/", respondents.divergence, name="divergence"),
+    path("<int:pk>/consensus/", respondents.consensus, name="consensus"),
     # Results of a submitted diagnostic (views/results.py)
     path("<int:pk>/resultats/", results.results, name="results"),
     # The PDF report (views/reports.py): live status for htmx, download, new render

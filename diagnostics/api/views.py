@@ -182,7 +182,8 @@ class AnswerList(KnownQueryParameters, generics.ListAPIView):
 )
 class AnswerSave(KnownQueryParameters, APIView):
     """Give or change the answer to one question of a draft: a level 0 to 5, or “not applicable” where the
-    question allows it, with an optional comment. The company's members only; a submitted diagnostic: 409."""
+    question allows it, with an optional comment. The company's members only; a submitted diagnostic: 409.
+    Once colleagues are invited as respondents, the answer saved is the caller's own."""
 
     def put(self, request, pk, question):
         target = selectors.answer_target(request.user, diagnostic_pk=pk, question_code=question)
@@ -192,7 +193,7 @@ class AnswerSave(KnownQueryParameters, APIView):
             raise PermissionDenied(_("Only the company's members may answer its diagnostic."))
         data = serializers.AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        answer = services.save_answer(
-            diagnostic=target.diagnostic, question=target.question, by=request.user, **data.validated_data
-        )
+        # With several respondents each member's answer is their own; the lead sets the company's at the consensus.
+        save = services.save_respondent_answer if target.diagnostic.has_respondents else services.save_answer
+        answer = save(diagnostic=target.diagnostic, question=target.question, by=request.user, **data.validated_data)
         return Response(serializers.AnswerSerializer(answer).data, status=status.HTTP_200_OK)

@@ -20,9 +20,14 @@ from diagnostics.models.referential import (
     TechnologyTheme,
 )
 from diagnostics.models.report import Report
+from diagnostics.models.respondents import ConsensusDecision, Respondent, RespondentAnswer, RespondentFunction
 
 __all__ = [
     "Answer",
+    "ConsensusDecision",
+    "Respondent",
+    "RespondentAnswer",
+    "RespondentFunction",
     "AxisScore",
     "Diagnostic",
     "Evidence",

@@ -31,9 +31,35 @@ from diagnostics.selectors.referential import (
     theme_codes,
     with_content,
 )
+from diagnostics.selectors.respondents import (
+    DIVERGENCE_THRESHOLD,
+    AxisDivergence,
+    ConsensusRow,
+    QuestionDivergence,
+    RespondentView,
+    axes_with_respondent_progress,
+    consensus_rows,
+    divergence_for,
+    questions_awaiting_consensus,
+    respondent_of,
+    respondent_questionnaire_page,
+    respondents_of,
+)
 from diagnostics.selectors.results import AxisResult, Results, results_for
 
 __all__ = [
+    "DIVERGENCE_THRESHOLD",
+    "AxisDivergence",
+    "ConsensusRow",
+    "QuestionDivergence",
+    "RespondentView",
+    "axes_with_respondent_progress",
+    "consensus_rows",
+    "divergence_for",
+    "questions_awaiting_consensus",
+    "respondent_of",
+    "respondent_questionnaire_page",
+    "respondents_of",
     "AnswerTarget",
     "AxisResult",
     "Results",

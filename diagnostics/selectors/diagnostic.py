@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetc
 from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
-from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Question
+from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Question, Respondent
 from diagnostics.models.referential import CONTENT_CODE_PATTERN
 from portal.models import Membership, RegionOfficer
 
@@ -62,6 +62,7 @@ def visible_diagnostic(user, pk):
 
     The row carries `user_is_member` and `user_is_owner` (is `user` a member, an owner of its
     company?) so that the rules need no further query; `member_checked_for` records which user that answer is about.
+    `has_respondents`: whether colleagues were invited to answer on their own (diagnostics.models.respondents).
     """
     diagnostic = (
         diagnostics_visible_to(user)
@@ -70,6 +71,7 @@ def visible_diagnostic(user, pk):
         .annotate(
             user_is_member=_membership_of(user, OuterRef("company")),
             user_is_owner=_membership_of(user, OuterRef("company"), role=Membership.Role.OWNER),
+            has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))),
         )
         .first()
     )
@@ -264,8 +266,8 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     `diagnostic_pk`, if the user may see that diagnostic and the question belongs to its referential;
     else None. One query.
 
-    The returned diagnostic carries only its ids, status and `user_is_member`: enough for the rules
-    and for `services.save_answer`.
+    The returned diagnostic carries only its ids, status, `user_is_member` and `has_respondents`:
+    enough for the rules and for `services.save_answer` / `services.save_respondent_answer`.
     """
     visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
     questions = Question.objects.filter(referential__in=visible.values("referential_id"))
@@ -279,6 +281,7 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         diagnostic_status=Subquery(visible.values("status")[:1]),
         diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
         user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
+        has_respondents=Exists(Respondent.objects.filter(diagnostic_id=diagnostic_pk)),
     ).first()
     if question is None:
         return None
@@ -289,5 +292,6 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         status=question.diagnostic_status,
     )
     diagnostic.user_is_member = question.user_is_member
+    diagnostic.has_respondents = question.has_respondents
     diagnostic.member_checked_for = user.pk
     return AnswerTarget(diagnostic=diagnostic, question=question)

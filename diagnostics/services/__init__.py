@@ -1,6 +1,7 @@
 """Use cases of the diagnostics app, one module per part; the names are re-exported here."""
 
 from diagnostics.exceptions import (
+    ConsensusPending,
     DiagnosticError,
     DiagnosticNotDraft,
     DraftAlreadyExists,
@@ -9,6 +10,7 @@ from diagnostics.exceptions import (
     InvalidEvidence,
     NoPreviousDiagnostic,
     NoPublishedReferential,
+    RespondentRefused,
     SharingRefused,
 )
 from diagnostics.services.diagnostic import (
@@ -30,9 +32,21 @@ from diagnostics.services.referential import (
     retire_referential,
 )
 from diagnostics.services.report import latest_report, render_report, request_report, requeue_stuck_reports  # noqa: F401
+from diagnostics.services.respondents import (
+    invite_respondent,
+    save_respondent_answer,
+    save_respondent_answers,
+    set_consensus,
+)
 from diagnostics.services.sharing import record_access, set_region_sharing
 
 __all__ = [
+    "ConsensusPending",
+    "RespondentRefused",
+    "invite_respondent",
+    "save_respondent_answer",
+    "save_respondent_answers",
+    "set_consensus",
     "AnswerInput",
     "attach_evidence_file",
     "attach_evidence_link",

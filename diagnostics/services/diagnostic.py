@@ -4,7 +4,8 @@
   company), optionally pre-filled with the previous submitted diagnostic's answers;
 - `save_answer` is the autosave: ONE conditional upsert statement, which writes nothing once the
   diagnostic is submitted (even if the submit commits between the caller's checks and the write);
-- `submit_diagnostic` locks the diagnostic, checks it is complete, computes the score snapshot once
+- `submit_diagnostic` locks the diagnostic, checks it is complete (and, with several respondents, that
+  the lead settled every question they answered: diagnostics.services.respondents), computes the score snapshot once
   with `diagnostics.scoring.compute_scores` and makes it the company's latest diagnostic.
 """
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics import selectors
 from diagnostics.exceptions import (
+    ConsensusPending,
     DiagnosticNotDraft,
     DraftAlreadyExists,
     IncompleteDiagnostic,
@@ -213,8 +215,9 @@ def save_answers(*, diagnostic, answers, by):
 def submit_diagnostic(*, diagnostic, by):
     """Freeze a complete draft and store its score snapshot; it becomes the company's latest diagnostic.
 
-    Raises `DiagnosticNotDraft` (already submitted) or `IncompleteDiagnostic` (listing the questions
-    still to answer). The peer cells count it at once; after commit, a refresh of the published peer
+    Raises `DiagnosticNotDraft` (already submitted), `IncompleteDiagnostic` (listing the questions
+    still to answer) or `ConsensusPending` (questions respondents answered whose company answer the
+    lead has not set yet); the company's answers, consensus included, are the ones scored. The peer cells count it at once; after commit, a refresh of the published peer
     figures is scheduled and the `register_on_submit` callbacks run with the diagnostic's id.
     """
     row = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
@@ -223,6 +226,9 @@ def submit_diagnostic(*, diagnostic, by):
     missing = selectors.missing_questions(row)
     if missing:
         raise IncompleteDiagnostic(missing)
+    pending = selectors.questions_awaiting_consensus(row)
+    if pending:
+        raise ConsensusPending(pending)
 
     axes = list(Axis.objects.filter(referential_id=row.referential_id).order_by("order", "pk"))
     answers = Answer.objects.filter(diagnostic=row).select_related("question__axis")

@@ -25,6 +25,29 @@ def _visible_company(request, company_pk):
     return found(companies_visible_to(request.user).filter(pk=company_pk).first())
 
 
+def _answers_on_own(request, diagnostic):
+    """With several respondents (diagnostics.models.respondents) each member answers on their own while
+    the diagnostic is a draft; once submitted, everyone reads the company's answers."""
+    return (
+        bool(diagnostic.has_respondents)
+        and diagnostic.is_draft
+        and rules.is_diagnostic_company_member.test(request.user, diagnostic)
+    )
+
+
+def _assigned_axis_codes(request, diagnostic):
+    respondent = selectors.respondent_of(diagnostic, request.user)
+    return respondent.axis_codes if respondent is not None else []
+
+
+def _questionnaire_page(request, diagnostic, axis_code):
+    """The member's own answers (their assigned axes first) with several respondents, else the company's."""
+    if _answers_on_own(request, diagnostic):
+        codes = _assigned_axis_codes(request, diagnostic)
+        return selectors.respondent_questionnaire_page(diagnostic, axis_code, request.user, codes)
+    return selectors.questionnaire_page(diagnostic, axis_code)
+
+
 def _axis_url(diagnostic, axis, anchor=""):
     url = reverse("diagnostics:axis", args=[diagnostic.pk, axis.code])
     return f"{url}#{anchor}" if anchor else url
@@ -78,7 +101,11 @@ def detail(request, pk):
     diagnostic = _visible_diagnostic(request, pk)
     if not diagnostic.is_draft:
         return redirect("diagnostics:results", pk=diagnostic.pk)
-    axes = selectors.axes_with_progress(diagnostic)
+    if _answers_on_own(request, diagnostic):
+        codes = _assigned_axis_codes(request, diagnostic)
+        axes = selectors.axes_with_respondent_progress(diagnostic, request.user, codes)
+    else:
+        axes = selectors.axes_with_progress(diagnostic)
     if not axes:
         return redirect("diagnostics:review", pk=diagnostic.pk)
     axis = next((axis for axis in axes if axis.answered_count < axis.question_count), None)
@@ -95,7 +122,7 @@ def _forms_for(page, data=None):
 def axis_page(request, pk, axis_code):
     """One axis of the questionnaire. GET shows it; POST (JavaScript off) saves the whole page, then goes on."""
     diagnostic = _visible_diagnostic(request, pk)
-    page = found(selectors.questionnaire_page(diagnostic, axis_code), _("This referential version has no such axis."))
+    page = found(_questionnaire_page(request, diagnostic, axis_code), _("This referential version has no such axis."))
     can_edit = rules.can_edit_diagnostic.test(request.user, diagnostic)
     status = 200
     if request.method == "POST":
@@ -120,8 +147,9 @@ def axis_page(request, pk, axis_code):
                 for form in forms
                 if form.differs_from_stored()
             ]
+            save = services.save_respondent_answers if diagnostic.has_respondents else services.save_answers
             try:
-                services.save_answers(diagnostic=diagnostic, answers=changed, by=request.user)
+                save(diagnostic=diagnostic, answers=changed, by=request.user)
             except services.DiagnosticNotDraft as error:
                 messages.error(request, str(error))
                 return redirect("diagnostics:detail", pk=diagnostic.pk)
@@ -147,6 +175,7 @@ def axis_page(request, pk, axis_code):
         "can_edit": can_edit,
         "is_member": rules.is_diagnostic_company_member.test(request.user, diagnostic),
         "has_errors": status == 400,
+        "answers_on_own": _answers_on_own(request, diagnostic),
     }
     return render(request, "diagnostics/axis.html", context, status=status)
 
@@ -159,7 +188,8 @@ def _status_fragment(request, *, answer=None, error=None, status=200):
 @require_POST
 def autosave(request, pk, question_pk):
     """Save one question's answer (htmx, on every change). One request, at most three queries:
-    the user, the question of a diagnostic the user may see (with the membership and status), the upsert.
+    the user, the question of a diagnostic the user may see (with the membership, status and whether it
+    has respondents), the upsert: of the company's answer, or with several respondents of the user's own.
 
     Answers with a small status fragment: saved (who, when) or why not.
     """
@@ -180,8 +210,9 @@ def autosave(request, pk, question_pk):
     if not form.is_valid():
         problems = " ".join(str(message) for errors in form.errors.values() for message in errors)
         return _status_fragment(request, error=_("Not saved: %(problems)s") % {"problems": problems}, status=400)
+    save = services.save_respondent_answer if diagnostic.has_respondents else services.save_answer
     try:
-        answer = services.save_answer(
+        answer = save(
             diagnostic=diagnostic,
             question=question,
             level=form.cleaned_data["level"],
@@ -213,8 +244,21 @@ def review(request, pk):
         "missing": missing,
         "missing_by_axis": [(axis, by_axis[axis.pk]) for axis in axes if axis.pk in by_axis],
         "can_edit": rules.can_edit_diagnostic.test(request.user, diagnostic),
+        "respondents": _respondents_panel(request, diagnostic),
     }
     return render(request, "diagnostics/review.html", context)
+
+
+def _respondents_panel(request, diagnostic):
+    """What the review page says of the respondents: for members, whether there are some, and for the
+    lead how many questions await the consensus (one query, with several respondents only)."""
+    if not rules.is_diagnostic_company_member.test(request.user, diagnostic):
+        return None
+    is_lead = rules.is_diagnostic_lead.test(request.user, diagnostic)
+    pending = []
+    if diagnostic.has_respondents and diagnostic.is_draft:
+        pending = selectors.questions_awaiting_consensus(diagnostic)
+    return {"several": diagnostic.has_respondents, "is_lead": is_lead, "pending": pending}
 
 
 @require_POST
@@ -232,6 +276,9 @@ def submit(request, pk):
     except services.DiagnosticNotDraft as error:
         messages.info(request, str(error))
         return redirect("diagnostics:results", pk=diagnostic.pk)
+    except services.ConsensusPending as error:
+        messages.error(request, str(error))
+        return redirect("diagnostics:review", pk=diagnostic.pk)
     except services.IncompleteDiagnostic as error:
         messages.error(
             request,

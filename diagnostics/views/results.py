@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from diagnostics import rules
 from diagnostics.extensions import results_panels_for
-from diagnostics.models import DiagnosticAccess
+from diagnostics.models import DiagnosticAccess, Respondent
 from diagnostics.radar import radar_svg
 from diagnostics.selectors import diagnostics_visible_to
 from diagnostics.selectors.results import results_for
@@ -38,6 +38,7 @@ def results(request, pk):
             user_is_owner=Exists(
                 Membership.objects.filter(user=user, company=OuterRef("company"), role=Membership.Role.OWNER)
             ),
+            has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))),
             # The ids of its latest report and latest ready report: both rows are then read in one query.
             **reports.latest_report_annotations(),
         )
@@ -74,5 +75,7 @@ def results(request, pk):
         if diagnostic.user_is_member or user.is_staff
         else [],
         "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the annotation
+        # Who answered what, when colleagues answered on their own: queried only then.
+        "can_view_divergence": diagnostic.has_respondents and rules.can_view_divergence.test(user, diagnostic),
     }
     return render(request, "diagnostics/results.html", context)
