@@ -10,6 +10,7 @@ from portal.notifications import Recipient, notify_once, site_link
 from regions.models import Enrolment, EnrolmentTransition
 
 SUBJECTS = {
+    Enrolment.Status.SENT_BACK: lambda: _("Your application to %(programme)s: changes requested"),
     Enrolment.Status.ACCEPTED: lambda: _("Your application to %(programme)s is accepted"),
     Enrolment.Status.REFUSED: lambda: _("Your application to %(programme)s is not accepted"),
     Enrolment.Status.IN_PROGRESS: lambda: _("Your support from %(programme)s has started"),

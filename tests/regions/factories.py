@@ -90,6 +90,7 @@ class SubmittedDiagnosticFactory(factory.django.DjangoModelFactory):
 
 PATH = {
     Enrolment.Status.APPLIED: [],
+    Enrolment.Status.SENT_BACK: ["send_back"],
     Enrolment.Status.UNDER_REVIEW: ["review"],
     Enrolment.Status.ACCEPTED: ["review", "accept"],
     Enrolment.Status.REFUSED: ["review", "refuse"],
@@ -125,6 +126,8 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         officer=None,
     ):
         applicant = by or company.memberships.select_related("user").first().user
+        if committed is not None:  # an officer commits at most the aid asked for
+            requested_amount = max(requested_amount, committed)
         enrolment = services.apply_to_programme(
             programme=programme, company=company, requested_amount=requested_amount, motivation=motivation, by=applicant
         )
@@ -132,6 +135,8 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         for step in PATH[status]:
             if step == "review":
                 enrolment = services.start_review(enrolment=enrolment, by=officer)
+            elif step == "send_back":
+                enrolment = services.send_back_enrolment(enrolment=enrolment, message="Joindre un devis.", by=officer)
             elif step == "accept":
                 amount = committed if committed is not None else requested_amount
                 enrolment = services.accept_enrolment(enrolment=enrolment, amount=amount, by=officer)
