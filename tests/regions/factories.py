@@ -8,6 +8,7 @@ they make has its ledger entries and transitions, and reconciles.
     SubmittedDiagnosticFactory(company=c, overall_score=Decimal("2.40"))
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -161,3 +162,25 @@ def book(enrolment, amount, *, by=None, kind=Expense.Kind.OTHER, label="Frais", 
         by=by,
         source_reference=source_reference,
     )
+
+
+def stored_document(enrolment, *, content=b"%PDF-1.4\n% test\n", kind="quote", name="devis.pdf", by=None):
+    """A document already in an application's file, whatever the application's status now (the
+    service adds documents while the application is open to changes only)."""
+    from django.core.files.base import ContentFile
+
+    from regions.models import EnrolmentDocument
+
+    digest = hashlib.sha256(content).hexdigest()
+    document = EnrolmentDocument(
+        enrolment=enrolment,
+        kind=kind,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=digest,
+        uploaded_by=by,
+    )
+    document.file.save(f"applications/{enrolment.pk}/{digest}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
