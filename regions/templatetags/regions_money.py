@@ -1,5 +1,5 @@
 from django import template
-from django.utils.translation import pgettext
+from django.utils.translation import gettext
 
 from portal.money import format_eur
 from portal.number_fields import localized_number
@@ -30,4 +30,4 @@ def percent(rate):
     """A rate in percent in the active language's format, without useless decimals: "50 %" / "50%"."""
     if rate is None or rate == "":
         return ""
-    return pgettext("a percentage", "%(rate)s%%") % {"rate": localized_number(plain_rate(rate))}
+    return gettext("%(rate)s%%") % {"rate": localized_number(plain_rate(rate))}
