@@ -129,3 +129,21 @@ def test_the_company_sends_again_through_the_page_with_localised_amounts(client,
         Decimal("4500.50"),
         Decimal("9001"),
     )
+
+
+def test_the_audit_trail_and_the_budgets_verify_after_corrections_documents_and_a_decision():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    enrolment = EnrolmentFactory()
+    officer = an_officer(enrolment.programme.region)
+    services.send_back_enrolment(enrolment=enrolment, message="Joindre le Kbis.", by=officer)
+    upload = SimpleUploadedFile("kbis.pdf", b"%PDF-1.4\n%%EOF\n")
+    services.add_document(enrolment=enrolment, kind="registration", upload=upload, by=enrolment.applied_by)
+    services.resubmit_enrolment(enrolment=enrolment, by=enrolment.applied_by, requested_amount="5000", motivation="Ok")
+    services.start_review(enrolment=enrolment, by=officer)
+    services.accept_enrolment(enrolment=enrolment, amount=Decimal("5000"), by=officer)
+    call_command("verify_audit")
+    call_command("reconcile_budgets")
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"enrolment.sent_back", "enrolment.document_added", "enrolment.applied", "enrolment.accepted"} <= actions
