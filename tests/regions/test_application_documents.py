@@ -16,6 +16,7 @@ from regions.exceptions import DocumentRefused
 from regions.models import EnrolmentDocument
 from tests.portal.factories import OwnerFactory
 from tests.regions.factories import EnrolmentFactory, an_officer
+from tests.storage_support import downloaded
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +112,10 @@ def test_the_page_adds_a_document_and_the_officer_downloads_it(client, english):
     assert response.status_code == 302
     document = EnrolmentDocument.objects.get()
     client.force_login(an_officer(enrolment.programme.region))
-    download = client.get(reverse("regions:document_download", args=[document.pk]))
-    assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF
-    assert download["Content-Type"] == "application/pdf"
-    assert "kbis.pdf" in download["Content-Disposition"]
+    content, headers = downloaded(client.get(reverse("regions:document_download", args=[document.pk])))
+    assert content == PDF
+    assert headers["Content-Type"] == "application/pdf"
+    assert "kbis.pdf" in headers["Content-Disposition"]
 
 
 def test_a_refused_upload_says_why_on_the_page(client, english):
