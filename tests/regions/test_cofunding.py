@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -163,3 +164,23 @@ def test_the_window_of_three_years_starts_on_the_same_day(settings):
 
     assert window_start(date(2026, 12, 4)) == date(2023, 12, 4)
     assert window_start(date(2028, 2, 29)) == date(2025, 2, 28)
+
+
+def test_the_company_gives_its_costs_and_outside_aid_on_the_application_page_in_french(client, french):
+    programme = ProgrammeFactory(funding_rate=Decimal("50"), cap_per_company=Decimal("20000"))
+    owner = OwnerFactory(company__region=programme.region)
+    client.force_login(owner.user)
+    url = reverse("regions:apply", args=[programme.pk])
+    page = client.get(url).content.decode()
+    assert "le programme finance 50\u00a0% des dépenses éligibles" in page
+    data = {"motivation": "Robotiser.", "eligible_cost": "30 000,00", "declared_outside_aid": "12 500,50"}
+    response = client.post(url, {**data, "requested_amount": "15 000,01"})
+    assert response.status_code == 400 and not Enrolment.objects.exists()
+    assert "au plus 15\u00a0000 EUR" in response.content.decode()
+    response = client.post(url, {**data, "requested_amount": "15 000"})
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.requested_amount, enrolment.eligible_cost, enrolment.declared_outside_aid) == (
+        Decimal("15000"),
+        Decimal("30000"),
+        Decimal("12500.50"),
+    )
