@@ -1,8 +1,9 @@
 """What a file is, told by its content (its first bytes, or its zip directory), never by its name.
 
 A file called "rapport.pdf" may hold anything; browsers and office software trust what the bytes
-say. `document_type` recognises the documents the portal accepts as evidence: PDF, PNG and JPEG
-images, Office Open XML (docx, xlsx, pptx) and OpenDocument (odt, ods) files. Office formats are zip
+say. `document_type` recognises the documents the portal accepts (evidence on answers, application
+files): PDF, PNG, JPEG and WebP images, Office Open XML (docx, xlsx, pptx) and OpenDocument (odt, ods,
+odp) files; each use decides which of them it takes. Office formats are zip
 archives: only their directory (and the few bytes of an OpenDocument's `mimetype` entry) is read,
 never the compressed content, so a zip bomb costs nothing here.
 """
@@ -21,18 +22,20 @@ class DocumentType:
 PDF = DocumentType("pdf", "application/pdf")
 PNG = DocumentType("png", "image/png")
 JPEG = DocumentType("jpg", "image/jpeg")
+WEBP = DocumentType("webp", "image/webp")
 DOCX = DocumentType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 XLSX = DocumentType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 PPTX = DocumentType("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation")
 ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text")
 ODS = DocumentType("ods", "application/vnd.oasis.opendocument.spreadsheet")
+ODP = DocumentType("odp", "application/vnd.oasis.opendocument.presentation")
 
-ACCEPTED = (PDF, PNG, JPEG, DOCX, XLSX, PPTX, ODT, ODS)
+ACCEPTED = (PDF, PNG, JPEG, WEBP, DOCX, XLSX, PPTX, ODT, ODS, ODP)
 
 _SIGNATURES = ((b"%PDF-", PDF), (b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG))
 # The part each Office Open XML format must hold (ECMA-376), beside [Content_Types].xml.
 _OFFICE_MAIN_PARTS = (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX), ("ppt/presentation.xml", PPTX))
-_OPENDOCUMENT = {ODT.content_type: ODT, ODS.content_type: ODS}
+_OPENDOCUMENT = {kind.content_type: kind for kind in (ODT, ODS, ODP)}
 # An OpenDocument's `mimetype` entry is its first, stored uncompressed; a longer one is no OpenDocument.
 _MIMETYPE_MAX_BYTES = 100
 
@@ -42,6 +45,8 @@ def document_type(data):
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
             return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return WEBP
     if data.startswith(b"PK\x03\x04"):
         return _zip_document_type(data)
     return None

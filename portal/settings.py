@@ -6,6 +6,7 @@ defaults that `manage.py check --deploy` asks for.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
@@ -448,6 +449,13 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 # before it is read) and how many files and links one answer may carry.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_PER_ANSWER = env.int("EVIDENCE_MAX_PER_ANSWER", default=5)
+# The documents of an application (registration extract, quotes, de minimis declaration): PDF, images or
+# office documents, recognised by their content (portal/file_types.py), each at most this size, at most
+# this many per application.
+APPLICATION_DOCUMENT_MAX_BYTES = env.int("APPLICATION_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+APPLICATION_DOCUMENTS_MAX_COUNT = env.int("APPLICATION_DOCUMENTS_MAX_COUNT", default=20)
+# De minimis (Regulation (EU) 2023/2831): the aid one undertaking may receive over any three years, in EUR.
+DE_MINIMIS_CEILING = Decimal(env.str("DE_MINIMIS_CEILING", default="300000"))
 
 LOGGING = {
     "version": 1,

@@ -10,11 +10,14 @@ from portal.errors import IllegalTransition, InvalidInput, ServiceError
 from portal.money import format_eur
 
 __all__ = [
+    "AboveAidAsked",
     "AlreadyApplied",
     "AlreadyDecided",
     "BudgetBelowCommitted",
     "BudgetExhausted",
     "CommitmentExceeded",
+    "DeMinimisExceeded",
+    "DocumentRefused",
     "ExpenseAlreadyBooked",
     "ExpenseNotAllowed",
     "ExpertProposalRefused",
@@ -95,3 +98,40 @@ class ExpenseAlreadyBooked(ExpenseNotAllowed):
 
 class ExpertProposalRefused(RegionsError):
     """The experts app refused the proposal (not referenced, no free place, already under way…)."""
+
+
+class AboveAidAsked(RegionsError):
+    """The amount to commit is above the aid the application asks for (its amount, or rate × costs)."""
+
+    def __init__(self, *, aid, asked):
+        self.aid, self.asked = aid, asked
+        super().__init__(
+            _("The amount is above the aid asked for: at most %(aid)s, %(asked)s asked")
+            % {"aid": format_eur(aid), "asked": format_eur(asked)}
+        )
+
+
+class DeMinimisExceeded(RegionsError):
+    """Committing the amount would take the company over the de minimis ceiling over three years."""
+
+    def __init__(self, *, received, asked, ceiling):
+        self.received, self.asked, self.ceiling = received, asked, ceiling
+        self.excess = received + asked - ceiling
+        super().__init__(
+            _(
+                "De minimis ceiling exceeded: the company has received %(received)s over three years; "
+                "%(asked)s more would exceed the ceiling of %(ceiling)s by %(excess)s"
+            )
+            % {
+                "received": format_eur(received),
+                "asked": format_eur(asked),
+                "ceiling": format_eur(ceiling),
+                "excess": format_eur(self.excess),
+            }
+        )
+
+
+class DocumentRefused(RegionsError):
+    """A document cannot be added to the application (its file, the count, or the application's state)."""
+
+    http_status = 400

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,8 @@ from portal.models import HeadcountBand, NafCode
 from portal.money import CENT, MONEY_DIGITS, MONEY_PLACES, format_eur
 from portal.number_fields import LocalizedDecimalField, localized_number
 from portal.validators import validate_plausible_date, validate_printable, validate_text
-from regions.models import Expense
+from regions.cofunding import plain_rate
+from regions.models import EnrolmentDocument, Expense
 
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -61,6 +64,17 @@ class ProgrammeForm(forms.Form):
     end_date = date_form_field(_("End date"))
     budget = money_form_field(_("Total budget (EUR)"), min_value=Decimal("0"))
     cap_per_company = money_form_field(_("Maximum aid per company (EUR)"))
+    funding_rate = LocalizedDecimalField(
+        label=_("Funding rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal("100"),
+        required=False,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "Share of an application's eligible costs paid by the programme (above 0, at most 100; 100 when empty)."
+        ),
+    )
     target_companies = forms.IntegerField(label=_("Target number of companies"), min_value=0, max_value=1_000_000)
     eligible_headcount_bands = forms.MultipleChoiceField(
         label=_("Eligible headcount bands"),
@@ -101,6 +115,7 @@ class ProgrammeForm(forms.Form):
                     "end_date": programme.end_date,
                     "budget": programme.budget,
                     "cap_per_company": programme.cap_per_company,
+                    "funding_rate": programme.funding_rate,
                     "target_companies": programme.target_companies,
                     "eligible_headcount_bands": programme.eligible_headcount_bands,
                     "eligible_naf_codes": list(programme.eligible_naf_codes.all()),
@@ -116,6 +131,10 @@ class ProgrammeForm(forms.Form):
             self.fields["budget"].help_text = _("Already committed: %(amount)s. The budget cannot go below it.") % {
                 "amount": format_eur(programme.committed_total)
             }
+
+    def clean_funding_rate(self):
+        rate = self.cleaned_data["funding_rate"]
+        return Decimal("100") if rate is None else rate
 
     def clean(self):
         data = super().clean()
@@ -134,14 +153,74 @@ class ProgrammeForm(forms.Form):
         return data
 
 
-class ApplicationForm(forms.Form):
+def eligible_cost_field():
+    return money_form_field(
+        _("Eligible costs (EUR, optional)"),
+        required=False,
+        help_text=_("The costs of the project the programme's rate applies to (quotes excluding VAT)."),
+    )
+
+
+def outside_aid_field():
+    return money_form_field(
+        _("De minimis aid received elsewhere over the last three years (EUR)"),
+        min_value=Decimal("0"),
+        required=False,
+        initial=Decimal("0"),
+        help_text=_("Public aid received under the de minimis rules from other funders; attach their declaration."),
+    )
+
+
+class ApplicationTermsForm(forms.Form):
+    """What a company asks for: at its application, and again when it was sent back for changes."""
+
     requested_amount = money_form_field(_("Amount requested (EUR)"))
+    eligible_cost = eligible_cost_field()
+    declared_outside_aid = outside_aid_field()
     motivation = forms.CharField(
         label=_("What would the support be used for?"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
         validators=[validate_text],
     )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_amount"].validators.append(MaxValueValidator(programme.cap_per_company))
+        self.fields["requested_amount"].help_text = _(
+            "At most %(cap)s; the programme pays %(rate)s %% of the eligible costs."
+        ) % {
+            "cap": format_eur(programme.cap_per_company),
+            "rate": localized_number(plain_rate(programme.funding_rate)),
+        }
+
+    def clean_declared_outside_aid(self):
+        return self.cleaned_data["declared_outside_aid"] or Decimal("0")
+
+
+class ResubmitForm(ApplicationTermsForm):
+    comment = forms.CharField(
+        label=_("Message to the region (optional)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, enrolment, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "requested_amount": enrolment.requested_amount,
+                "eligible_cost": enrolment.eligible_cost,
+                "declared_outside_aid": enrolment.declared_outside_aid,
+                "motivation": enrolment.motivation,
+            },
+        )
+        super().__init__(*args, programme=enrolment.programme, **kwargs)
+
+
+class ApplicationForm(ApplicationTermsForm):
     diagnostic = forms.ModelChoiceField(
         label=_("Attached self-diagnostic"),
         queryset=None,
@@ -150,12 +229,7 @@ class ApplicationForm(forms.Form):
     )
 
     def __init__(self, *args, programme, diagnostics, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["requested_amount"].max_value = programme.cap_per_company
-        self.fields["requested_amount"].validators.append(MaxValueValidator(programme.cap_per_company))
-        self.fields["requested_amount"].help_text = _("At most %(cap)s.") % {
-            "cap": format_eur(programme.cap_per_company)
-        }
+        super().__init__(*args, programme=programme, **kwargs)
         self.fields["diagnostic"].queryset = diagnostics
         self.fields["diagnostic"].label_from_instance = lambda d: (
             _("Submitted on %(date)s – overall %(score)s / 5")
@@ -168,6 +242,11 @@ class ApplicationForm(forms.Form):
 
 class AcceptForm(forms.Form):
     amount = money_form_field(_("Amount committed (EUR)"))
+    eligible_cost = money_form_field(
+        _("Eligible costs (EUR, optional)"),
+        required=False,
+        help_text=_("Set them to limit the aid to the programme's rate of these costs."),
+    )
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
@@ -198,6 +277,64 @@ class RefuseForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give the reason for the refusal; the company will read it."))
         return reason
+
+
+class SendBackForm(forms.Form):
+    message = forms.CharField(
+        label=_("What should the company change? (sent to the company)"),
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise forms.ValidationError(_("Say what the company should change; it will read your message."))
+        return message
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=EnrolmentDocument.Kind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, image (PNG, JPEG, WebP) or office document (Word, Excel, OpenDocument)."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, image (PNG, JPEG, WebP) or office document (Word, Excel, OpenDocument), at most %(size)s."
+        ) % {"size": filesizeformat(settings.APPLICATION_DOCUMENT_MAX_BYTES)}
+
+
+class BatchDecisionForm(forms.Form):
+    """Decide several applications of a programme at once: each is accepted at the aid it asks for,
+    or refused with the one reason given."""
+
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("refuse", _("Refuse"))])
+    enrolments = forms.TypedMultipleChoiceField(label=_("Applications"), coerce=int, choices=())
+    reason = forms.CharField(
+        label=_("Reason for the refusal (sent to each company refused)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, enrolment_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolments"].choices = [(pk, pk) for pk in enrolment_ids]
+        self.fields["enrolments"].error_messages["required"] = _("Select at least one application.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the refusal; the companies will read it."))
+        return data
 
 
 class CommentForm(forms.Form):

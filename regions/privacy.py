@@ -1,9 +1,12 @@
 """The regions app's part of a company's data: its applications and enrolments, their steps, the
-expenses booked on them and the experts assigned from them; and what the closure erases among them
-(never an amount: the programmes' totals and ledger stay as they are)."""
+documents of their files, the expenses booked on them and the experts assigned from them; and what
+the closure erases among them (never an amount: the programmes' totals and ledger stay as they are)."""
+
+from django.db import transaction
 
 from portal.privacy import CompanyData, ExportPart, register_company_data
-from regions.models import Enrolment, EnrolmentAssignment, EnrolmentTransition, Expense
+from regions.models import Enrolment, EnrolmentAssignment, EnrolmentDocument, EnrolmentTransition, Expense
+from regions.models.documents import document_storage
 
 
 def export_enrolments(company):
@@ -26,6 +29,19 @@ def export_enrolments(company):
                 "cancel_reason": expense.cancel_reason,
             }
         )
+    documents = {}
+    for document in EnrolmentDocument.objects.filter(enrolment__company=company).order_by("uploaded_at", "pk"):
+        documents.setdefault(document.enrolment_id, []).append(
+            {
+                "kind": document.kind,
+                "name": document.original_name,
+                "content_type": document.content_type,
+                "size": document.size,
+                "sha256": document.sha256,
+                "uploaded_by": document.uploaded_by_id,
+                "uploaded_at": document.uploaded_at,
+            }
+        )
     for link in EnrolmentAssignment.objects.filter(enrolment__company=company).order_by("pk"):
         assignments.setdefault(link.enrolment_id, []).append(link.assignment_id)
     data = {
@@ -45,7 +61,10 @@ def export_enrolments(company):
                 "applied_by": enrolment.applied_by_id,
                 "applied_at": enrolment.applied_at,
                 "decided_at": enrolment.decided_at,
+                "eligible_cost": enrolment.eligible_cost,
+                "declared_outside_aid": enrolment.declared_outside_aid,
                 "steps": steps.get(enrolment.pk, []),
+                "documents": documents.get(enrolment.pk, []),
                 "expenses": expenses.get(enrolment.pk, []),
                 "expert_assignments": assignments.get(enrolment.pk, []),
             }
@@ -56,9 +75,14 @@ def export_enrolments(company):
 
 
 def erase_enrolments(*, company, user_ids):
-    """The motivations the company wrote go; amounts, statuses and expenses stay, so the programmes'
-    totals and ledger do not change."""
+    """The motivations the company wrote and the documents of its files go (the files once the erasure
+    is committed); amounts, statuses and expenses stay, so the programmes' totals and ledger do not change."""
     Enrolment.objects.filter(company=company).exclude(motivation="").update(motivation="")
+    documents = EnrolmentDocument.objects.filter(enrolment__company=company)
+    names = list(documents.values_list("file", flat=True))
+    documents.delete()
+    storage = document_storage()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def register():
@@ -68,6 +92,7 @@ def register():
             models=(
                 "regions.Enrolment",
                 "regions.EnrolmentTransition",
+                "regions.EnrolmentDocument",
                 "regions.Expense",
                 "regions.EnrolmentAssignment",
             ),

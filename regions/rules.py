@@ -43,6 +43,10 @@ can_manage_programme = is_officer_of_programme | is_alliance_staff
 can_decide_enrolment = is_officer_of_enrolment | is_alliance_staff
 # Withdraw an application: the company's own members.
 can_withdraw_enrolment = is_enrolment_company_member
+# Change an application sent back for changes, send it again, add documents to its file: the company's members.
+can_edit_application = is_enrolment_company_member
+# Download an application's documents: the company's members, the officers of the programme's region, staff.
+can_read_application_file = is_enrolment_company_member | is_officer_of_enrolment | is_alliance_staff
 # Apply to a programme on behalf of a company: its members.
 can_apply = is_company_member
 # See the programmes open to one's company and one's applications.

@@ -13,7 +13,15 @@ from diagnostics.models import Diagnostic
 from diagnostics.selectors import diagnostics_visible_to, latest_submitted, shared_with_officer
 from portal.models import Company, Membership, NafCode, Region
 from regions.eligibility import Eligibility, eligibility
-from regions.models import Enrolment, EnrolmentAssignment, EnrolmentTransition, Expense, LedgerEntry, Programme
+from regions.models import (
+    Enrolment,
+    EnrolmentAssignment,
+    EnrolmentDocument,
+    EnrolmentTransition,
+    Expense,
+    LedgerEntry,
+    Programme,
+)
 
 
 def officer_region_ids(user):
@@ -93,6 +101,20 @@ def enrolment_detail(user, pk):
 
 def enrolment_history(enrolment):
     return EnrolmentTransition.objects.filter(enrolment=enrolment).select_related("by").order_by("at", "pk")
+
+
+def enrolment_documents(enrolment):
+    return EnrolmentDocument.objects.filter(enrolment=enrolment).select_related("uploaded_by")
+
+
+def visible_document(user, pk):
+    """A document of an application the user may see (its company's members, the region's officers,
+    staff), with its enrolment and programme, or None."""
+    return (
+        EnrolmentDocument.objects.filter(pk=pk, enrolment__in=enrolments_visible_to(user))
+        .select_related("enrolment__programme", "enrolment__company")
+        .first()
+    )
 
 
 def enrolment_expenses(enrolment):

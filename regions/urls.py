@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from regions.views import audit, company, dashboard, officer, opendata, shared
+from regions.views import application_file, audit, company, dashboard, officer, opendata, shared
 
 app_name = "regions"
 
@@ -13,10 +13,13 @@ urlpatterns = [
     path("programmes/<int:pk>/statut/", officer.programme_status, name="programme_status"),
     path("candidatures/<int:pk>/", officer.enrolment_detail, name="enrolment_detail"),
     re_path(
-        r"^candidatures/(?P<pk>[0-9]+)/(?P<action>review|accept|refuse|start|complete|withdraw)/$",
+        r"^candidatures/(?P<pk>[0-9]+)/(?P<action>review|send_back|resubmit|accept|refuse|start|complete|withdraw)/$",
         officer.enrolment_action,
         name="enrolment_action",
     ),
+    path("programmes/<int:pk>/decisions/", officer.batch_decision, name="batch_decision"),
+    path("candidatures/<int:pk>/documents/", application_file.document_add, name="document_add"),
+    path("documents/<int:pk>/", application_file.document_download, name="document_download"),
     path("candidatures/<int:pk>/experts/", officer.enrolment_experts, name="enrolment_experts"),
     path("candidatures/<int:pk>/depenses/nouvelle/", officer.expense_create, name="expense_create"),
     path("depenses/<int:pk>/annuler/", officer.expense_cancel, name="expense_cancel"),

@@ -1,10 +1,12 @@
 """The regions app's workflows (`portal.workflow`): an enrolment's and a programme's.
 
 Enrolment: applied → under review → accepted (money committed) or refused; accepted → in progress →
-completed; withdrawn from any live status before completion. No cycle: each status is reached once
-(a unique constraint on `EnrolmentTransition` backs it). The officers of the programme's region and
-staff take the decisions; the company's members withdraw. The company is told by e-mail of the
-decisions, the start and the completion.
+completed; withdrawn from any live status before completion. One cycle: an applied application (or
+one under review) may be sent back for changes, and the company sends it again (applied). A decision
+or an ending is reached once (a conditional unique constraint on `EnrolmentTransition` backs it; the
+guard is the lock and the status re-read under it). The officers of the programme's region and staff
+take the decisions; the company's members withdraw and send again. The company is told by e-mail of
+the decisions, the requests for changes, the start and the completion.
 
 Programme: draft → open ⇄ closed (a cycle: a closed programme may open again); staff and the officers
 of its region move it. A programme may be created open (the seeders, an import).
@@ -22,16 +24,16 @@ from diagnostics.selectors.trend import forget_company_trend
 from portal.money import ZERO
 from portal.workflow import START, Move, Workflow
 from regions.exceptions import AlreadyDecided, IllegalTransition
-from regions.forms import AcceptForm, RefuseForm
+from regions.forms import AcceptForm, RefuseForm, ResubmitForm, SendBackForm
 from regions.models import Enrolment, EnrolmentTransition, LedgerEntry, Programme, ProgrammeTransition
-from regions.rules import can_decide_enrolment, can_manage_programme, can_withdraw_enrolment
+from regions.rules import can_decide_enrolment, can_edit_application, can_manage_programme, can_withdraw_enrolment
 from regions.services.audit import enrolment_state
 from regions.services.ledger import add_to_totals, append_ledger, release_unspent
 from regions.services.reassessment import schedule_reassessments
 from regions.tasks import send_transition_email
 
 S = Enrolment.Status
-LIVE_NOT_COMPLETED = (S.APPLIED, S.UNDER_REVIEW, S.ACCEPTED, S.IN_PROGRESS)
+LIVE_NOT_COMPLETED = (S.APPLIED, S.SENT_BACK, S.UNDER_REVIEW, S.ACCEPTED, S.IN_PROGRESS)
 
 
 def _commit(enrolment, *, by, comment):
@@ -85,6 +87,25 @@ ENROLMENT = Workflow(
     moves=[
         Move("apply", (START,), S.APPLIED, notify=True, effect=_applied),
         Move("review", (S.APPLIED,), S.UNDER_REVIEW, _("Start the review"), can_decide_enrolment),
+        Move(
+            "send_back",
+            (S.APPLIED, S.UNDER_REVIEW),
+            S.SENT_BACK,
+            _("Send back for changes"),
+            can_decide_enrolment,
+            SendBackForm,
+            notify=True,
+            style="outline-secondary",
+        ),
+        Move(
+            "resubmit",
+            (S.SENT_BACK,),
+            S.APPLIED,
+            _("Send the application again"),
+            can_edit_application,
+            ResubmitForm,
+            notify=True,  # a receipt again, and the officers' alert
+        ),
         Move(
             "accept",
             (S.UNDER_REVIEW,),

@@ -1,5 +1,6 @@
 """Programmes, enrolments and the budget ledger of the regions app; one module per part."""
 
+from regions.models.documents import EnrolmentDocument
 from regions.models.enrolment import Enrolment, EnrolmentAssignment, EnrolmentTransition
 from regions.models.ledger import Expense, LedgerEntry
 from regions.models.opendata import OpenDataRelease
@@ -9,6 +10,7 @@ from regions.models.reassessment import Reassessment
 __all__ = [
     "Enrolment",
     "EnrolmentAssignment",
+    "EnrolmentDocument",
     "EnrolmentTransition",
     "Expense",
     "LedgerEntry",

@@ -17,6 +17,7 @@ class Enrolment(models.Model):
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
+        SENT_BACK = "sent_back", _("sent back for changes")
         UNDER_REVIEW = "under_review", _("under review")
         ACCEPTED = "accepted", _("accepted")
         REFUSED = "refused", _("refused")
@@ -25,12 +26,24 @@ class Enrolment(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     # A company has at most one live application per programme.
-    LIVE = [Status.APPLIED, Status.UNDER_REVIEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED]
+    LIVE = [
+        Status.APPLIED,
+        Status.SENT_BACK,
+        Status.UNDER_REVIEW,
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.COMPLETED,
+    ]
     DECIDED = [Status.ACCEPTED, Status.REFUSED, Status.IN_PROGRESS, Status.COMPLETED]
     # Statuses that may carry a commitment (money was committed at acceptance).
     FUNDED = [Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.WITHDRAWN]
     # Statuses on which expenses may be booked.
     BOOKABLE = [Status.ACCEPTED, Status.IN_PROGRESS]
+    # Statuses in which the company may add documents to its application file.
+    OPEN_FILE = [Status.APPLIED, Status.SENT_BACK]
+    # Statuses reached at most once (decisions and endings): backed by a unique transition row. The
+    # others (applied, sent back, under review) may come back in the cycle of corrections.
+    REACHED_ONCE = [Status.ACCEPTED, Status.REFUSED, Status.IN_PROGRESS, Status.COMPLETED, Status.WITHDRAWN]
 
     programme = models.ForeignKey(
         "regions.Programme", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("programme")
@@ -47,6 +60,10 @@ class Enrolment(models.Model):
         verbose_name=_("attached diagnostic"),
     )
     requested_amount = money_field(_("requested amount (EUR)"))
+    # Co-funding: the costs the programme's rate applies to (asked at application, or set by the officer).
+    eligible_cost = money_field(_("eligible costs (EUR)"), null=True, blank=True)
+    # De minimis: the aid the company declares it received elsewhere over the rolling three years.
+    declared_outside_aid = money_field(_("de minimis aid received elsewhere (EUR)"), default=Decimal("0"))
     motivation = models.TextField(_("motivation"), max_length=5000)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED)
     # The cap in force when the application was made, refreshed at the decision: backs committed ≤ cap.
@@ -79,6 +96,11 @@ class Enrolment(models.Model):
                 condition=Q(committed_amount__lte=F("cap_amount")), name="enrolment_committed_within_cap"
             ),
             models.CheckConstraint(condition=Q(spent_total__gte=0), name="enrolment_spent_not_negative"),
+            models.CheckConstraint(
+                condition=Q(eligible_cost__isnull=True) | Q(eligible_cost__gt=0),
+                name="enrolment_eligible_cost_positive",
+            ),
+            models.CheckConstraint(condition=Q(declared_outside_aid__gte=0), name="enrolment_outside_aid_not_negative"),
             models.CheckConstraint(
                 condition=Q(spent_total__lte=F("committed_amount")), name="enrolment_spent_within_committed"
             ),
@@ -118,8 +140,15 @@ class EnrolmentTransition(TransitionRecord):
         verbose_name = _("enrolment transition")
         verbose_name_plural = _("enrolment transitions")
         constraints = [
-            # The workflow has no cycle: a second row to the same status is a double decision.
-            models.UniqueConstraint(fields=["enrolment", "to_status"], name="one_transition_per_status"),
+            # The workflow has a cycle (sent back for changes → applied again), so applied, sent back
+            # and under review may be reached several times. A decision or an ending is reached once:
+            # a second row to one of them is a double decision. (The guard itself is the enrolment's
+            # row lock and the status re-read under it, `Workflow.move`; this constraint backs it.)
+            models.UniqueConstraint(
+                fields=["enrolment", "to_status"],
+                condition=Q(to_status__in=["accepted", "refused", "in_progress", "completed", "withdrawn"]),
+                name="one_decision_transition_per_status",
+            ),
         ]
 
     def __str__(self):

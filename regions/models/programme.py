@@ -31,6 +31,15 @@ class Programme(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     budget = money_field(_("total budget (EUR)"))
     cap_per_company = money_field(_("maximum aid per company (EUR)"))
+    # Co-funding: the share of an application's eligible costs the programme pays (aid = rate × costs,
+    # capped by `cap_per_company`; `regions.cofunding.aid_for`).
+    funding_rate = models.DecimalField(
+        _("funding rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        help_text=_("Share of the eligible costs paid by the programme, above 0 and at most 100 %."),
+    )
     target_companies = models.PositiveIntegerField(_("target number of companies"))
     # Eligibility. An empty list or set means "any".
     eligible_headcount_bands = models.JSONField(
@@ -71,6 +80,9 @@ class Programme(models.Model):
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="programme_period_ordered"),
             models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
             models.CheckConstraint(condition=Q(cap_per_company__gte=0), name="programme_cap_not_negative"),
+            models.CheckConstraint(
+                condition=Q(funding_rate__gt=0, funding_rate__lte=100), name="programme_funding_rate_0_to_100"
+            ),
             models.CheckConstraint(condition=Q(committed_total__gte=0), name="programme_committed_not_negative"),
             models.CheckConstraint(
                 condition=Q(committed_total__lte=F("budget")), name="programme_committed_within_budget"

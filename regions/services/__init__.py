@@ -3,11 +3,14 @@ names are re-exported here. All take keyword arguments, run in one transaction a
 errors of `regions.exceptions` with nothing written."""
 
 from regions.exceptions import ExpertProposalRefused
+from regions.services.documents import add_document
 from regions.services.enrolments import (
     accept_enrolment,
     apply_to_programme,
     complete_enrolment,
     refuse_enrolment,
+    resubmit_enrolment,
+    send_back_enrolment,
     start_enrolment,
     start_review,
     withdraw_enrolment,
@@ -21,6 +24,7 @@ __all__ = [
     "ExpertProposalRefused",
     "Reconciliation",
     "accept_enrolment",
+    "add_document",
     "apply_to_programme",
     "book_expense",
     "book_visit_cost",
@@ -31,6 +35,8 @@ __all__ = [
     "propose_expert",
     "reconcile",
     "refuse_enrolment",
+    "resubmit_enrolment",
+    "send_back_enrolment",
     "set_programme_status",
     "start_enrolment",
     "start_review",

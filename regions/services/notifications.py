@@ -12,6 +12,7 @@ from regions.models import Enrolment, EnrolmentTransition
 
 SUBJECTS = {
     Enrolment.Status.APPLIED: lambda: _("Your application to %(programme)s is received"),
+    Enrolment.Status.SENT_BACK: lambda: _("Your application to %(programme)s: changes requested"),
     Enrolment.Status.ACCEPTED: lambda: _("Your application to %(programme)s is accepted"),
     Enrolment.Status.REFUSED: lambda: _("Your application to %(programme)s is not accepted"),
     Enrolment.Status.IN_PROGRESS: lambda: _("Your support from %(programme)s has started"),
@@ -60,10 +61,13 @@ def send_transition_email(*, transition_id):
 
 def _officer_alert(transition, recipient):
     enrolment = transition.enrolment
-    subject = _("New application from %(company)s to %(programme)s") % {
-        "company": enrolment.company.name,
-        "programme": enrolment.programme.name,
-    }
+    names = {"company": enrolment.company.name, "programme": enrolment.programme.name}
+    if transition.from_status == Enrolment.Status.SENT_BACK:
+        subject = _("Application from %(company)s to %(programme)s sent again after changes") % names
+    else:
+        subject = _("New application from %(company)s to %(programme)s") % names
     link = site_link("regions:enrolment_detail", enrolment.pk)
-    body = render_to_string("regions/email/new_application.txt", {"enrolment": enrolment, "link": link})
+    body = render_to_string(
+        "regions/email/new_application.txt", {"enrolment": enrolment, "transition": transition, "link": link}
+    )
     return subject, body

@@ -18,6 +18,7 @@ EDITABLE_FIELDS = {
     "start_date",
     "end_date",
     "cap_per_company",
+    "funding_rate",
     "target_companies",
     "eligible_headcount_bands",
     "requires_submitted_diagnostic",
@@ -36,6 +37,11 @@ def _clean(fields):
         if cap is None or cap <= ZERO:
             raise InvalidAmount(_("Enter a positive maximum aid per company, in euros."))
         fields["cap_per_company"] = cap
+    if "funding_rate" in fields:
+        rate = to_money(fields["funding_rate"])
+        if rate is None or not (ZERO < rate <= 100):
+            raise InvalidInput(_("The funding rate is a percentage above 0 and at most 100."))
+        fields["funding_rate"] = rate
     if "target_companies" in fields and (fields["target_companies"] is None or int(fields["target_companies"]) < 0):
         raise InvalidInput(_("Enter a target number of companies (zero or more)."))
     if "eligible_headcount_bands" in fields:
@@ -86,6 +92,7 @@ def create_programme(*, region, by, budget, eligible_naf_codes=(), **fields):
             "status": programme.status,
             "budget": money_text(programme.budget),
             "cap_per_company": money_text(programme.cap_per_company),
+            "funding_rate": audited_value(programme.funding_rate),
         },
     )
     return programme

@@ -1,6 +1,9 @@
 from django import template
+from django.utils.translation import gettext
 
 from portal.money import format_eur
+from portal.number_fields import localized_number
+from regions.cofunding import plain_rate
 
 register = template.Library()
 
@@ -20,3 +23,11 @@ def percent_of(part, whole):
         return max(0, min(100, round(100 * float(part) / float(whole)))) if whole else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def percent(rate):
+    """A rate in percent in the active language's format, without useless decimals: "50 %" / "50%"."""
+    if rate is None or rate == "":
+        return ""
+    return gettext("%(rate)s%%") % {"rate": localized_number(plain_rate(rate))}

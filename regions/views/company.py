@@ -61,6 +61,8 @@ def apply(request, pk):
                     requested_amount=data["requested_amount"],
                     motivation=data["motivation"],
                     diagnostic=data["diagnostic"],
+                    eligible_cost=data["eligible_cost"],
+                    declared_outside_aid=data["declared_outside_aid"],
                     by=request.user,
                 )
             if outcome.ok:

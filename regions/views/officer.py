@@ -10,18 +10,24 @@ from portal.http import allowed, found, reported
 from portal.money import format_eur
 from portal.rules import is_region_officer
 from regions import selectors, services
+from regions.batch import decide_one
+from regions.cofunding import aid_asked
 from regions.dashboard import programme_rows
 from regions.forms import (
     AcceptForm,
+    BatchDecisionForm,
     CancelExpenseForm,
     CommentForm,
+    DocumentForm,
     ExpenseForm,
     ProgrammeForm,
     ProposeExpertForm,
     RefuseForm,
+    ResubmitForm,
+    SendBackForm,
 )
 from regions.models import Enrolment, Programme
-from regions.rules import can_create_programme, can_decide_enrolment, can_manage_programme
+from regions.rules import can_create_programme, can_decide_enrolment, can_edit_application, can_manage_programme
 from regions.workflows import ENROLMENT, PROGRAMME
 
 PROGRAMME_FIELDS = [
@@ -30,6 +36,7 @@ PROGRAMME_FIELDS = [
     "start_date",
     "end_date",
     "cap_per_company",
+    "funding_rate",
     "target_companies",
     "eligible_headcount_bands",
     "requires_submitted_diagnostic",
@@ -100,14 +107,16 @@ def programme_detail(request, pk):
     status = request.GET.get("statut", "")
     if status not in Enrolment.Status.values:
         status = ""
+    enrolments = list(selectors.programme_enrolments(programme, status=status))
     context = {
         "programme": programme,
         "row": programme_rows(Programme.objects.filter(pk=programme.pk))[0],
-        "enrolments": selectors.programme_enrolments(programme, status=status),
+        "enrolments": enrolments,
         "status": status,
         "statuses": Enrolment.Status.choices,
         "ledger": selectors.programme_ledger(programme, limit=20),
         "actions": PROGRAMME.available_actions(programme, request.user),
+        "can_batch": any(e.status == Enrolment.Status.UNDER_REVIEW for e in enrolments),
     }
     return render(request, "regions/programme_detail.html", context)
 
@@ -132,28 +141,38 @@ def programme_status(request, pk):
 # --- enrolments ---------------------------------------------------------------------------------
 
 
-def _enrolment_page(request, enrolment, *, status=200, **forms):
+def enrolment_page(request, enrolment, *, status=200, **forms):
     can_decide = can_decide_enrolment.test(request.user, enrolment)
+    can_edit = can_edit_application.test(request.user, enrolment)
     programme = enrolment.programme
     actions = ENROLMENT.available_actions(enrolment, request.user)
+    # The company's moves (withdraw, send again) apart from the officers' decisions.
     withdrawal = next((action for action in actions if action.name == "withdraw"), None)
+    resubmission = next((action for action in actions if action.name == "resubmit"), None)
     for action in actions:
         if action.form is AcceptForm:
-            suggested = min(enrolment.requested_amount, programme.cap_per_company, max(programme.remaining, 0))
+            suggested = min(aid_asked(enrolment, programme), max(programme.remaining, 0))
             forms.setdefault("accept_form", AcceptForm(programme=programme, initial={"amount": suggested}))
+        elif action.form is ResubmitForm:
+            forms.setdefault("resubmit_form", ResubmitForm(enrolment=enrolment))
         elif action.form is not None:
             forms.setdefault(f"{action.name}_form", action.form())
     if can_decide and enrolment.status in Enrolment.BOOKABLE:
         forms.setdefault("expense_form", ExpenseForm())
+    if can_edit and enrolment.status in Enrolment.OPEN_FILE:
+        forms.setdefault("document_form", DocumentForm())
     context = {
         "enrolment": enrolment,
         "programme": programme,
-        "history": selectors.enrolment_history(enrolment),
+        "history": list(selectors.enrolment_history(enrolment)),
         "expenses": selectors.enrolment_expenses(enrolment),
+        "documents": selectors.enrolment_documents(enrolment),
         "can_decide": can_decide,
-        # The officers' moves, each with its form when it has one; the company's withdrawal apart.
-        "decisions": [(action, forms.get(f"{action.name}_form")) for action in actions if action != withdrawal],
+        "decisions": [
+            (action, forms.get(f"{action.name}_form")) for action in actions if action not in (withdrawal, resubmission)
+        ],
         "withdrawal": withdrawal,
+        "resubmission": resubmission,
         "cancel_form": CancelExpenseForm() if can_decide else None,
         "expert_links": selectors.expert_links(enrolment) if can_decide else [],
         "experts_url": reverse("regions:enrolment_experts", args=[enrolment.pk])
@@ -168,12 +187,13 @@ def _enrolment_page(request, enrolment, *, status=200, **forms):
 def enrolment_detail(request, pk):
     """An application: the officer's decision page, or the company's follow-up page."""
     enrolment = found(selectors.enrolment_detail(request.user, pk))
-    return _enrolment_page(request, enrolment)
+    return enrolment_page(request, enrolment)
 
 
 @require_POST
 def enrolment_action(request, pk, action):
-    """One workflow step: review, accept, refuse, start, complete (officers) or withdraw (the company)."""
+    """One workflow step: review, send back, accept, refuse, start, complete (officers) or withdraw,
+    send again (the company)."""
     enrolment = found(selectors.enrolment_detail(request.user, pk))
     user = request.user
     allowed(ENROLMENT.move_named(action).rule, user, enrolment)
@@ -181,16 +201,34 @@ def enrolment_action(request, pk, action):
         if action == "accept":
             form = AcceptForm(request.POST, programme=enrolment.programme)
             if not form.is_valid():
-                return _enrolment_page(request, enrolment, status=400, accept_form=form)
+                return enrolment_page(request, enrolment, status=400, accept_form=form)
             amount = form.cleaned_data["amount"]
-            services.accept_enrolment(enrolment=enrolment, amount=amount, by=user, comment=form.cleaned_data["comment"])
+            services.accept_enrolment(
+                enrolment=enrolment,
+                amount=amount,
+                by=user,
+                comment=form.cleaned_data["comment"],
+                eligible_cost=form.cleaned_data["eligible_cost"],
+            )
             messages.success(request, _("Application accepted: %(amount)s committed.") % {"amount": format_eur(amount)})
         elif action == "refuse":
             form = RefuseForm(request.POST)
             if not form.is_valid():
-                return _enrolment_page(request, enrolment, status=400, refuse_form=form)
+                return enrolment_page(request, enrolment, status=400, refuse_form=form)
             services.refuse_enrolment(enrolment=enrolment, reason=form.cleaned_data["reason"], by=user)
             messages.success(request, _("Application refused; the company is told the reason."))
+        elif action == "send_back":
+            form = SendBackForm(request.POST)
+            if not form.is_valid():
+                return enrolment_page(request, enrolment, status=400, send_back_form=form)
+            services.send_back_enrolment(enrolment=enrolment, message=form.cleaned_data["message"], by=user)
+            messages.success(request, _("Application sent back; the company is told what to change."))
+        elif action == "resubmit":
+            form = ResubmitForm(request.POST, enrolment=enrolment)
+            if not form.is_valid():
+                return enrolment_page(request, enrolment, status=400, resubmit_form=form)
+            services.resubmit_enrolment(enrolment=enrolment, by=user, **form.cleaned_data)
+            messages.success(request, _("Your application is sent again. The region will review it."))
         else:
             form = CommentForm(request.POST)
             comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -211,7 +249,7 @@ def expense_create(request, pk):
     allowed(can_decide_enrolment, request.user, enrolment)
     form = ExpenseForm(request.POST)
     if not form.is_valid():
-        return _enrolment_page(request, enrolment, status=400, expense_form=form)
+        return enrolment_page(request, enrolment, status=400, expense_form=form)
     data = form.cleaned_data
     with reported(request) as outcome:
         services.book_expense(
@@ -276,3 +314,26 @@ def enrolment_experts(request, pk):
         "links": selectors.expert_links(enrolment),
     }
     return render(request, "regions/enrolment_experts.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def batch_decision(request, pk):
+    """Accept (each at the aid it asks for) or refuse several applications of a programme at once.
+    Each one is decided by the same service, in its own transaction under its own locks; the page
+    says what happened to each: accepted, refused, or skipped with the reason."""
+    programme = found(selectors.programme_for_officer(request.user, pk))
+    allowed(can_manage_programme, request.user, programme)
+    candidates = {enrolment.pk: enrolment for enrolment in selectors.programme_enrolments(programme)}
+    form = BatchDecisionForm(request.POST, enrolment_ids=list(candidates))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("regions:programme_detail", pk=pk)
+    data = form.cleaned_data
+    outcomes = [
+        decide_one(candidates[enrolment_id], decision=data["decision"], reason=data["reason"], by=request.user)
+        for enrolment_id in data["enrolments"]
+    ]
+    context = {"programme": programme, "outcomes": outcomes}
+    return render(request, "regions/batch_decision.html", context)

@@ -136,7 +136,7 @@ def test_an_amount_above_the_budget_left_is_refused_with_409_and_the_figures():
     programme = ProgrammeFactory(budget=Decimal("3000"), cap_per_company=Decimal("10000"))
     officer = an_officer(programme.region)
     enrolment = EnrolmentFactory(
-        programme=programme, status="under_review", officer=officer, requested_amount=Decimal("2000")
+        programme=programme, status="under_review", officer=officer, requested_amount=Decimal("5000")
     )
     response = api_client(officer, "write").post(
         f"/api/v1/enrolments/{enrolment.pk}/accept/", {"amount": "5000.00"}, format="json", HTTP_ACCEPT_LANGUAGE="en"

@@ -8,6 +8,7 @@ they make has its ledger entries and transitions, and reconciles.
     SubmittedDiagnosticFactory(company=c, overall_score=Decimal("2.40"))
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -90,6 +91,7 @@ class SubmittedDiagnosticFactory(factory.django.DjangoModelFactory):
 
 PATH = {
     Enrolment.Status.APPLIED: [],
+    Enrolment.Status.SENT_BACK: ["send_back"],
     Enrolment.Status.UNDER_REVIEW: ["review"],
     Enrolment.Status.ACCEPTED: ["review", "accept"],
     Enrolment.Status.REFUSED: ["review", "refuse"],
@@ -125,6 +127,8 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         officer=None,
     ):
         applicant = by or company.memberships.select_related("user").first().user
+        if committed is not None:  # an officer commits at most the aid asked for
+            requested_amount = max(requested_amount, committed)
         enrolment = services.apply_to_programme(
             programme=programme, company=company, requested_amount=requested_amount, motivation=motivation, by=applicant
         )
@@ -132,6 +136,8 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         for step in PATH[status]:
             if step == "review":
                 enrolment = services.start_review(enrolment=enrolment, by=officer)
+            elif step == "send_back":
+                enrolment = services.send_back_enrolment(enrolment=enrolment, message="Joindre un devis.", by=officer)
             elif step == "accept":
                 amount = committed if committed is not None else requested_amount
                 enrolment = services.accept_enrolment(enrolment=enrolment, amount=amount, by=officer)
@@ -156,3 +162,25 @@ def book(enrolment, amount, *, by=None, kind=Expense.Kind.OTHER, label="Frais", 
         by=by,
         source_reference=source_reference,
     )
+
+
+def stored_document(enrolment, *, content=b"%PDF-1.4\n% test\n", kind="quote", name="devis.pdf", by=None):
+    """A document already in an application's file, whatever the application's status now (the
+    service adds documents while the application is open to changes only)."""
+    from django.core.files.base import ContentFile
+
+    from regions.models import EnrolmentDocument
+
+    digest = hashlib.sha256(content).hexdigest()
+    document = EnrolmentDocument(
+        enrolment=enrolment,
+        kind=kind,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=digest,
+        uploaded_by=by,
+    )
+    document.file.save(f"applications/{enrolment.pk}/{digest}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document

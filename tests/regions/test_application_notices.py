@@ -1,5 +1,7 @@
 """An application is acknowledged to the company and announced to the region's officers."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -88,3 +90,21 @@ def test_an_inactive_officer_is_not_alerted(django_capture_on_commit_callbacks):
     officer.save(update_fields=["is_active"])
     _apply(django_capture_on_commit_callbacks, programme=programme)
     assert _received_by(officer.email) == []
+
+
+def test_officers_are_told_when_a_sent_back_application_comes_again(django_capture_on_commit_callbacks):
+    from regions import services
+
+    programme = ProgrammeFactory(name="Cap Industrie")
+    officer = an_officer(programme.region)
+    enrolment = _apply(django_capture_on_commit_callbacks, programme=programme, status="sent_back", officer=officer)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resubmit_enrolment(
+            enrolment=enrolment, by=enrolment.applied_by, requested_amount=Decimal("5000"), motivation="Devis joint."
+        )
+    [alert] = _received_by(officer.email)
+    assert (
+        alert.subject
+        == f"Candidature de {enrolment.company.name} au programme Cap Industrie renvoyée après modifications"
+    )

@@ -116,7 +116,9 @@ def test_every_enrolment_transition_writes_exactly_one_entry(programme, officer)
 
 
 def test_accepting_records_the_money_committed_before_and_after(programme, officer):
-    enrolment = EnrolmentFactory(programme=programme, status="under_review", officer=officer)
+    enrolment = EnrolmentFactory(
+        programme=programme, status="under_review", requested_amount=Decimal("7000"), officer=officer
+    )
     since = last_seq()
     services.accept_enrolment(enrolment=enrolment, amount=Decimal("7000"), by=officer, comment="OK")
     [entry] = new_entries(since)

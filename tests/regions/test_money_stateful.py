@@ -1,6 +1,7 @@
-"""A Hypothesis state machine over the money services: random sequences of apply / review / accept /
-refuse / withdraw / start / complete / book expense / cancel expense / change budget, with every
-money invariant checked after every step, against a shadow model of what the amounts should be.
+"""A Hypothesis state machine over the money services: random sequences of apply / review / send back
+/ resubmit / accept (within the aid asked, the budget and the de minimis ceiling) / refuse / withdraw
+/ start / complete / book expense / cancel expense / change budget, with every money invariant
+checked after every step, against a shadow model of what the amounts should be.
 
 A step may be refused (budget exhausted, over the cap, illegal transition…): then nothing may have
 changed. Anything but a typed error of `regions.exceptions` fails the test.
@@ -40,6 +41,7 @@ class MoneyMachine(RuleBasedStateMachine):
         # The shadow model: what each amount must be after the successful steps.
         self.budget = Decimal("50000")
         self.committed = {}  # enrolment pk -> committed amount
+        self.asked = {}  # enrolment pk -> the aid asked for (the most an officer may commit)
         self.spent = {}  # enrolment pk -> Σ live expenses
         self.live_expenses = {}  # expense pk -> (enrolment pk, amount)
 
@@ -68,7 +70,34 @@ class MoneyMachine(RuleBasedStateMachine):
             return None
         self.committed[enrolment.pk] = ZERO
         self.spent[enrolment.pk] = ZERO
+        self.asked[enrolment.pk] = amount
         return enrolment.pk
+
+    @rule(pk=enrolments)
+    def send_back(self, pk):
+        if pk is not None:
+            self._attempt(
+                lambda: services.send_back_enrolment(
+                    enrolment=Enrolment(pk=pk, programme=self.programme), message="Joindre un devis.", by=self.officer
+                )
+            )
+
+    @rule(pk=enrolments, amount=CENTS)
+    def resubmit(self, pk, amount):
+        if pk is None:
+            return
+        enrolment = Enrolment.objects.get(pk=pk)
+        before = enrolment.status
+        done = self._attempt(
+            lambda: services.resubmit_enrolment(
+                enrolment=enrolment, by=enrolment.applied_by, requested_amount=amount, motivation="Corrigée."
+            )
+        )
+        if done is not None:
+            assert before == "sent_back" and amount <= self.programme.cap_per_company
+            self.asked[pk] = amount
+        else:
+            assert before != "sent_back" or amount > self.programme.cap_per_company
 
     @rule(pk=enrolments)
     def review(self, pk):
@@ -79,18 +108,26 @@ class MoneyMachine(RuleBasedStateMachine):
 
     @rule(pk=enrolments, amount=CENTS)
     def accept(self, pk, amount):
-        if pk is None:
-            return
+        if pk is not None:
+            self._accept(pk, amount)
+
+    @rule(pk=enrolments)
+    def accept_the_aid_asked(self, pk):
+        if pk is not None:
+            self._accept(pk, self.asked[pk])
+
+    def _accept(self, pk, amount):
         before = Enrolment.objects.get(pk=pk).status
         left = self.budget - sum(self.committed.values())
         done = self._attempt(
             lambda: services.accept_enrolment(enrolment=Enrolment.objects.get(pk=pk), amount=amount, by=self.officer)
         )
+        fits = amount <= left and amount <= self.programme.cap_per_company and amount <= self.asked[pk]
         if done is not None:
-            assert before == "under_review" and amount <= left and amount <= self.programme.cap_per_company
+            assert before == "under_review" and fits
             self.committed[pk] = amount
         else:
-            assert before != "under_review" or amount > left or amount > self.programme.cap_per_company
+            assert before != "under_review" or not fits
 
     @rule(pk=enrolments)
     def refuse(self, pk):

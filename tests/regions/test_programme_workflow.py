@@ -75,7 +75,7 @@ def test_the_migration_rebuilds_the_history_from_the_audit_trail():
 
 def test_the_enrolment_moves_that_notify_are_those_the_company_has_an_email_for():
     notified = {move.target for move in ENROLMENT.moves if move.notify}
-    assert notified == NOTIFIED == {"applied", "accepted", "refused", "in_progress", "completed"}
+    assert notified == NOTIFIED == {"applied", "sent_back", "accepted", "refused", "in_progress", "completed"}
 
 
 def test_a_move_nobody_is_told_of_is_not_left_to_the_outbox():

@@ -256,6 +256,10 @@ def test_application_records_the_first_transition(company):
 
 ACTIONS = {
     "review": lambda e, u: services.start_review(enrolment=e, by=u),
+    "send_back": lambda e, u: services.send_back_enrolment(enrolment=e, message="Joindre le Kbis.", by=u),
+    "resubmit": lambda e, u: services.resubmit_enrolment(
+        enrolment=e, by=u, requested_amount=e.requested_amount, motivation="Corrigée."
+    ),
     "accept": lambda e, u: services.accept_enrolment(enrolment=e, amount=Decimal("1000"), by=u),
     "refuse": lambda e, u: services.refuse_enrolment(enrolment=e, reason="Non.", by=u),
     "start": lambda e, u: services.start_enrolment(enrolment=e, by=u),
@@ -264,6 +268,8 @@ ACTIONS = {
 }
 TARGET = {
     "review": S.UNDER_REVIEW,
+    "send_back": S.SENT_BACK,
+    "resubmit": S.APPLIED,
     "accept": S.ACCEPTED,
     "refuse": S.REFUSED,
     "start": S.IN_PROGRESS,
@@ -317,7 +323,7 @@ def test_refusal_needs_a_reason():
 
 def test_accept_commits_the_amount_and_writes_history(django_capture_on_commit_callbacks):
     programme = ProgrammeFactory(budget=Decimal("30000"))
-    enrolment = EnrolmentFactory(programme=programme, status="under_review")
+    enrolment = EnrolmentFactory(programme=programme, status="under_review", requested_amount=Decimal("7500.50"))
     officer = an_officer()
     with django_capture_on_commit_callbacks(execute=True):
         accepted = services.accept_enrolment(enrolment=enrolment, amount=Decimal("7500.50"), by=officer, comment="OK")
@@ -358,7 +364,7 @@ def test_budget_exhausted_is_a_clear_message_and_writes_nothing(language, messag
 
     programme = ProgrammeFactory(budget=Decimal("32000"), cap_per_company=Decimal("20000"))
     EnrolmentFactory(programme=programme, status="accepted", committed=Decimal("20000"))
-    enrolment = EnrolmentFactory(programme=programme, status="under_review")
+    enrolment = EnrolmentFactory(programme=programme, status="under_review", requested_amount=Decimal("15000"))
     ledger_before = LedgerEntry.objects.count()
     with translation.override(language), pytest.raises(BudgetExhausted) as error:
         services.accept_enrolment(enrolment=enrolment, amount=Decimal("15000"), by=an_officer())

@@ -210,7 +210,7 @@ def test_officer_opens_and_closes_a_programme(client, officer):
 def test_officer_reviews_accepts_and_the_company_is_told(
     client, officer, programme, company, django_capture_on_commit_callbacks
 ):
-    applied = EnrolmentFactory(programme=programme, company=company)
+    applied = EnrolmentFactory(programme=programme, company=company, requested_amount=Decimal("12000"))
     client.force_login(officer)
     client.post(reverse("regions:enrolment_action", args=[applied.pk, "review"]))
     with django_capture_on_commit_callbacks(execute=True):
@@ -224,7 +224,7 @@ def test_officer_reviews_accepts_and_the_company_is_told(
 def test_accepting_beyond_the_budget_shows_the_clear_message(client, officer, programme, english):
     EnrolmentFactory(programme=programme, status="accepted", committed=Decimal("20000"))
     EnrolmentFactory(programme=programme, status="accepted", committed=Decimal("18000"))
-    enrolment = EnrolmentFactory(programme=programme, status="under_review")
+    enrolment = EnrolmentFactory(programme=programme, status="under_review", requested_amount=Decimal("15000"))
     client.force_login(officer)
     response = client.post(
         reverse("regions:enrolment_action", args=[enrolment.pk, "accept"]), {"amount": "15000"}, follow=True

@@ -39,7 +39,7 @@ from portal.notifications import Recipient, send_each
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
 from tests.portal.factories import MembershipFactory, OwnerFactory, RegionOfficerFactory, StaffFactory, UserFactory
-from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, book
+from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, book, stored_document
 
 ROLES = (
     "anonymous",
@@ -150,6 +150,8 @@ def build_scenario():
     enrolment_e = EnrolmentFactory(programme=programme_a, company=owner_e.company, status="refused", officer=officer_a)
     expense_a = book(enrolment_a, Decimal("500"), by=officer_a)
     expense_b = book(enrolment_b, Decimal("500"), by=officer_b)
+    document_a = stored_document(enrolment_a, by=owner_a.user)
+    document_b = stored_document(enrolment_b, by=owner_b.user)
 
     expert = ReferencedExpertFactory(regions=["53"], axes={"AX1": 3})
     other_expert = ReferencedExpertFactory(regions=["84"], axes={"AX1": 3})
@@ -238,6 +240,8 @@ def build_scenario():
             "enrolment_b": enrolment_b,
             "expense_a": expense_a,
             "expense_b": expense_b,
+            "document_a": document_a,
+            "document_b": document_b,
             "expert_a": expert,
             "expert_b": other_expert,
             "assignment_a": assignment_a,

@@ -378,19 +378,45 @@ def programme(db):
     return programme
 
 
-STUB_PROGRAMME = SimpleNamespace(cap_per_company=Decimal("10000"), remaining=Decimal("90000"))
+STUB_PROGRAMME = SimpleNamespace(
+    cap_per_company=Decimal("10000"), remaining=Decimal("90000"), funding_rate=Decimal("50")
+)
 
 
 @SETTINGS
-@given(amount=hostile_amount, motivation=hostile_text, diagnostic=hostile_integer)
-def test_enrolment_application_form(amount, motivation, diagnostic):
-    form = region_forms.ApplicationForm(
-        data={"requested_amount": amount, "motivation": motivation, "diagnostic": diagnostic},
-        programme=STUB_PROGRAMME,
-        diagnostics=Enrolment.objects.none(),
-    )
+@given(
+    amount=hostile_amount,
+    motivation=hostile_text,
+    diagnostic=hostile_integer,
+    eligible_cost=hostile_amount,
+    outside_aid=hostile_amount,
+)
+def test_enrolment_application_form(amount, motivation, diagnostic, eligible_cost, outside_aid):
+    data = {
+        "requested_amount": amount,
+        "motivation": motivation,
+        "diagnostic": diagnostic,
+        "eligible_cost": eligible_cost,
+        "declared_outside_aid": outside_aid,
+    }
+    form = region_forms.ApplicationForm(data=data, programme=STUB_PROGRAMME, diagnostics=Enrolment.objects.none())
     if assert_safe(form):
         assert Decimal("0.01") <= form.cleaned_data["requested_amount"] <= Decimal("10000")
+        assert form.cleaned_data["eligible_cost"] is None or form.cleaned_data["eligible_cost"] >= Decimal("0.01")
+        assert form.cleaned_data["declared_outside_aid"] >= 0
+
+
+@SETTINGS
+@given(message=hostile_text, decision=hostile_text, reason=hostile_text, ids=hostile_integer)
+def test_send_back_and_batch_decision_forms(message, decision, reason, ids):
+    if assert_safe(region_forms.SendBackForm(data={"message": message})):
+        assert message.strip()
+    form = region_forms.BatchDecisionForm(
+        data={"decision": decision, "enrolments": [ids], "reason": reason}, enrolment_ids=[1, 2]
+    )
+    if assert_safe(form):
+        assert form.cleaned_data["decision"] in ("accept", "refuse")
+        assert set(form.cleaned_data["enrolments"]) <= {1, 2}
 
 
 @SETTINGS
