@@ -2,6 +2,7 @@
 
 from diagnostics.models.access import DiagnosticAccess
 from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
+from diagnostics.models.modules import Module, ModuleDecision, ModuleRule
 from diagnostics.models.peers import PeerCell
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
@@ -31,6 +32,9 @@ __all__ = [
     "Axis",
     "LevelDescriptor",
     "MaturityBand",
+    "Module",
+    "ModuleDecision",
+    "ModuleRule",
     "PeerCell",
     "Question",
     "QuestionTheme",

@@ -19,6 +19,7 @@ from diagnostics.selectors.diagnostic import (
     shared_with_officer,
     visible_diagnostic,
 )
+from diagnostics.selectors.modules import ModulesPage, current_score, modules_page, scoring_inputs
 from diagnostics.selectors.referential import (
     current_published_referential,
     public_referential,
@@ -50,6 +51,10 @@ __all__ = [
     "draft_of",
     "latest_submitted",
     "missing_questions",
+    "ModulesPage",
+    "current_score",
+    "modules_page",
+    "scoring_inputs",
     "overall_progress",
     "public_referential",
     "public_referential_document",

@@ -18,6 +18,7 @@ from diagnostics.services.diagnostic import (
     start_diagnostic,
     submit_diagnostic,
 )
+from diagnostics.services.modules import decide_module
 from diagnostics.services.referential import (
     LoadAction,
     LoadOutcome,
@@ -43,6 +44,7 @@ __all__ = [
     "NoPreviousDiagnostic",
     "NoPublishedReferential",
     "check_answer",
+    "decide_module",
     "derive_draft",
     "load_referential_document",
     "publish_referential",
