@@ -52,6 +52,9 @@ def has_extension_access(user, diagnostic):
 can_view_diagnostic = is_diagnostic_company_member | (is_alliance_staff & is_submitted) | has_extension_access
 # Answer questions and submit: the company's members, while the diagnostic is a draft. Nobody else.
 can_edit_diagnostic = is_diagnostic_company_member & is_draft
+# Open a deep-dive module of the questionnaire, or put it off: the company's members while the
+# diagnostic is a draft (the people who answer it). Staff, officers and experts read the page: 403 on a POST.
+can_choose_modules = is_diagnostic_company_member & is_draft
 # Start a new diagnostic for a company (`can_start_diagnostic.test(user, company)`): its members only.
 can_start_diagnostic = is_company_member
 # Share a submitted diagnostic with the officers of the company's region, or stop sharing it: the

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from diagnostics.views import questionnaire, referential, reports, results, sharing
+from diagnostics.views import modules, questionnaire, referential, reports, results, sharing
 
 app_name = "diagnostics"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/", questionnaire.detail, name="detail"),
     path("<int:pk>/axe/<str:axis_code>/", questionnaire.axis_page, name="axis"),
     path("<int:pk>/reponse/<int:question_pk>/", questionnaire.autosave, name="autosave"),
+    path("<int:pk>/modules/", modules.modules, name="modules"),
     path("<int:pk>/relecture/", questionnaire.review, name="review"),
     path("<int:pk>/soumettre/", questionnaire.submit, name="submit"),
     # Results of a submitted diagnostic (views/results.py)

@@ -19,7 +19,12 @@ from diagnostics.selectors.diagnostic import (
     shared_with_officer,
     visible_diagnostic,
 )
-from diagnostics.selectors.modules import ModulesPage, current_score, modules_page, scoring_inputs
+from diagnostics.selectors.modules import (
+    ModulesPage,
+    modules_page,
+    scoring_inputs,
+    undecided_modules_exist,
+)
 from diagnostics.selectors.referential import (
     current_published_referential,
     public_referential,
@@ -52,9 +57,9 @@ __all__ = [
     "latest_submitted",
     "missing_questions",
     "ModulesPage",
-    "current_score",
     "modules_page",
     "scoring_inputs",
+    "undecided_modules_exist",
     "overall_progress",
     "public_referential",
     "public_referential_document",

@@ -302,7 +302,8 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     else None. One query.
 
     The returned diagnostic carries only its ids, status and `user_is_member`: enough for the rules
-    and for `services.save_answer`.
+    and for `services.save_answer`; the question carries `module_opened` (whether the company opened
+    its module; a core question has none).
     """
     visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
     questions = Question.objects.filter(referential__in=visible.values("referential_id"))
@@ -316,6 +317,9 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         diagnostic_status=Subquery(visible.values("status")[:1]),
         diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
         user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
+        module_opened=Exists(
+            ModuleDecision.objects.filter(diagnostic_id=diagnostic_pk, module=OuterRef("module"), opened=True)
+        ),
     ).first()
     if question is None:
         return None

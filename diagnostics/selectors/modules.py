@@ -25,6 +25,15 @@ def in_scope(diagnostic, prefix=""):
     return Q(**{f"{prefix}module__isnull": True}) | Q(**{f"{prefix}module__in": opened_module_ids(diagnostic)})
 
 
+def undecided_modules_exist(diagnostic):
+    """Whether the referential has a module the company has neither opened nor put off (one query)."""
+    return (
+        Module.objects.filter(referential_id=diagnostic.referential_id)
+        .exclude(pk__in=ModuleDecision.objects.filter(diagnostic_id=diagnostic.pk).values("module_id"))
+        .exists()
+    )
+
+
 def scoring_inputs(diagnostic):
     """The axes, the answers and the opened modules' codes, as `compute_scores` takes them (three queries)."""
     axes = [
@@ -49,12 +58,6 @@ def scoring_inputs(diagnostic):
         ModuleDecision.objects.filter(diagnostic_id=diagnostic.pk, opened=True).values_list("module__code", flat=True)
     )
     return axes, answers, opened
-
-
-def current_score(diagnostic):
-    """The score of the answers given so far, by the one scoring function (not stored: the submit stores it)."""
-    axes, answers, opened = scoring_inputs(diagnostic)
-    return compute_scores(axes, answers, opened_modules=opened)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,12 @@ class ModulesPage:
     @property
     def others(self):
         return [offer for offer in self.offers if not offer.suggested]
+
+    @property
+    def covered_titles(self):
+        """The titles of the modules the first score covers (its coverage names them by code)."""
+        covered = set(self.score.coverage.modules) if self.score is not None else set()
+        return [offer.module.title for offer in self.offers if offer.module.code in covered]
 
 
 def _company_profile(company):
