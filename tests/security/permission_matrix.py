@@ -158,6 +158,11 @@ MATRIX = [
     ("diagnostics:axis",              "A earlier, not attached", "pk=a_earlier;axis_code=AX1",      GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     200),
     ("diagnostics:autosave",          "A draft",           "pk=a_draft;question_pk=question",       POST,   LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
     ("diagnostics:review",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    # The deep-dive modules: every reader of the diagnostic sees them; only the company's members choose, on a draft.
+    ("diagnostics:modules",           "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:modules",           "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:modules",           "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("diagnostics:modules",           "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 403,   403,   404,   403,   404,    403,    404,     403),
     ("diagnostics:submit",            "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     404),
     ("diagnostics:results",           "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
     ("diagnostics:results",           "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
