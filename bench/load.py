@@ -80,7 +80,7 @@ def prepare(smes=SMES, officers=OFFICERS):
                 "code": axis.code,
                 "questions": [
                     {"pk": question.pk, "na": question.allows_not_applicable}
-                    for question in axis.questions.order_by("order", "pk")
+                    for question in axis.questions.filter(module__isnull=True).order_by("order", "pk")  # the core
                 ],
             }
             for axis in draft.referential.axes.order_by("order", "pk")

@@ -7,7 +7,7 @@ In this one process, Django's test Client sends each request through the whole m
 
 - floor: a bench-only view rendering the base template (bench/urls.py, mounted only in this process),
   once per role (SME, officer, staff), since a role's middleware and menus cost differ;
-- the questionnaire page (one axis), an autosave POST, the results page (SME member of a company with
+- the questionnaire page (one axis), an autosave POST, the deep-dive modules page, the results page (SME member of a company with
   submitted diagnostics), the regional dashboard and the CSV export of the region's enrolments (a
   regional officer of the region with the most enrolments), the national dashboard (Alliance staff),
   the expert directory (SME).
@@ -105,7 +105,8 @@ def prepare_targets():
     submitted = Diagnostic.objects.get(company=company, is_latest=True)
     draft = services.start_diagnostic(company=company, by=sme, from_previous=True)
     axis = draft.referential.axes.order_by("order", "pk").first()
-    questions = list(axis.questions.order_by("order", "pk").values_list("pk", flat=True))
+    # The core's questions: a module's need the module opened first (autosave answers 409 otherwise).
+    questions = list(axis.questions.filter(module__isnull=True).order_by("order", "pk").values_list("pk", flat=True))
 
     def autosave_data(run):
         question = questions[run % len(questions)]
@@ -117,6 +118,7 @@ def prepare_targets():
         Page("floor (staff)", "staff", "get", reverse("bench_floor")),
         Page("questionnaire page", "sme", "get", reverse("diagnostics:axis", args=[draft.pk, axis.code])),
         Page("autosave", "sme", "autosave", str(draft.pk), data=autosave_data),
+        Page("deep-dive modules page", "sme", "get", reverse("diagnostics:modules", args=[draft.pk])),
         Page("results page", "sme", "get", reverse("diagnostics:results", args=[submitted.pk])),
         Page("regional dashboard", "officer", "get", reverse("regions:dashboard")),
         Page("national dashboard", "staff", "get", reverse("regions:national")),

@@ -15,6 +15,8 @@ from diagnostics.models import (
     Axis,
     LevelDescriptor,
     MaturityBand,
+    Module,
+    ModuleRule,
     Question,
     QuestionTheme,
     Recommendation,
@@ -31,8 +33,10 @@ MAX_PROBLEMS_SHOWN = 20
 def referential_of(obj):
     if isinstance(obj, Referential):
         return obj
-    if isinstance(obj, Axis | Question):
+    if isinstance(obj, Axis | Question | Module):
         return obj.referential
+    if isinstance(obj, ModuleRule):
+        return obj.module.referential
     return obj.question.referential
 
 
@@ -88,6 +92,13 @@ class AxisInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
     show_change_link = True
 
 
+class ModuleInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
+    model = Module
+    fields = ["order", "code", "title_fr", "title_en", "minutes"]
+    extra = 0
+    show_change_link = True
+
+
 class TransitionInline(LabelledTabularInline):
     model = ReferentialTransition
     fields = ["at", "from_status", "to_status", "by", "comment"]
@@ -115,7 +126,7 @@ class ReferentialAdmin(ReadOnlyWhenLockedAdmin):
     search_fields = ["code", "version", "title_fr", "title_en"]
     readonly_fields = ["status", "created_at", "published_at", "retired_at"]
     fields = ["code", "version", "title_fr", "title_en", "description_fr", "description_en", *readonly_fields]
-    inlines = [MaturityBandInline, AxisInline, TransitionInline]
+    inlines = [MaturityBandInline, AxisInline, ModuleInline, TransitionInline]
     actions = ["publish", "retire"]
     change_form_template = "diagnostics/admin/referential_change_form.html"
 
@@ -247,10 +258,14 @@ class QuestionAdmin(ReadOnlyWhenLockedAdmin):
         "help_en",
         "weight",
         "allows_not_applicable",
+        "module",
+        "minutes",
     ]
     inlines = [QuestionThemeInline, LevelDescriptorInline, RecommendationInline]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "module":
+            kwargs["queryset"] = Module.objects.filter(referential__status=Referential.Status.DRAFT)
         if db_field.name == "axis":
             kwargs["queryset"] = Axis.objects.filter(referential__status=Referential.Status.DRAFT).select_related(
                 "referential"
@@ -258,4 +273,27 @@ class QuestionAdmin(ReadOnlyWhenLockedAdmin):
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
             field.label_from_instance = lambda axis: f"{axis.referential.code} {axis.referential.version} · {axis}"
             return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ModuleRuleInline(ReadOnlyWhenLockedInline, LabelledTabularInline):
+    model = ModuleRule
+    fields = ["order", "kind", "question", "level", "values"]
+    extra = 0
+
+
+@admin.register(Module)
+class ModuleAdmin(ReadOnlyWhenLockedAdmin):
+    """A deep-dive module and its opening rules (checked like a file when its draft is published)."""
+
+    list_display = ["code", "title_fr", "referential", "order", "minutes"]
+    list_filter = ["referential"]
+    list_select_related = ["referential"]
+    search_fields = ["code", "title_fr", "title_en"]
+    ordering = ["referential", "order"]
+    inlines = [ModuleRuleInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "referential":
+            kwargs["queryset"] = Referential.objects.drafts()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import yaml
 
+DEFAULT_QUESTION_MINUTES = 1
+
 
 def _text(row, field):
     return {"fr": getattr(row, f"{field}_fr"), "en": getattr(row, f"{field}_en")}
@@ -24,6 +26,8 @@ def _question_document(question):
     document = {"code": question.code, "text": _text(question, "text")}
     if question.help_fr or question.help_en:
         document["help"] = _text(question, "help")
+    if question.module_id is not None:
+        document["module"] = question.module.code
     document.update(
         {
             "weight": _number(question.weight),
@@ -33,6 +37,8 @@ def _question_document(question):
             "recommendations": [_recommendation_document(r) for r in question.recommendations.all()],
         }
     )
+    if question.minutes != DEFAULT_QUESTION_MINUTES:
+        document["minutes"] = question.minutes
     return document
 
 
@@ -56,9 +62,30 @@ def _recommendation_document(recommendation):
     return document
 
 
-def referential_to_document(referential):
-    """The document of a referential; pass one from `selectors.with_content()` to read it in a fixed number of queries."""
+def _rule_document(rule):
+    if rule.kind == "core_answer":
+        return {"core_answer": {"question": rule.question.code, "at_most": rule.level}}
+    key = "headcount_bands" if rule.kind == "headcount_band" else "naf_divisions"
+    return {key: list(rule.values)}
+
+
+def _module_document(module):
     return {
+        "code": module.code,
+        "title": _text(module, "title"),
+        "description": _text(module, "description"),
+        "minutes": module.minutes,
+        "opens_when": [_rule_document(rule) for rule in module.rules.all()],
+    }
+
+
+def referential_to_document(referential):
+    """The document of a referential; pass one from `selectors.with_content()` to read it in a fixed number of queries.
+
+    `modules` is written only when the version has some, so that a version without modules exports
+    as it always did.
+    """
+    document = {
         "code": referential.code,
         "version": referential.version,
         "title": _text(referential, "title"),
@@ -78,6 +105,10 @@ def referential_to_document(referential):
             for axis in referential.axes.all()
         ],
     }
+    modules = [_module_document(module) for module in referential.modules.all()]
+    if modules:
+        document["modules"] = modules
+    return document
 
 
 class _ReadableDumper(yaml.SafeDumper):
@@ -102,9 +133,16 @@ def dump_yaml(document):
 def with_defaults(document):
     """A copy of a file's document as an export would write it: optional keys filled in, recommendations by level."""
     document = copy.deepcopy(document)
+    if not document.get("modules"):
+        document.pop("modules", None)
+    for module in document.get("modules", []):
+        module.setdefault("opens_when", [])
     for axis in document["axes"]:
         for question in axis["questions"]:
             question.setdefault("allows_not_applicable", False)
             question.setdefault("themes", [])
+            # Written only when it differs from the default, so that older files export unchanged.
+            if question.get("minutes") == DEFAULT_QUESTION_MINUTES:
+                del question["minutes"]
             question["recommendations"].sort(key=lambda recommendation: recommendation["target_level"])
     return document

@@ -7,8 +7,9 @@ source and the date of the version. The portal's code is under the EUPL-1.2 (LIC
 - `yaml_file`: the version in the format `load_referential` reads (docs/referential-format.md), the
   licence in a comment at the top; loading it and exporting it again gives the same file;
 - `json_file`: `{"licence": {...}, "referential": <the same document>}`;
-- `xlsx_file`: one sheet per level of the content, the licence on the first sheet;
-- `compare`: what changed between two versions (axes and questions added, removed or changed).
+- `xlsx_file`: one sheet per level of the content, the licence on the first sheet, the deep-dive
+  modules and their opening rules on the last;
+- `compare`: what changed between two versions (axes, questions and modules added, removed or changed).
 """
 
 import io
@@ -133,7 +134,19 @@ def xlsx_file(document):
     _sheet(
         workbook,
         _("Questions"),
-        ["axis", "question", "weight", "allows_not_applicable", "themes", "text_fr", "text_en", "help_fr", "help_en"],
+        [
+            "axis",
+            "question",
+            "weight",
+            "allows_not_applicable",
+            "themes",
+            "text_fr",
+            "text_en",
+            "help_fr",
+            "help_en",
+            "module",
+            "minutes",
+        ],
         [
             (
                 axis["code"],
@@ -145,6 +158,8 @@ def xlsx_file(document):
                 question["text"]["en"],
                 question.get("help", {}).get("fr", ""),
                 question.get("help", {}).get("en", ""),
+                question.get("module", ""),
+                question.get("minutes", 1),
             )
             for axis, question in questions
         ],
@@ -178,9 +193,34 @@ def xlsx_file(document):
             for item in question["recommendations"]
         ],
     )
+    _sheet(
+        workbook,
+        _("Modules"),
+        ["module", "minutes", "title_fr", "title_en", "description_fr", "description_en", "opens_when"],
+        [
+            (
+                module["code"],
+                module["minutes"],
+                module["title"]["fr"],
+                module["title"]["en"],
+                module["description"]["fr"],
+                module["description"]["en"],
+                "; ".join(_rule_text(rule) for rule in module.get("opens_when", [])),
+            )
+            for module in document.get("modules", [])
+        ],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _rule_text(rule):
+    """An opening rule in one cell: `core_answer STRAT-1 <= 2`, `headcount_bands 10-49, 50-249`…"""
+    if "core_answer" in rule:
+        return f"core_answer {rule['core_answer']['question']} <= {rule['core_answer']['at_most']}"
+    ((key, values),) = rule.items()
+    return f"{key} {', '.join(values)}"
 
 
 RENDERERS = {"yaml": yaml_file, "json": json_file, "xlsx": xlsx_file}
@@ -240,7 +280,7 @@ def _fields_changed(older, newer, skip=()):
 def compare(older, newer):
     """What changed from the document `older` to the document `newer` (pure; codes identify axes and questions)."""
     comparison = Comparison(older=older, newer=newer)
-    version_fields = _fields_changed(older, newer, skip=("axes", "version"))
+    version_fields = _fields_changed(older, newer, skip=("axes", "version", "modules"))
     if version_fields:
         comparison.changed.append(Change(code=newer["code"], kind="referential", fields=version_fields))
     old_axes = {axis["code"]: axis for axis in older["axes"]}
@@ -269,5 +309,17 @@ def compare(older, newer):
         ("question", code, question["text"])
         for code, (_axis, question) in old_questions.items()
         if code not in new_questions
+    ]
+    old_modules = {module["code"]: module for module in older.get("modules", [])}
+    new_modules = {module["code"]: module for module in newer.get("modules", [])}
+    for code, module in new_modules.items():
+        if code not in old_modules:
+            comparison.added.append(("module", code, module["title"]))
+        else:
+            fields = _fields_changed(old_modules[code], module)
+            if fields:
+                comparison.changed.append(Change(code=code, kind="module", fields=fields))
+    comparison.removed += [
+        ("module", code, module["title"]) for code, module in old_modules.items() if code not in new_modules
     ]
     return comparison

@@ -56,6 +56,9 @@ can_edit_diagnostic = is_diagnostic_company_member & is_draft
 # Attach evidence to an answer, or remove it: the company's members, while the diagnostic is a draft
 # (like answering). Readers of the diagnostic see the evidence; everyone else gets a 403 or a 404.
 can_manage_evidence = is_diagnostic_company_member & is_draft
+# Open a deep-dive module of the questionnaire, or put it off: the company's members while the
+# diagnostic is a draft (the people who answer it). Staff, officers and experts read the page: 403 on a POST.
+can_choose_modules = is_diagnostic_company_member & is_draft
 # Start a new diagnostic for a company (`can_start_diagnostic.test(user, company)`): its members only.
 can_start_diagnostic = is_company_member
 # Share a submitted diagnostic with the officers of the company's region, or stop sharing it: the

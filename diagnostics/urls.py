@@ -1,6 +1,16 @@
 from django.urls import path, re_path
 
-from diagnostics.views import curation, evidence, questionnaire, referential, reports, respondents, results, sharing
+from diagnostics.views import (
+    curation,
+    evidence,
+    modules,
+    questionnaire,
+    referential,
+    reports,
+    respondents,
+    results,
+    sharing,
+)
 
 app_name = "diagnostics"
 
@@ -28,6 +38,7 @@ urlpatterns = [
     path("<int:pk>/reponse/<int:question_pk>/preuves/", evidence.evidence, name="evidence"),
     path("<int:pk>/preuves/<int:evidence_pk>/retirer/", evidence.evidence_remove, name="evidence_remove"),
     path("<int:pk>/preuves/<int:evidence_pk>/", evidence.evidence_download, name="evidence_download"),
+    path("<int:pk>/modules/", modules.modules, name="modules"),
     path("<int:pk>/relecture/", questionnaire.review, name="review"),
     path("<int:pk>/soumettre/", questionnaire.submit, name="submit"),
     # Several respondents: who answers, their divergence, the consensus step (views/respondents.py)

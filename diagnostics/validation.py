@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from diagnostics.exceptions import ReferentialInvalid
 from diagnostics.models.referential import CONTENT_CODE_PATTERN, SLUG_PATTERN, VERSION_PATTERN
+from diagnostics.validation_modules import NAF_DIVISION_MESSAGE_PATTERN, module_problems
 from portal.file_limits import FileRejected, decode_text, load_yaml, read_limited
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "referentials" / "referential.schema.json"
@@ -230,6 +231,7 @@ def _pattern_message(pattern, value):
             "(like STRAT-1); got “%(value)s”"
         ),
         VERSION_PATTERN: _("must use only letters, digits, dots and hyphens (like “2026.1”); got “%(value)s”"),
+        NAF_DIVISION_MESSAGE_PATTERN: _("must be a NAF division, two digits in quotes (like “25”); got “%(value)s”"),
     }
     if pattern in messages:
         return messages[pattern] % {"value": shown(value)}
@@ -280,6 +282,11 @@ def _schema_problems(document):
             yield (
                 path,
                 _("must list exactly %(count)s items, found %(found)s") % {"count": value, "found": len(instance)},
+            )
+        elif kind in ("minProperties", "maxProperties"):
+            yield (
+                path,
+                _("must have exactly one key, one of: %(keys)s") % {"keys": listing(schema.get("properties", {}))},
             )
         elif kind == "minItems":
             yield (
@@ -340,6 +347,7 @@ def _cross_item_problems(document, theme_codes):
             yield from _recommendation_problems(
                 question.get("recommendations"), [*question_path, "recommendations"], axis_codes, theme_codes
             )
+    yield from module_problems(document)
 
 
 def _weight_decimals(weight, path):

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from stdnum import luhn
 
-from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Question
+from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Module, ModuleDecision, Question
 from diagnostics.peer_cells import rebuild_peer_cells
 from diagnostics.peer_publication import clear_peer_figures
 from diagnostics.scoring import MAX_LEVEL, AnswerSpec, AxisSpec, compute_scores
@@ -50,6 +50,7 @@ BAND_MATURITY = {"0": 1.0, "1-9": 1.4, "10-49": 1.9, "50-249": 2.5, "250-4999": 
 # How many diagnostics a company made over time.
 DIAGNOSTIC_COUNT_WEIGHTS = {1: 60, 2: 28, 3: 12}
 NOT_APPLICABLE_SHARE = 0.12
+MODULE_OPEN_SHARE = 0.4  # how often a company opens each deep-dive module of a version that has some
 
 NAME_PREFIXES = {
     "10": "Conserverie", "11": "Brasserie", "12": "Manufacture", "13": "Tissages", "14": "Confection",
@@ -116,25 +117,37 @@ def random_diagnostic_counts(rng, count):
 
 
 class ReferentialContent:
-    """The axes and questions of one referential version, read once (two queries), and its scoring inputs."""
+    """The axes, questions and modules of one referential version, read once (three queries), and its scoring inputs."""
 
     def __init__(self, referential):
         self.referential = referential
         self.axes = list(Axis.objects.filter(referential=referential).order_by("order", "pk"))
         self.axis_specs = [AxisSpec(code=axis.code, weight=axis.weight) for axis in self.axes]
         axis_codes = {axis.pk: axis.code for axis in self.axes}
+        self.module_ids = dict(
+            Module.objects.filter(referential=referential).order_by("order", "pk").values_list("code", "pk")
+        )
+        module_codes = {pk: code for code, pk in self.module_ids.items()}
         self.questions = [
             (question.pk, question.code, axis_codes[question.axis_id], question.weight, question.allows_not_applicable)
             for question in Question.objects.filter(referential=referential).order_by("axis__order", "order", "pk")
         ]
+        self.module_of = {
+            pk: module_codes.get(module_id)
+            for pk, module_id in Question.objects.filter(referential=referential).values_list("pk", "module_id")
+        }
         # A referential-wide difficulty per axis (some axes are harder for everyone), stable per axis code.
         self.axis_difficulty = {axis.code: random.Random(f"axis:{axis.code}").uniform(-0.6, 0.6) for axis in self.axes}
 
     def draw_levels(self, rng, maturity, axis_offsets=None):
-        """{question pk: level 0..5, or None for not applicable} around a latent `maturity`."""
+        """{question pk: level 0..5, or None for not applicable} around a latent `maturity`: the core's
+        questions and those of the modules the company opens (each with a chance of `MODULE_OPEN_SHARE`)."""
         axis_offsets = axis_offsets or {}
+        opened = {code for code in self.module_ids if rng.random() < MODULE_OPEN_SHARE}
         levels = {}
         for pk, _code, axis_code, _weight, allows_not_applicable in self.questions:
+            if self.module_of[pk] is not None and self.module_of[pk] not in opened:
+                continue
             if allows_not_applicable and rng.random() < NOT_APPLICABLE_SHARE:
                 levels[pk] = None
                 continue
@@ -145,13 +158,25 @@ class ReferentialContent:
     def random_axis_offsets(self, rng, spread=0.6):
         return {axis.code: rng.gauss(0, spread) for axis in self.axes}
 
+    def opened_modules(self, levels):
+        """The codes of the modules whose questions `levels` answers (`draw_levels` answers all of an opened one)."""
+        return {self.module_of[pk] for pk in levels if self.module_of[pk] is not None}
+
     def score(self, levels):
         return compute_scores(
             self.axis_specs,
             [
-                AnswerSpec(question_code=code, axis_code=axis_code, weight=weight, level=levels[pk])
+                AnswerSpec(
+                    question_code=code,
+                    axis_code=axis_code,
+                    weight=weight,
+                    level=levels[pk],
+                    module_code=self.module_of[pk],
+                )
                 for pk, code, axis_code, weight, _allows in self.questions
+                if pk in levels
             ],
+            opened_modules=self.opened_modules(levels),
         )
 
 
@@ -305,10 +330,20 @@ def _create_diagnostics(content, planned_companies):
         Diagnostic.objects.filter(pk__in=[d.pk for d in diagnostics]).update(
             started_at=F("submitted_at") - DAYS_TO_FILL_IN
         )
-        answers, axis_scores = [], []
+        answers, axis_scores, decisions = [], [], []
         for diagnostic, (planned, snapshot) in zip(diagnostics, snapshots, strict=True):
             previous[diagnostic.company_id] = diagnostic
             answered_at = planned.submitted_at - timedelta(days=1)
+            decisions += [
+                ModuleDecision(
+                    diagnostic_id=diagnostic.pk,
+                    module_id=content.module_ids[code],
+                    opened=True,
+                    decided_by_id=diagnostic.started_by_id,
+                    decided_at=answered_at,
+                )
+                for code in sorted(content.opened_modules(planned.levels))
+            ]
             for pk, level in planned.levels.items():
                 answers.append(
                     Answer(
@@ -324,6 +359,7 @@ def _create_diagnostics(content, planned_companies):
                 axis_scores.append(AxisScore(diagnostic_id=diagnostic.pk, axis_code=code, score=axis.score))
         Answer.objects.bulk_create(answers, batch_size=2000)
         AxisScore.objects.bulk_create(axis_scores, batch_size=2000)
+        ModuleDecision.objects.bulk_create(decisions, batch_size=2000)
         stats.diagnostics += len(diagnostics)
         stats.answers += len(answers)
         stats.axis_scores += len(axis_scores)

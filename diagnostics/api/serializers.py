@@ -135,6 +135,10 @@ class ScoresSerializer(serializers.Serializer):
     band = serializers.IntegerField(min_value=0, max_value=5)
     band_name = serializers.CharField(allow_blank=True)
     axes = AxisScoreSerializer(many=True)
+    coverage_modules = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("The codes of the deep-dive modules the score covers besides the core (empty: the core only)."),
+    )
     dma = DmaScoreSerializer(allow_null=True, help_text=_("The EU Digital Maturity Assessment view of the answers."))
 
 

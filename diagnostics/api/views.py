@@ -114,6 +114,8 @@ def _scores(diagnostic):
             {"code": code, "score": score, "applicable_questions": applicable[code]}
             for code, score in axis_scores(diagnostic).items()
         ],
+        # Snapshots taken before modules existed have no coverage: they scored the whole questionnaire, all core.
+        "coverage_modules": diagnostic.scores.get("coverage", {}).get("modules", []),
         "dma": _dma(diagnostic),
     }
 

@@ -3,6 +3,7 @@
 from diagnostics.models.access import DiagnosticAccess
 from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
 from diagnostics.models.evidence import Evidence
+from diagnostics.models.modules import Module, ModuleDecision, ModuleRule
 from diagnostics.models.peers import PeerCell
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
@@ -38,6 +39,9 @@ __all__ = [
     "Axis",
     "LevelDescriptor",
     "MaturityBand",
+    "Module",
+    "ModuleDecision",
+    "ModuleRule",
     "PeerCell",
     "Question",
     "QuestionTheme",

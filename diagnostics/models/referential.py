@@ -305,6 +305,18 @@ class Question(ReferentialPart):
     help_en = models.TextField(_("help (English)"), blank=True)
     weight = weight_field()
     allows_not_applicable = models.BooleanField(_("may be answered “not applicable”"), default=False)
+    # None: the question is in the core every company answers; else the deep-dive module it belongs to.
+    module = models.ForeignKey(
+        "diagnostics.Module",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("module"),
+    )
+    minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=1, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
     themes = models.ManyToManyField(
         TechnologyTheme, through="QuestionTheme", related_name="questions", blank=True, verbose_name=_("themes")
     )
@@ -323,6 +335,10 @@ class Question(ReferentialPart):
 
     def __str__(self):
         return f"{self.code} – {self.text}"
+
+    @property
+    def is_core(self):
+        return self.module_id is None
 
     def save(self, *args, **kwargs):
         if self.axis_id is not None:

@@ -283,6 +283,8 @@ def _build(diagnostic, language):
         questions = []
         for question in axis.questions.all():
             answer = answers.get(question.pk)
+            if answer is None and question.module_id is not None:
+                continue  # a question of a module the company did not open or answer
             if answer is None or answer.level is None:
                 level_label, descriptor = _("Not applicable"), ""
             else:

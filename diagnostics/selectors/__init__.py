@@ -21,6 +21,12 @@ from diagnostics.selectors.diagnostic import (
     visible_diagnostic,
 )
 from diagnostics.selectors.evidence import answer_of, diagnostic_question, evidence_by_question, visible_evidence
+from diagnostics.selectors.modules import (
+    ModulesPage,
+    modules_page,
+    scoring_inputs,
+    undecided_modules_exist,
+)
 from diagnostics.selectors.referential import (
     current_published_referential,
     public_referential,
@@ -82,6 +88,10 @@ __all__ = [
     "first_diagnostic_state",
     "latest_submitted",
     "missing_questions",
+    "ModulesPage",
+    "modules_page",
+    "scoring_inputs",
+    "undecided_modules_exist",
     "overall_progress",
     "public_referential",
     "public_referential_document",

@@ -12,12 +12,13 @@ Every function here runs a fixed number of queries whatever the size of the refe
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
-from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Question, Respondent
+from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Module, ModuleDecision, Question, Respondent
 from diagnostics.models.referential import CONTENT_CODE_PATTERN
+from diagnostics.selectors.modules import in_scope
 from portal.models import Membership, RegionOfficer
 
 COMPLETE_ANSWER = Q(level__isnull=False) | Q(not_applicable=True)
@@ -86,9 +87,12 @@ def company_diagnostics(company, viewer):
 
     One query: `answered_count` and `question_count` are subqueries.
     """
+    # The questionnaire of each diagnostic: the core and the modules it opened.
+    opened = ModuleDecision.objects.filter(diagnostic=OuterRef(OuterRef("pk")), opened=True).values("module_id")
     answered = (
         Answer.objects.filter(diagnostic=OuterRef("pk"))
         .filter(COMPLETE_ANSWER)
+        .filter(Q(question__module__isnull=True) | Q(question__module__in=opened))
         .order_by()
         .values("diagnostic")
         .annotate(n=Count("pk"))
@@ -96,6 +100,7 @@ def company_diagnostics(company, viewer):
     )
     questions = (
         Question.objects.filter(referential=OuterRef("referential"))
+        .filter(Q(module__isnull=True) | Q(module__in=opened))
         .order_by()
         .values("referential")
         .annotate(n=Count("pk"))
@@ -132,25 +137,46 @@ def latest_submitted(company):
     return Diagnostic.objects.filter(company=company, is_latest=True).first()
 
 
-def axes_with_progress(diagnostic):
-    """The axes of the diagnostic's referential, in order, each with `question_count` and `answered_count` (one query).
-
-    The answered count is a subquery over this diagnostic's answers (the (diagnostic, question) unique
-    index): joining the axes to every answer of their questions would read every company's answers.
-    """
-    answered = (
+def _answered_per_axis(diagnostic, scope):
+    return (
         Answer.objects.filter(diagnostic_id=diagnostic.pk, question__axis=OuterRef("pk"))
         .filter(COMPLETE_ANSWER)
+        .filter(scope)
         .order_by()
         .values("question__axis")
         .annotate(n=Count("pk"))
         .values("n")
     )
+
+
+def axes_with_progress(diagnostic):
+    """The axes of the diagnostic's referential, in order, each with its progress (one query):
+
+    `question_count` / `answered_count` over the diagnostic's questionnaire (the core and the opened
+    modules), `core_count` / `core_answered` over the core alone, `core_minutes` the estimated time
+    of the axis's core, and `has_modules` whether the referential has deep-dive modules at all.
+
+    The answered counts are subqueries over this diagnostic's answers (the (diagnostic, question) unique
+    index): joining the axes to every answer of their questions would read every company's answers.
+    """
+    core = Q(questions__module__isnull=True)
     return list(
         Axis.objects.filter(referential_id=diagnostic.referential_id)
         .annotate(
-            question_count=Count("questions"),
-            answered_count=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
+            question_count=Count("questions", filter=in_scope(diagnostic, "questions__")),
+            answered_count=Coalesce(
+                Subquery(
+                    _answered_per_axis(diagnostic, in_scope(diagnostic, "question__")), output_field=IntegerField()
+                ),
+                0,
+            ),
+            core_count=Count("questions", filter=core),
+            core_answered=Coalesce(
+                Subquery(_answered_per_axis(diagnostic, Q(question__module__isnull=True)), output_field=IntegerField()),
+                0,
+            ),
+            core_minutes=Coalesce(Sum("questions__minutes", filter=core), 0),
+            has_modules=Exists(Module.objects.filter(referential_id=OuterRef("referential_id"))),
         )
         .order_by("order", "pk")
     )
@@ -160,6 +186,13 @@ def axes_with_progress(diagnostic):
 class Progress:
     answered: int
     total: int
+    core_answered: int = 0
+    core_total: int = 0
+    core_minutes: int = 0
+
+    @property
+    def core_complete(self):
+        return self.core_answered >= self.core_total
 
     @property
     def complete(self):
@@ -172,15 +205,27 @@ class Progress:
 
 def overall_progress(axes):
     """Answered / total over axes annotated by `axes_with_progress` (no query)."""
-    return Progress(answered=sum(axis.answered_count for axis in axes), total=sum(axis.question_count for axis in axes))
+    return Progress(
+        answered=sum(axis.answered_count for axis in axes),
+        total=sum(axis.question_count for axis in axes),
+        core_answered=sum(axis.core_answered for axis in axes),
+        core_total=sum(axis.core_count for axis in axes),
+        core_minutes=sum(axis.core_minutes for axis in axes),
+    )
 
 
-def axis_questions(axis):
-    """The questions of one axis, in order, with their six level descriptors prefetched (two queries)."""
+def axis_questions(axis, diagnostic=None):
+    """The questions of one axis, in order, with their six level descriptors prefetched (two queries).
+
+    With `diagnostic`, only its questionnaire's: the core first, then the opened modules' questions.
+    """
+    questions = Question.objects.filter(axis=axis)
+    if diagnostic is not None:
+        questions = questions.filter(in_scope(diagnostic))
     return list(
-        Question.objects.filter(axis=axis)
+        questions.select_related("module")
         .prefetch_related(Prefetch("levels", queryset=LevelDescriptor.objects.order_by("level")))
-        .order_by("order", "pk")
+        .order_by(F("module__order").asc(nulls_first=True), "order", "pk")
     )
 
 
@@ -230,7 +275,7 @@ def questionnaire_page(diagnostic, axis_code):
     axis = next((axis for axis in axes if axis.code == axis_code), None)
     if axis is None:
         return None
-    questions = axis_questions(axis)
+    questions = axis_questions(axis, diagnostic)
     return QuestionnairePage(
         diagnostic=diagnostic,
         axes=axes,
@@ -242,10 +287,11 @@ def questionnaire_page(diagnostic, axis_code):
 
 
 def missing_questions(diagnostic):
-    """The questions not yet answered nor marked not applicable, with their axis, in the referential's order (one query)."""
+    """The core questions not yet answered nor marked not applicable, with their axis, in the referential's
+    order (one query). A submit needs the core only; a referential without modules is all core."""
     complete = Answer.objects.filter(diagnostic=diagnostic, question=OuterRef("pk")).filter(COMPLETE_ANSWER)
     return list(
-        Question.objects.filter(referential_id=diagnostic.referential_id)
+        Question.objects.filter(referential_id=diagnostic.referential_id, module__isnull=True)
         .exclude(Exists(complete))
         .select_related("axis")
         .order_by("axis__order", "axis__pk", "order", "pk")
@@ -267,7 +313,8 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     else None. One query.
 
     The returned diagnostic carries only its ids, status, `user_is_member` and `has_respondents`:
-    enough for the rules and for `services.save_answer` / `services.save_respondent_answer`.
+    enough for the rules and for `services.save_answer` / `services.save_respondent_answer`; the
+    question carries `module_opened` (whether the company opened its module; a core question has none).
     """
     visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
     questions = Question.objects.filter(referential__in=visible.values("referential_id"))
@@ -282,6 +329,9 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
         user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
         has_respondents=Exists(Respondent.objects.filter(diagnostic_id=diagnostic_pk)),
+        module_opened=Exists(
+            ModuleDecision.objects.filter(diagnostic_id=diagnostic_pk, module=OuterRef("module"), opened=True)
+        ),
     ).first()
     if question is None:
         return None

@@ -9,6 +9,8 @@ from diagnostics.models import (
     DEFAULT_REFERENTIAL_CODE,
     Axis,
     LevelDescriptor,
+    Module,
+    ModuleRule,
     Question,
     QuestionTheme,
     Recommendation,
@@ -21,7 +23,8 @@ from diagnostics.models.referential import SLUG_PATTERN, VERSION_PATTERN
 def with_content(referentials, *, recommendations=True):
     """Referentials with their bands, axes, questions, levels, themes and (unless told not to) recommendations.
 
-    Seven queries in all (six without recommendations), whatever the size of the referential.
+    Nine queries in all (eight without recommendations), whatever the size of the referential: the
+    modules and their opening rules (with the rule's core question) take two.
     """
     prefetches = [
         Prefetch("levels", queryset=LevelDescriptor.objects.order_by("level")),
@@ -33,9 +36,15 @@ def with_content(referentials, *, recommendations=True):
                 "recommendations", queryset=Recommendation.objects.select_related("theme").order_by("target_level")
             )
         )
-    questions = Question.objects.prefetch_related(*prefetches).order_by("order", "pk")
+    questions = Question.objects.select_related("module").prefetch_related(*prefetches).order_by("order", "pk")
     return referentials.prefetch_related(
         "bands",
+        Prefetch(
+            "modules",
+            queryset=Module.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("rules", queryset=ModuleRule.objects.select_related("question").order_by("order", "pk"))
+            ),
+        ),
         Prefetch(
             "axes", queryset=Axis.objects.order_by("order", "pk").prefetch_related(Prefetch("questions", questions))
         ),

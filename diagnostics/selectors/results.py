@@ -65,6 +65,23 @@ class Results:
         return self.diagnostic.overall_score - self.previous.overall_score
 
     @property
+    def has_modules(self):
+        """Whether the pinned version has deep-dive modules (a version without them is all core)."""
+        return any(question.module_id for result in self.axes for question in result.axis.questions.all())
+
+    @property
+    def covered_titles(self):
+        """The titles of the modules the score covers (its snapshot's coverage), in the referential's order."""
+        codes = set((self.diagnostic.scores or {}).get("coverage", {}).get("modules", []))
+        modules = {
+            question.module.code: question.module
+            for result in self.axes
+            for question in result.axis.questions.all()
+            if question.module_id and question.module.code in codes
+        }
+        return [module.title for module in sorted(modules.values(), key=lambda module: (module.order, module.pk))]
+
+    @property
     def has_deltas(self):
         return any(result.delta is not None for result in self.axes)
 
@@ -106,7 +123,7 @@ def results_content(diagnostic):
     answer_level = Answer.objects.filter(diagnostic=diagnostic, question=OuterRef("pk")).values("level")[:1]
     questions = (
         Question.objects.filter(referential_id=diagnostic.referential_id)
-        .select_related("axis")
+        .select_related("axis", "module")
         .annotate(answer_level=Subquery(answer_level))
         .prefetch_related(Prefetch("recommendations", next_level))
         .order_by("axis__order", "axis__pk", "order", "pk")

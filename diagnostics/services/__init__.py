@@ -22,6 +22,7 @@ from diagnostics.services.diagnostic import (
     submit_diagnostic,
 )
 from diagnostics.services.evidence import attach_evidence_file, attach_evidence_link, remove_evidence
+from diagnostics.services.modules import decide_module
 from diagnostics.services.referential import (
     LoadAction,
     LoadOutcome,
@@ -63,6 +64,7 @@ __all__ = [
     "NoPreviousDiagnostic",
     "NoPublishedReferential",
     "check_answer",
+    "decide_module",
     "derive_draft",
     "load_referential_document",
     "publish_referential",

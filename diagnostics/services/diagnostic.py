@@ -4,8 +4,8 @@
   company), optionally pre-filled with the previous submitted diagnostic's answers;
 - `save_answer` is the autosave: ONE conditional upsert statement, which writes nothing once the
   diagnostic is submitted (even if the submit commits between the caller's checks and the write);
-- `submit_diagnostic` locks the diagnostic, checks it is complete (and, with several respondents, that
-  the lead settled every question they answered: diagnostics.services.respondents), computes the score snapshot once
+- `submit_diagnostic` locks the diagnostic, checks its core is complete (and, with several respondents,
+  that the lead settled every question they answered: diagnostics.services.respondents), computes the score snapshot once
   with `diagnostics.scoring.compute_scores` and makes it the company's latest diagnostic.
 """
 
@@ -27,10 +27,11 @@ from diagnostics.exceptions import (
     NoPublishedReferential,
 )
 from diagnostics.extensions import on_submit_callbacks
-from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, AxisScore, Diagnostic
+from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, AxisScore, Diagnostic
 from diagnostics.peer_cells import count_submit
 from diagnostics.peer_publication import schedule_refresh
-from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
+from diagnostics.scoring import compute_scores
+from diagnostics.selectors.modules import scoring_inputs
 from diagnostics.selectors.trend import forget_company_trend
 from portal.models import Company
 
@@ -215,9 +216,10 @@ def save_answers(*, diagnostic, answers, by):
 def submit_diagnostic(*, diagnostic, by):
     """Freeze a complete draft and store its score snapshot; it becomes the company's latest diagnostic.
 
-    Raises `DiagnosticNotDraft` (already submitted), `IncompleteDiagnostic` (listing the questions
+    Raises `DiagnosticNotDraft` (already submitted), `IncompleteDiagnostic` (listing the core questions
     still to answer) or `ConsensusPending` (questions respondents answered whose company answer the
-    lead has not set yet); the company's answers, consensus included, are the ones scored. The peer cells count it at once; after commit, a refresh of the published peer
+    lead has not set yet); the company's answers, consensus included, are the ones scored: the core and
+    the answers of the opened modules. The peer cells count it at once; after commit, a refresh of the published peer
     figures is scheduled and the `register_on_submit` callbacks run with the diagnostic's id.
     """
     row = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
@@ -230,20 +232,8 @@ def submit_diagnostic(*, diagnostic, by):
     if pending:
         raise ConsensusPending(pending)
 
-    axes = list(Axis.objects.filter(referential_id=row.referential_id).order_by("order", "pk"))
-    answers = Answer.objects.filter(diagnostic=row).select_related("question__axis")
-    snapshot = compute_scores(
-        [AxisSpec(code=axis.code, weight=axis.weight) for axis in axes],
-        [
-            AnswerSpec(
-                question_code=answer.question.code,
-                axis_code=answer.question.axis.code,
-                weight=answer.question.weight,
-                level=None if answer.not_applicable else answer.level,
-            )
-            for answer in answers
-        ],
-    )
+    axes, answers, opened_modules = scoring_inputs(row)
+    snapshot = compute_scores(axes, answers, opened_modules=opened_modules)
 
     previous = (
         Diagnostic.objects.select_for_update().filter(company_id=row.company_id, is_latest=True).exclude(pk=row.pk)

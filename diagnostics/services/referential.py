@@ -19,6 +19,8 @@ from diagnostics.models import (
     Axis,
     LevelDescriptor,
     MaturityBand,
+    Module,
+    ModuleRule,
     Question,
     QuestionTheme,
     Recommendation,
@@ -145,6 +147,20 @@ def _create_draft(document, *, by, comment):
         )
         for position, axis in enumerate(document["axes"], start=1)
     )
+    modules = {
+        row.code: row
+        for row in Module.objects.bulk_create(
+            Module(
+                referential=referential,
+                code=module["code"],
+                order=position,
+                minutes=module["minutes"],
+                **_texts(module, "title"),
+                **_texts(module, "description"),
+            )
+            for position, module in enumerate(document.get("modules", []), start=1)
+        )
+    }
     question_documents = [
         (axis_row, position, question)
         for axis_row, axis in zip(axes, document["axes"], strict=True)
@@ -158,6 +174,8 @@ def _create_draft(document, *, by, comment):
             order=position,
             weight=Decimal(str(question["weight"])),
             allows_not_applicable=question.get("allows_not_applicable", False),
+            module=modules[question["module"]] if question.get("module") else None,
+            minutes=question.get("minutes", 1),
             **_texts(question, "text"),
             **_texts(question, "help"),
         )
@@ -192,4 +210,27 @@ def _create_draft(document, *, by, comment):
         for row, question in pairs
         for position, code in enumerate(question.get("themes", []), start=1)
     )
+    by_code = {row.code: row for row in questions}
+    ModuleRule.objects.bulk_create(
+        _module_rule(modules[module["code"]], position, rule, by_code)
+        for module in document.get("modules", [])
+        for position, rule in enumerate(module.get("opens_when", []), start=1)
+    )
     return referential
+
+
+def _module_rule(module, order, rule, questions):
+    """The row of one opening rule of the file (a mapping with one key, checked by the validation)."""
+    if "core_answer" in rule:
+        return ModuleRule(
+            module=module,
+            order=order,
+            kind=ModuleRule.Kind.CORE_ANSWER,
+            question=questions[rule["core_answer"]["question"]],
+            level=rule["core_answer"]["at_most"],
+        )
+    if "headcount_bands" in rule:
+        return ModuleRule(
+            module=module, order=order, kind=ModuleRule.Kind.HEADCOUNT_BAND, values=rule["headcount_bands"]
+        )
+    return ModuleRule(module=module, order=order, kind=ModuleRule.Kind.NAF_DIVISION, values=rule["naf_divisions"])

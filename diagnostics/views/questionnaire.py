@@ -108,6 +108,13 @@ def detail(request, pk):
         axes = selectors.axes_with_progress(diagnostic)
     if not axes:
         return redirect("diagnostics:review", pk=diagnostic.pk)
+    # The core first, axis by axis; then the modules page (first score, suggestions) until the
+    # company has decided on each module; then the opened modules' questions; then the review.
+    axis = next((axis for axis in axes if axis.core_answered < axis.core_count), None)
+    if axis is not None:
+        return redirect(_axis_url(diagnostic, axis))
+    if axes[0].has_modules and selectors.undecided_modules_exist(diagnostic):
+        return redirect("diagnostics:modules", pk=diagnostic.pk)
     axis = next((axis for axis in axes if axis.answered_count < axis.question_count), None)
     if axis is None:
         return redirect("diagnostics:review", pk=diagnostic.pk)
@@ -159,6 +166,8 @@ def axis_page(request, pk, axis_code):
                 messages.success(request, _("Your answers to this axis are saved."))
                 if page.next_axis is not None:
                     return redirect(_axis_url(diagnostic, page.next_axis))
+                if page.axis.has_modules:
+                    return redirect("diagnostics:modules", pk=diagnostic.pk)
                 return redirect("diagnostics:review", pk=diagnostic.pk)
         status = 400
     else:
@@ -205,6 +214,10 @@ def autosave(request, pk, question_pk):
     if not diagnostic.is_draft:
         return _status_fragment(
             request, error=_("This diagnostic has been submitted: its answers can no longer change."), status=409
+        )
+    if question.module_id is not None and not question.module_opened:
+        return _status_fragment(
+            request, error=_("This question belongs to a module that is not open: nothing was saved."), status=409
         )
     form = AnswerForm(request.POST, question=question)
     if not form.is_valid():

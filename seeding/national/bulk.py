@@ -15,6 +15,7 @@ from diagnostics.models import (
     Answer,
     AxisScore,
     Diagnostic,
+    ModuleDecision,
 )
 from portal.models import Company, Membership, NafCode, Region, User
 from seeding import peer_companies as peers
@@ -122,7 +123,7 @@ class BulkWriter:
 
 # --- part 1: companies and diagnostics, in bulk -----------------------------------------------------
 
-BULK_MODELS = [User, Company, Membership, Diagnostic, Answer, AxisScore]
+BULK_MODELS = [User, Company, Membership, Diagnostic, Answer, AxisScore, ModuleDecision]
 LARGE_TABLES = [Answer._meta.label, AxisScore._meta.label]  # counted as written, not with COUNT(*)
 
 
@@ -157,6 +158,7 @@ def seed_companies(writer, rng, content, *, count, password_hash, now, facts):
         counts = rng.choices(list(DIAGNOSTICS_PER_COMPANY), weights=list(DIAGNOSTICS_PER_COMPANY.values()), k=size)
         planned = peers.plan_companies(content, rng, profiles, sirets, counts=counts, now=now)
         users, companies, memberships, diagnostics, answers, axis_scores = [], [], [], [], [], []
+        decisions = []  # the deep-dive modules each diagnostic opened (their questions are answered)
         for plan in planned:
             index += 1
             user_id, company_id = next_user, next_company
@@ -218,6 +220,8 @@ def seed_companies(writer, rng, content, *, count, password_hash, now, facts):
                 answered_at = submitted_at - timedelta(days=1)
                 for question_id, level in planned_diagnostic.levels.items():
                     answers.append((diagnostic_id, question_id, level, level is None, "", user_id, answered_at))
+                for code in sorted(content.opened_modules(planned_diagnostic.levels)):
+                    decisions.append((diagnostic_id, content.module_ids[code], True, user_id, answered_at))
                 for code, axis in snapshot.axes.items():
                     axis_scores.append((diagnostic_id, code, axis.score))
                 previous_id = diagnostic_id
@@ -281,5 +285,6 @@ def seed_companies(writer, rng, content, *, count, password_hash, now, facts):
             answers,
         )
         writer.insert(AxisScore, ["diagnostic", "axis_code", "score"], axis_scores)
+        writer.insert(ModuleDecision, ["diagnostic", "module", "opened", "decided_by", "decided_at"], decisions)
     writer.reset_sequences(BULK_MODELS)
     writer.analyze(BULK_MODELS)

@@ -89,6 +89,7 @@ def test_a_submitted_diagnostic_shows_its_scores_and_its_dma_view(owner, company
     scores = api_client(owner).get(f"/api/v1/diagnostics/{diagnostic.pk}/").json()["scores"]
 
     assert scores["overall"] == "3.00" and scores["band"] == 3 and len(scores["axes"]) == 8
+    assert scores["coverage_modules"] == []  # no module opened: the core only
     assert scores["dma"]["overall"] == 61 and scores["dma"]["band"] == "moderately_advanced"
     assert [d["score"] for d in scores["dma"]["dimensions"]] == ["87.5", "56.4", "73.2", "54.8", "28.0", "65.0"]
 

@@ -31,6 +31,7 @@ def test_page_cost_harness_measures_every_page_against_its_floor(demo):
         "floor (staff)",
         "questionnaire page",
         "autosave",
+        "deep-dive modules page",
         "results page",
         "regional dashboard",
         "national dashboard",

@@ -108,6 +108,34 @@ def referential_document(*, code=DEFAULT_REFERENTIAL_CODE, version="2026.1", axe
     }
 
 
+def modular_document(document, *, rules=None):
+    """`document` with deep-dive modules: the first question of each axis stays in the core, the others
+    form the module `M-<axis>`. `rules` maps a module code to its `opens_when` list; by default a
+    module opens when its axis's core question is answered at level 2 or below."""
+    document = {**document, "modules": []}
+    for axis in document["axes"]:
+        module_code = f"M-{axis['code']}"
+        for question in axis["questions"][1:]:
+            question["module"] = module_code
+        default_rule = [{"core_answer": {"question": axis["questions"][0]["code"], "at_most": 2}}]
+        document["modules"].append(
+            {
+                "code": module_code,
+                "title": text(f"Approfondir {axis['code']}", f"Deeper into {axis['code']}"),
+                "description": text(f"Le module {axis['code']}.", f"The {axis['code']} module."),
+                "minutes": len(axis["questions"]) - 1,
+                "opens_when": (rules or {}).get(module_code, default_rule),
+            }
+        )
+    return document
+
+
+def published_modular_referential(*, axes=2, questions=3, version="2026.2", rules=None):
+    """A published version whose questions after the first of each axis are in modules (see `modular_document`)."""
+    document = modular_document(referential_document(axes=axes, questions=questions, version=version), rules=rules)
+    return services.load_referential_document(document=document, publish=True).referential
+
+
 class ReferentialFactory(factory.django.DjangoModelFactory):
     """A referential version with content; `axes`, `questions` size it, `status` draft / published / retired."""
 

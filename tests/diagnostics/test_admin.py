@@ -35,6 +35,7 @@ def referential_form(referential, **changes):
     for prefix, manager in [
         ("bands", referential.bands),
         ("axes", referential.axes),
+        ("modules", referential.modules),
         ("transitions", referential.transitions),
     ]:
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = manager.count()

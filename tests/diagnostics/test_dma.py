@@ -105,8 +105,16 @@ EU_CSV_ITEM_COLUMNS = [
 ]
 
 
-def shipped_crosswalk():
-    return crosswalk.crosswalk_for("industrie-du-futur", "2026.1")
+def shipped_crosswalk(version=None):
+    """The crosswalk of the shipped file's version (or of `version`)."""
+    version = version or yaml.safe_load(SHIPPED_REFERENTIAL.read_text(encoding="utf-8"))["version"]
+    return crosswalk.crosswalk_for("industrie-du-futur", version)
+
+
+def test_the_previous_version_keeps_its_crosswalk_with_the_same_rules():
+    previous, current = shipped_crosswalk("2026.1"), shipped_crosswalk()
+    assert previous.referential_version == "2026.1" and current.referential_version == "2026.2"
+    assert previous.rules == current.rules
 
 
 def all_items(kind_values):

@@ -95,6 +95,23 @@ MALFORMED_CASES = [
     ("level-not-a-number", "axes[0].questions[0].levels[2].level", "must be a whole number, not the text “two”"),
     ("empty-file", "(file)", "the file is empty"),
     ("not-applicable-not-boolean", "axes[0].questions[1].allows_not_applicable", "must be true or false"),
+    # Deep-dive modules: every reference is checked.
+    (
+        "module-rule-unknown-question",
+        "modules[0].opens_when[0].core_answer.question",
+        "unknown question code “STRAT-9”",
+    ),
+    (
+        "module-rule-reads-a-module-question",
+        "modules[0].opens_when[0].core_answer.question",
+        "the question “STRAT-2” is in the module “M-PILOT”, not in the core",
+    ),
+    ("question-in-unknown-module", "axes[0].questions[1].module", "unknown module “M-NONE”"),
+    ("module-without-questions", "modules[0]", "the module “M-PILOT” has no question"),
+    ("module-rule-with-two-keys", "modules[0].opens_when[0]", "must have exactly one key, one of: core_answer"),
+    ("module-rule-bad-naf-division", "modules[0].opens_when[0].naf_divisions[0]", "must be a NAF division"),
+    ("module-rule-unknown-headcount-band", "modules[0].opens_when[0].headcount_bands[0]", "must be one of 0, 1-9"),
+    ("axis-without-core-question", "axes[1].questions", "at least one must stay in the core"),
     # Hostile files: refused before any walk of their content, at their line.
     ("alias-bomb", "(file)", "anchors and aliases (&name, *name) are not accepted"),
     ("anchor-and-alias", "(file)", "anchors and aliases (&name, *name) are not accepted"),

@@ -42,7 +42,7 @@ def test_the_yaml_round_trip_load_then_export_gives_the_same_file(client, shippe
 
     second = download(client, copy_version, "yaml").content
 
-    assert second == first.replace(b"2026.1", b"2026.9")
+    assert second == first.replace(shipped.version.encode(), b"2026.9")
 
 
 def test_the_downloaded_yaml_is_the_shipped_files_content_with_the_licence_on_top(client, shipped):
@@ -69,18 +69,22 @@ def test_the_json_holds_the_licence_and_the_same_document(client, shipped):
         selectors.referential_with_content(shipped.code, shipped.version)
     )
     assert response["Link"] == f'<{open_referential.LICENCE_URL}>; rel="license"'
-    assert 'filename="industrie-du-futur-2026.1.json"' in response["Content-Disposition"]
+    assert f'filename="industrie-du-futur-{shipped.version}.json"' in response["Content-Disposition"]
 
 
 def test_the_xlsx_has_a_sheet_per_part_and_the_licence_on_the_first(client, shipped):
     workbook = load_workbook(io.BytesIO(download(client, shipped, "xlsx").content), read_only=True)
     sheets = workbook.worksheets
-    assert len(sheets) == 6
+    assert len(sheets) == 7
     first = {row[0]: row[1] for row in sheets[0].iter_rows(min_row=2, values_only=True)}
-    assert first["version"] == "2026.1" and "Licence Ouverte" in next(v for k, v in first.items() if "Licen" in str(k))
+    assert first["version"] == shipped.version and "Licence Ouverte" in next(
+        v for k, v in first.items() if "Licen" in str(k)
+    )
     questions = list(sheets[3].iter_rows(min_row=2, values_only=True))
     levels = list(sheets[4].iter_rows(min_row=2, values_only=True))
     assert len(questions) == 40 and len(levels) == 240
+    modules = list(sheets[6].iter_rows(min_row=2, values_only=True))
+    assert len(modules) == 8 and sum(1 for row in questions if not row[-2]) == 10  # the core: no module
 
 
 def test_a_retired_version_stays_downloadable_and_a_draft_is_not(client):
@@ -139,11 +143,11 @@ def test_a_question_moved_to_another_axis_is_a_change():
 
 def test_the_comparison_page_shows_what_changed_between_two_public_versions(client, shipped):
     document = referential_to_document(selectors.referential_with_content(shipped.code, shipped.version))
-    document["version"] = "2026.2"
+    document["version"] = "2026.9"
     document["axes"][0]["questions"][0]["text"]["en"] = "A reworded question?"
     services.load_referential_document(document=document, publish=True)
 
-    response = client.get(reverse("diagnostics:referential_compare"), {"de": "2026.1", "a": "2026.2"})
+    response = client.get(reverse("diagnostics:referential_compare"), {"de": shipped.version, "a": "2026.9"})
 
     assert response.status_code == 200
     assert "A reworded question?" in response.content.decode()

@@ -10,7 +10,8 @@ from django.utils import translation
 
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
 from diagnostics.peer_publication import peer_group_for
-from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
+from diagnostics.scoring import compute_scores
+from diagnostics.selectors.modules import scoring_inputs
 from portal.models import Company, Membership, User
 from portal.reference_data import MANUFACTURING_DIVISIONS, REGIONS
 from portal.validators import clean_siret
@@ -34,20 +35,9 @@ def seed(*args):
 
 
 def stored_snapshot(diagnostic):
-    answers = Answer.objects.filter(diagnostic=diagnostic).select_related("question__axis")
-    axes = diagnostic.referential.axes.order_by("order", "pk")
-    return compute_scores(
-        [AxisSpec(code=axis.code, weight=axis.weight) for axis in axes],
-        [
-            AnswerSpec(
-                question_code=a.question.code,
-                axis_code=a.question.axis.code,
-                weight=a.question.weight,
-                level=None if a.not_applicable else a.level,
-            )
-            for a in answers
-        ],
-    ).as_json()
+    """The snapshot the submit would compute from the stored answers and module decisions."""
+    axes, answers, opened = scoring_inputs(diagnostic)
+    return compute_scores(axes, answers, opened_modules=opened).as_json()
 
 
 def test_seed_peers_creates_what_it_says_consistently(referential):

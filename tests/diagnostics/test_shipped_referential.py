@@ -33,8 +33,33 @@ def filled_in_both_languages(text):
     return bool(text["fr"].strip()) and bool(text["en"].strip())
 
 
-def test_shipped_file_is_version_2026_1_of_industrie_du_futur(shipped):
-    assert (shipped["code"], shipped["version"]) == ("industrie-du-futur", "2026.1")
+PREVIOUS = SHIPPED.with_name("industrie-du-futur-2026.1.yaml")
+
+
+def test_shipped_file_is_version_2026_2_of_industrie_du_futur(shipped):
+    assert (shipped["code"], shipped["version"]) == ("industrie-du-futur", "2026.2")
+
+
+def test_the_previous_version_stays_loadable_with_the_same_questions(shipped):
+    previous = read_referential_file(PREVIOUS, theme_codes=selectors.theme_codes())
+    assert previous["version"] == "2026.1" and "modules" not in previous
+    assert [q["code"] for q in questions_of(previous)] == [q["code"] for q in questions_of(shipped)]
+
+
+def test_the_core_is_one_or_two_questions_per_axis_and_about_ten_minutes(shipped):
+    core = {axis["code"]: [q for q in axis["questions"] if "module" not in q] for axis in shipped["axes"]}
+    assert all(1 <= len(questions) <= 2 for questions in core.values())
+    total = sum(len(questions) for questions in core.values())
+    minutes = sum(q.get("minutes", 1) for questions in core.values() for q in questions)
+    assert total <= 12 and 8 <= minutes <= 12
+
+
+def test_every_module_opens_on_a_low_core_answer_and_lists_its_minutes(shipped):
+    core_codes = {q["code"] for q in questions_of(shipped) if "module" not in q}
+    for module in shipped["modules"]:
+        rules = [rule["core_answer"]["question"] for rule in module["opens_when"] if "core_answer" in rule]
+        assert rules and set(rules) <= core_codes, module["code"]
+        assert module["minutes"] >= 1
 
 
 def test_shipped_file_has_about_eight_axes_of_four_to_six_questions(shipped):

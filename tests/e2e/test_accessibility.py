@@ -86,6 +86,7 @@ def journey_pages(role, demo):
             reverse("diagnostics:detail", args=[draft.pk]),
             reverse("diagnostics:axis", args=[draft.pk, axis.code]),
             reverse("diagnostics:review", args=[draft.pk]),
+            reverse("diagnostics:modules", args=[draft.pk]),
             reverse("diagnostics:results", args=[submitted.pk]),
             reverse("diagnostics:report_status", args=[submitted.pk]),
             reverse("regions:company_programmes"),

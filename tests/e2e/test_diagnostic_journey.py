@@ -76,7 +76,7 @@ def choice_for(axis_index, question_index, question):
 
 
 def answer_axis(page, axis_index, axis):
-    questions = list(axis.questions.order_by("order", "pk"))
+    questions = list(axis.questions.filter(module__isnull=True).order_by("order", "pk"))  # the core
     for question_index, question in enumerate(questions):
         fieldset = page.locator(f"fieldset#q-{question.code}")
         fieldset.locator(f"input[type=radio][value='{choice_for(axis_index, question_index, question)}']").check()
@@ -115,8 +115,17 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     for index, axis in enumerate(axes[half:], start=half):
         answer_axis(page, index, axis)
 
+    # After the core: the deep-dive modules, offered with the first score; open one, answer its first question.
+    expect(page).to_have_url(f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/modules/", timeout=WAIT)
+    expect(page.get_by_role("heading", name="Votre premier score")).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="Ouvrir ce module").first.click()
+    module_question = page.locator("h2.questionnaire-module ~ fieldset.question").first
+    expect(module_question).to_be_visible(timeout=WAIT)
+    module_question.locator("input[type=radio][value='3']").check()
+    expect(module_question.locator(".save-status .text-success")).to_be_visible(timeout=WAIT)
+
     page.goto(f"/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/")
-    for question_index, question in enumerate(axes[0].questions.order_by("order", "pk")):
+    for question_index, question in enumerate(axes[0].questions.filter(module__isnull=True).order_by("order", "pk")):
         expected = choice_for(0, question_index, question)
         expect(page.locator(f"fieldset#q-{question.code} input[type=radio][value='{expected}']")).to_be_checked(
             timeout=WAIT
@@ -131,6 +140,8 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     )
     diagnostic.refresh_from_db()
     assert diagnostic.status == Diagnostic.Status.SUBMITTED and diagnostic.is_latest
+    assert len(diagnostic.scores["coverage"]["modules"]) == 1  # the module opened and answered
+    expect(page.locator("#overall")).to_contain_text("Couverture", timeout=WAIT)
 
     expect(page.locator("#report-status")).to_be_visible(timeout=WAIT)
     expect(page.locator("svg.radar")).to_be_visible(timeout=WAIT)

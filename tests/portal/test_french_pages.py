@@ -95,6 +95,7 @@ def pages_of(role, demo):
             reverse("portal:company_detail", args=[company.pk]),
             reverse("diagnostics:company_diagnostics", args=[company.pk]),
             reverse("diagnostics:results", args=[diagnostic.pk]),
+            reverse("diagnostics:modules", args=[diagnostic.pk]),
             reverse("regions:company_programmes"),
             reverse("regions:my_applications"),
             reverse("regions:apply", args=[programme.pk]),

@@ -27,7 +27,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "diagnostics" / "referentials" /
 
 @pytest.fixture
 def referential():
-    """The shipped referential 2026.1, which has a crosswalk (diagnostics/referentials/dma/)."""
+    """The shipped referential (2026.2), which has a crosswalk (diagnostics/referentials/dma/)."""
     document = read_referential_file(SHIPPED, theme_codes=None)
     return diagnostics_services.load_referential_document(document=document, publish=True).referential
 

@@ -41,8 +41,10 @@ def test_every_company_has_one_to_three_submitted_diagnostics_with_snapshots(see
     assert not Diagnostic.objects.exclude(status=Diagnostic.Status.SUBMITTED).exists()
     assert not Diagnostic.objects.filter(scores__isnull=True).exists()
     assert Diagnostic.objects.filter(is_latest=True).count() == COMPANIES
-    questions = Question.objects.filter(referential__diagnostics__isnull=False).distinct().count()
-    assert Answer.objects.count() == Diagnostic.objects.count() * questions
+    # Every diagnostic answers the core, and the questions of each module it opened.
+    core = Question.objects.filter(referential__diagnostics__isnull=False, module__isnull=True).distinct().count()
+    opened_module_questions = Question.objects.filter(module__decisions__opened=True).count()
+    assert Answer.objects.count() == Diagnostic.objects.count() * core + opened_module_questions
     assert AxisScore.objects.count() == Diagnostic.objects.count() * 8
 
 

@@ -181,6 +181,11 @@ MATRIX = [
     ("diagnostics:evidence_download", "A submitted's evidence", "pk=a_submitted;evidence_pk=a_submitted_evidence", GET, LOGIN, 200, 200, 404, 200, 404, 200,  404,     200),
     ("diagnostics:evidence_download", "evidence under another diagnostic", "pk=a_earlier;evidence_pk=a_submitted_evidence", GET, LOGIN, 404, 404, 404, 404, 404, 404, 404, 404),
     ("diagnostics:review",            "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    # The deep-dive modules: every reader of the diagnostic sees them; only the company's members choose, on a draft.
+    ("diagnostics:modules",           "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:modules",           "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     404),
+    ("diagnostics:modules",           "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("diagnostics:modules",           "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 403,   403,   404,   403,   404,    403,    404,     403),
     ("diagnostics:submit",            "A draft",           "pk=a_draft",                            POST,   LOGIN, 302,   302,   404,   404,   404,    404,    404,     404),
     # several respondents (views/respondents.py): the list for members, inviting and the consensus for the lead
     ("diagnostics:respondents",       "A draft",           "pk=a_draft",                            GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
