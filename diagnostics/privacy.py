@@ -18,6 +18,7 @@ from diagnostics.models import (
     Diagnostic,
     DiagnosticAccess,
     Evidence,
+    ModuleDecision,
     Report,
     Respondent,
     RespondentAnswer,
@@ -72,6 +73,16 @@ def export_diagnostics(company):
             }
         )
     respondents = _respondents(company)
+    modules = {}
+    for row in ModuleDecision.objects.filter(diagnostic__company=company).select_related("module").order_by("pk"):
+        modules.setdefault(row.diagnostic_id, []).append(
+            {
+                "module": row.module.code,
+                "opened": row.opened,
+                "decided_by": row.decided_by_id,
+                "decided_at": row.decided_at,
+            }
+        )
     data = {
         "accesses_from_outside": _accesses(company),
         "diagnostics": [
@@ -90,6 +101,7 @@ def export_diagnostics(company):
                 "axis_scores": axis_scores.get(diagnostic.pk, {}),
                 "answers": answers.get(diagnostic.pk, []),
                 "reports": reports.get(diagnostic.pk, []),
+                "modules": modules.get(diagnostic.pk, []),
                 **respondents.get(diagnostic.pk, {}),
             }
             for diagnostic in diagnostics
@@ -210,6 +222,7 @@ def register():
                 "diagnostics.AxisScore",
                 "diagnostics.Respondent",
                 "diagnostics.RespondentAnswer",
+                "diagnostics.ModuleDecision",
                 "diagnostics.ConsensusDecision",
                 "diagnostics.Report",
                 "diagnostics.DiagnosticAccess",

@@ -45,19 +45,21 @@ class StorageAlias(LazyObject):
     def __init__(self, alias):
         super().__init__()
         self.__dict__["_alias"] = alias
-        _aliases.add(self)
+        _aliases[id(self)] = self
 
     def _setup(self):
         self._wrapped = storages[self._alias] if self._alias in settings.STORAGES else storages["default"]
 
 
-_aliases = weakref.WeakSet()
+# Keyed by identity: a set would hash and compare the proxies through the storages they wrap, so two
+# aliases of the same storage would count as one and only one of them would follow a change of STORAGES.
+_aliases = weakref.WeakValueDictionary()
 
 
 @receiver(setting_changed)
 def _follow_the_storages_setting(*, setting, **kwargs):
     if setting == "STORAGES":
-        for alias in list(_aliases):
+        for alias in list(_aliases.values()):
             alias._wrapped = empty
 
 

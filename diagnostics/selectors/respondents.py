@@ -6,11 +6,12 @@ number of respondents, questions and answers.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from diagnostics.models import Answer, Axis, ConsensusDecision, Question, Respondent, RespondentAnswer
+from diagnostics.models import Answer, Axis, ConsensusDecision, Module, Question, Respondent, RespondentAnswer
 from diagnostics.selectors.diagnostic import COMPLETE_ANSWER, QuestionnairePage, axis_questions, overall_progress
+from diagnostics.selectors.modules import in_scope
 
 # Two respondents two levels apart or more disagree on what the company does: the question is flagged.
 DIVERGENCE_THRESHOLD = 2
@@ -30,24 +31,46 @@ def respondent_of(diagnostic, user):
     )
 
 
-def axes_with_respondent_progress(diagnostic, user, first_axis_codes=()):
-    """The referential's axes with `question_count` and `answered_count` counting `user`'s own answers;
-    the axes in `first_axis_codes` (the ones assigned to the respondent) come first (one query)."""
-    answered = (
+def _own_answers_per_axis(diagnostic, user, scope):
+    return (
         RespondentAnswer.objects.filter(
             diagnostic_id=diagnostic.pk, respondent_id=user.pk, question__axis=OuterRef("pk")
         )
         .filter(COMPLETE_ANSWER)
+        .filter(scope)
         .order_by()
         .values("question__axis")
         .annotate(n=Count("pk"))
         .values("n")
     )
+
+
+def axes_with_respondent_progress(diagnostic, user, first_axis_codes=()):
+    """The referential's axes with the progress fields of `axes_with_progress` (the questionnaire's
+    questions: the core and the opened modules; the core alone), counting `user`'s own answers; the
+    axes in `first_axis_codes` (the ones assigned to the respondent) come first (one query)."""
+    core = Q(questions__module__isnull=True)
     axes = list(
         Axis.objects.filter(referential_id=diagnostic.referential_id)
         .annotate(
-            question_count=Count("questions"),
-            answered_count=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
+            question_count=Count("questions", filter=in_scope(diagnostic, "questions__")),
+            answered_count=Coalesce(
+                Subquery(
+                    _own_answers_per_axis(diagnostic, user, in_scope(diagnostic, "question__")),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            core_count=Count("questions", filter=core),
+            core_answered=Coalesce(
+                Subquery(
+                    _own_answers_per_axis(diagnostic, user, Q(question__module__isnull=True)),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            core_minutes=Coalesce(Sum("questions__minutes", filter=core), 0),
+            has_modules=Exists(Module.objects.filter(referential_id=OuterRef("referential_id"))),
         )
         .order_by("order", "pk")
     )
@@ -64,7 +87,7 @@ def respondent_questionnaire_page(diagnostic, axis_code, user, first_axis_codes=
     axis = next((axis for axis in axes if axis.code == axis_code), None)
     if axis is None:
         return None
-    questions = axis_questions(axis)
+    questions = axis_questions(axis, diagnostic)
     answers = RespondentAnswer.objects.filter(
         diagnostic_id=diagnostic.pk, respondent_id=user.pk, question__in=[question.pk for question in questions]
     ).select_related("respondent")

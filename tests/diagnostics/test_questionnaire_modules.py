@@ -56,7 +56,7 @@ def modules_url(diagnostic):
 
 def test_the_questionnaire_starts_with_the_core_only(owner_client, draft):
     response = owner_client.get(reverse("diagnostics:axis", args=[draft.pk, "AX1"]))
-    codes = [question.code for question, _form in response.context["questions"]]
+    codes = [question.code for question, _form, _evidence in response.context["questions"]]
     assert codes == ["AX1-1"]
     assert response.context["page"].progress.total == 2
 

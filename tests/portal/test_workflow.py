@@ -175,12 +175,12 @@ def test_the_creation_is_recorded_from_nothing(toy, staff):
 @pytest.mark.parametrize(
     ("status", "role", "offered"),
     [
-        ("applied", "officer", ["review"]),
-        ("applied", "staff", ["review"]),
+        ("applied", "officer", ["review", "send_back"]),
+        ("applied", "staff", ["review", "send_back"]),
         ("applied", "member", ["withdraw"]),
         ("applied", "other_officer", []),
         ("applied", "outsider", []),
-        ("under_review", "officer", ["accept", "refuse"]),
+        ("under_review", "officer", ["send_back", "accept", "refuse"]),
         ("under_review", "member", ["withdraw"]),
         ("accepted", "officer", ["start"]),
         ("in_progress", "officer", ["complete"]),
