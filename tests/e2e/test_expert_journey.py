@@ -145,6 +145,7 @@ def expert_accepts_visits_and_reviews(page, data, assignment):
     page.locator("[name=actions-0-recommendation]").fill("Mettre en place un suivi du TRS.")
     page.locator("[name=actions-0-owner]").fill("Directeur industriel")
     page.locator("[name=actions-0-due_date]").fill((timezone.localdate() + timedelta(days=90)).isoformat())
+    page.get_by_label("Je confirme : remettre l’avis clôt la mission", exact=False).check()
     page.get_by_role("button", name="Remettre l'avis et clore la mission").click()
     success_message(page, "Votre avis est remis et la mission est close.")
     expect(page).to_have_url(re.compile(rf"/experts/missions/{assignment.pk}/$"), timeout=WAIT)

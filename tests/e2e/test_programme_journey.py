@@ -79,7 +79,7 @@ def officer_creates_and_opens_the_programme(page, data):
     log_in(page, data["officer"].email)
     pass_second_factor(page, data["device"])
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ma région", timeout=WAIT)
-    page.get_by_role("link", name="Nouveau programme").click()
+    page.get_by_role("link", name="Nouveau programme").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nouveau programme", timeout=WAIT)
 
     today = timezone.localdate()
