@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
 from diagnostics.exceptions import ReferentialInvalid
-from diagnostics.models.referential import CONTENT_CODE_PATTERN, SLUG_PATTERN, VERSION_PATTERN
+from diagnostics.models.referential import (
+    CONTENT_CODE_PATTERN,
+    RECOMMENDATION_CODE_PATTERN,
+    SLUG_PATTERN,
+    VERSION_PATTERN,
+    recommendation_code,
+)
 from portal.file_limits import FileRejected, decode_text, load_yaml, read_limited
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "referentials" / "referential.schema.json"
@@ -230,6 +236,10 @@ def _pattern_message(pattern, value):
             "(like STRAT-1); got “%(value)s”"
         ),
         VERSION_PATTERN: _("must use only letters, digits, dots and hyphens (like “2026.1”); got “%(value)s”"),
+        RECOMMENDATION_CODE_PATTERN: _(
+            "must name a recommendation by its question's code, a slash and its target level 1 to 5 "
+            "(like PROD-1/3); got “%(value)s”"
+        ),
     }
     if pattern in messages:
         return messages[pattern] % {"value": shown(value)}
@@ -340,6 +350,7 @@ def _cross_item_problems(document, theme_codes):
             yield from _recommendation_problems(
                 question.get("recommendations"), [*question_path, "recommendations"], axis_codes, theme_codes
             )
+    yield from _dependency_problems(document)
 
 
 def _weight_decimals(weight, path):
@@ -431,6 +442,13 @@ def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
         theme = recommendation.get("theme")
         if isinstance(theme, str) and theme_codes is not None and theme not in theme_codes:
             yield [*path, index, "theme"], _unknown_theme_message(theme, theme_codes)
+        cost = recommendation.get("cost")
+        if isinstance(cost, dict) and _is_whole(cost.get("min")) and _is_whole(cost.get("max")):
+            if cost["min"] > cost["max"]:
+                yield (
+                    [*path, index, "cost"],
+                    _("the minimum cost (%(min)s) is above the maximum (%(max)s)") % {"min": cost["min"], "max": cost["max"]},
+                )
     if isinstance(recommendations, list):
         for level in TARGET_LEVELS:
             if level not in first_index:
@@ -439,3 +457,73 @@ def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
                     _("no recommendation for target level %(level)s (each question needs one for each level 1 to 5)")
                     % {"level": level},
                 )
+
+
+def _is_whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _dependency_problems(document):
+    """`depends_on` names recommendations of the file, never its own, and the dependencies make no cycle."""
+    places = {}  # recommendation code -> path in the document
+    dependencies = {}  # recommendation code -> [(index in depends_on, code named)]
+    for a, axis in _mappings(document.get("axes")):
+        for q, question in _mappings(axis.get("questions")):
+            question_code = question.get("code")
+            for r, recommendation in _mappings(question.get("recommendations")):
+                target = recommendation.get("target_level")
+                if not isinstance(question_code, str) or not _is_whole(target):
+                    continue
+                code = recommendation_code(question_code, target)
+                places.setdefault(code, ["axes", a, "questions", q, "recommendations", r])
+                named = recommendation.get("depends_on")
+                if isinstance(named, list):
+                    dependencies[code] = [(i, item) for i, item in enumerate(named) if isinstance(item, str)]
+    for code, named in dependencies.items():
+        for index, other in named:
+            path = [*places[code], "depends_on", index]
+            if other == code:
+                yield path, _("a recommendation cannot depend on itself (“%(code)s”)") % {"code": shown(code)}
+            elif other not in places:
+                yield (
+                    path,
+                    _("“%(code)s” names no recommendation of this file (a question code, a slash, a target level)")
+                    % {"code": shown(other)},
+                )
+    for cycle in _cycles(dependencies, places):
+        first = cycle[0]
+        yield (
+            [*places[first], "depends_on"],
+            _("the dependencies make a cycle: %(cycle)s") % {"cycle": " → ".join([*cycle, first])},
+        )
+
+
+def _cycles(dependencies, places):
+    """Each cycle of the dependency graph once, as the list of its codes starting from the smallest."""
+    edges = {
+        code: sorted({other for _index, other in named if other in places and other != code})
+        for code, named in dependencies.items()
+    }
+    found, state = set(), {}  # state: 1 while on the walk's path, 2 once fully explored
+    for start in sorted(edges):
+        if state.get(start) == 2:
+            continue
+        state[start] = 1
+        stack = [(start, iter(edges.get(start, [])))]
+        path = [start]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(child) == 1:
+                cycle = path[path.index(child) :]
+                smallest = cycle.index(min(cycle))
+                found.add(tuple(cycle[smallest:] + cycle[:smallest]))
+            elif state.get(child) is None:
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(edges.get(child, []))))
+    return [list(cycle) for cycle in sorted(found)]
