@@ -443,12 +443,12 @@ def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
         if isinstance(theme, str) and theme_codes is not None and theme not in theme_codes:
             yield [*path, index, "theme"], _unknown_theme_message(theme, theme_codes)
         cost = recommendation.get("cost")
-        if isinstance(cost, dict) and _is_whole(cost.get("min")) and _is_whole(cost.get("max")):
-            if cost["min"] > cost["max"]:
-                yield (
-                    [*path, index, "cost"],
-                    _("the minimum cost (%(min)s) is above the maximum (%(max)s)") % {"min": cost["min"], "max": cost["max"]},
-                )
+        if _is_cost_range(cost) and cost["min"] > cost["max"]:
+            yield (
+                [*path, index, "cost"],
+                _("the minimum cost (%(min)s) is above the maximum (%(max)s)")
+                % {"min": cost["min"], "max": cost["max"]},
+            )
     if isinstance(recommendations, list):
         for level in TARGET_LEVELS:
             if level not in first_index:
@@ -457,6 +457,10 @@ def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
                     _("no recommendation for target level %(level)s (each question needs one for each level 1 to 5)")
                     % {"level": level},
                 )
+
+
+def _is_cost_range(cost):
+    return isinstance(cost, dict) and _is_whole(cost.get("min")) and _is_whole(cost.get("max"))
 
 
 def _is_whole(value):
