@@ -17,6 +17,7 @@ __all__ = [
     "NoPreviousDiagnostic",
     "NoPublishedReferential",
     "NotAllowed",
+    "PlanRefused",
     "ReferentialInvalid",
     "ReferentialLocked",
     "ReferentialVersionExists",
@@ -96,6 +97,11 @@ class IncompleteDiagnostic(InvalidInput):
 
 class SharingRefused(DiagnosticError):
     """The sharing scope of this diagnostic cannot change (a draft)."""
+
+
+class PlanRefused(DiagnosticError):
+    """A change of an action plan was refused (an owner outside the company, a recommendation of
+    another referential, an action already in the plan…); the message says which."""
 
 
 # --- reports ----------------------------------------------------------------------------------------

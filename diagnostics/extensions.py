@@ -6,6 +6,8 @@
 - next steps: sections of the PDF report's "next steps" (matching experts, eligible programmes).
 - on submit: work to start once a submitted diagnostic is committed (the PDF report).
 - viewer roles: how an outside viewer is named in the company's access log (an expert's organisation).
+- plan editors: who edits and validates a diagnostic's action plan as the company's expert (experts);
+- funding: the programmes that may fund the action plan, with their rate when known (regions).
 """
 
 from dataclasses import dataclass, field
@@ -106,3 +108,39 @@ def viewer_role_for(user):
         if role is not None:
             return role
     return None
+
+
+_plan_editors = []
+
+
+def register_plan_editors(rule):
+    """`rule(user)` returns a Q over Diagnostic for the plans the user may edit and validate as the
+    company's expert (experts: the diagnostic of their accepted or in-progress assignment), or None."""
+    return _register(_plan_editors, rule)
+
+
+def plan_editor_filters(user):
+    return [q for q in (rule(user) for rule in _plan_editors) if q is not None]
+
+
+@dataclass(frozen=True)
+class FundingOffer:
+    """A programme that may fund the company's plan: its name, the share of the cost it pays (a Decimal
+    percentage, None when the programme does not say) and one line of detail."""
+
+    name: str
+    rate: object = None
+    detail: str = ""
+
+
+_funding = []
+
+
+def register_funding(provider):
+    """`provider(diagnostic)` returns the FundingOffers open to the diagnostic's company (regions: the
+    open programmes of its region it may apply to), or an empty list."""
+    return _register(_funding, provider)
+
+
+def funding_for(diagnostic):
+    return [offer for provider in _funding for offer in (provider(diagnostic) or [])]

@@ -8,8 +8,13 @@ A diagnostic fetched through `selectors.visible_diagnostic` / `selectors.answer_
 `user_is_member` for the user who fetched it; the predicates use it instead of querying again.
 """
 
+from functools import reduce
+from operator import or_
+
 import rules
 
+from diagnostics.extensions import plan_editor_filters
+from diagnostics.models import Diagnostic
 from diagnostics.reports.access import is_diagnostic_company_owner
 from diagnostics.selectors import diagnostics_visible_to
 from portal.models import Membership
@@ -47,6 +52,16 @@ def has_extension_access(user, diagnostic):
     return diagnostic is not None and diagnostics_visible_to(user).filter(pk=diagnostic.pk).exists()
 
 
+@rules.predicate
+def is_plan_expert(user, diagnostic):
+    """The expert of an accepted or in-progress assignment about this diagnostic (the apps above say
+    who through `extensions.register_plan_editors`). Not the company, not officers, not staff."""
+    if not (user and user.is_authenticated and diagnostic is not None):
+        return False
+    filters = plan_editor_filters(user)
+    return bool(filters) and Diagnostic.objects.filter(pk=diagnostic.pk).filter(reduce(or_, filters)).exists()
+
+
 # Read a diagnostic: its company's members, Alliance staff once it is submitted, the region's
 # officers if shared, and those the extensions let in.
 can_view_diagnostic = is_diagnostic_company_member | (is_alliance_staff & is_submitted) | has_extension_access
@@ -67,3 +82,11 @@ can_view_access_log = is_company_member
 # Members, officers, experts and staff: 403 where they may see the diagnostic (404 elsewhere).
 can_update_report_figures = is_diagnostic_company_owner & is_submitted
 rules.set_rule("diagnostics.update_report_figures", can_update_report_figures)
+# Follow the action plan of a submitted diagnostic (each action's owner, due date and status): the
+# company's members, owner or not. The expert, officers and staff read the plan but do not run the
+# company (403).
+can_follow_plan = is_diagnostic_company_member & is_submitted
+# Edit the plan (add, remove, reorder actions, change their horizon) and validate it: the expert of an
+# accepted or in-progress assignment about the diagnostic. The company follows the plan but does not
+# rewrite the expert's advice; officers and staff read it (403).
+can_edit_plan = is_plan_expert & is_submitted

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from diagnostics.views import questionnaire, referential, reports, results, sharing
+from diagnostics.views import plan, questionnaire, referential, reports, results, sharing
 
 app_name = "diagnostics"
 
@@ -23,6 +23,12 @@ urlpatterns = [
     path("<int:pk>/soumettre/", questionnaire.submit, name="submit"),
     # Results of a submitted diagnostic (views/results.py)
     path("<int:pk>/resultats/", results.results, name="results"),
+    # The action plan (views/plan.py): the page, the company's follow-up, the expert's edits
+    path("<int:pk>/plan/", plan.plan_page, name="plan"),
+    path("<int:pk>/plan/action/<int:action_pk>/suivi/", plan.follow_action, name="plan_follow_action"),
+    path("<int:pk>/plan/action/<int:action_pk>/modifier/", plan.edit_action, name="plan_edit_action"),
+    path("<int:pk>/plan/ajouter/", plan.add_action, name="plan_add_action"),
+    path("<int:pk>/plan/valider/", plan.validate, name="plan_validate"),
     # The PDF report (views/reports.py): live status for htmx, download, new render
     path("<int:pk>/rapport/statut/", reports.report_status, name="report_status"),
     path("<int:pk>/rapport/telecharger/", reports.report_download, name="report_download"),

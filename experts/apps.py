@@ -10,10 +10,17 @@ class ExpertsConfig(AppConfig):
         from diagnostics.extensions import (
             register_diagnostic_access,
             register_next_steps,
+            register_plan_editors,
             register_results_panel,
             register_viewer_role,
         )
-        from experts.panels import expert_diagnostic_access, expert_review_panel, expert_viewer_role, experts_next_steps
+        from experts.panels import (
+            expert_diagnostic_access,
+            expert_plan_editor,
+            expert_review_panel,
+            expert_viewer_role,
+            experts_next_steps,
+        )
         from experts.rules import expert_role
         from portal.spaces import Space, register_space
 
@@ -22,6 +29,7 @@ class ExpertsConfig(AppConfig):
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)
         register_viewer_role(expert_viewer_role)
+        register_plan_editors(expert_plan_editor)
 
         from experts.audit import ACTIONS, verify_state
         from portal.audit import register_actions, register_verifier

@@ -378,13 +378,13 @@ def companies_seen_for_assignments(user):
     )
 
 
-def assignment_diagnostics_of_expert(user):
+def assignment_diagnostics_of_expert(user, statuses=Assignment.OPENING_ACCESS):
     """A Q over Diagnostic: the diagnostic each of `user`'s accepted, in-progress or done assignments
     is about, the one a review validates (`services.reviewed_diagnostic`): the one the assignment
     names (chosen at its proposal), else the one its review recorded, else (no review yet) the
     company's latest submitted one. Never a company's other diagnostics. Subqueries only: no join to
     many rows."""
-    opened = Assignment.objects.filter(expert__user=user, status__in=Assignment.OPENING_ACCESS)
+    opened = Assignment.objects.filter(expert__user=user, status__in=statuses)
     unnamed = opened.filter(diagnostic__isnull=True)
     return (
         Q(pk__in=opened.filter(diagnostic__isnull=False).values("diagnostic_id"))

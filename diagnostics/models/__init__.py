@@ -3,6 +3,7 @@
 from diagnostics.models.access import DiagnosticAccess
 from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
 from diagnostics.models.peers import PeerCell
+from diagnostics.models.plan import ActionPlan, PlanAction
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
     LEVELS,
@@ -21,6 +22,8 @@ from diagnostics.models.referential import (
 from diagnostics.models.report import Report
 
 __all__ = [
+    "ActionPlan",
+    "PlanAction",
     "Answer",
     "AxisScore",
     "Diagnostic",

@@ -29,6 +29,7 @@ from diagnostics.models import DEFAULT_REFERENTIAL_CODE, LEVELS, Answer, Axis, A
 from diagnostics.peer_cells import count_submit
 from diagnostics.peer_publication import schedule_refresh
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
+from diagnostics.services.plan import ensure_plan
 from portal.models import Company
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -274,4 +275,5 @@ def submit_diagnostic(*, diagnostic, by):
     transaction.on_commit(partial(schedule_refresh, row.referential.code))
     for callback in on_submit_callbacks():
         transaction.on_commit(partial(callback, row.pk))
+    ensure_plan(diagnostic=row, by=by)  # the roadmap, from the answers and the peer figures of the day
     return row
