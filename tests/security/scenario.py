@@ -200,6 +200,8 @@ def build_scenario():
             "a_submitted": a_submitted,
             "a_draft": a_draft,
             "b_submitted": b_submitted,
+            "a_action": a_submitted.action_plan.actions.order_by("pk").first(),
+            "b_action": b_submitted.action_plan.actions.order_by("pk").first(),
             "b_draft": b_draft,
             "company_c": owner_c.company,
             "c_shared": c_shared,
