@@ -177,7 +177,11 @@ def experts_next_steps(diagnostic):
     Reads the diagnostic's score snapshot (weakest axes) and its top actions' themes; about five queries.
     """
     proposals = matching_experts_for(
-        diagnostic.company, weakest_axes(diagnostic.scores), top_action_themes(diagnostic), limit=NEXT_STEPS_EXPERTS
+        diagnostic.company,
+        weakest_axes(diagnostic.scores),
+        top_action_themes(diagnostic),
+        limit=NEXT_STEPS_EXPERTS,
+        diagnostic=diagnostic,
     )
     if not proposals:
         return None

@@ -214,6 +214,10 @@ MATRIX = [
     ("experts:profile",               "expert A",          "pk=expert_a",                           GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
     ("experts:edit_profile",          "own profile",       "",                                      GET,    LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
     ("experts:edit_profile",          "own profile",       "",                                      POST,   LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    # Conflicts of interest: the expert's own, on their profile (another expert's conflict: 404).
+    ("experts:conflicts",             "own conflicts",     "",                                      GET,    LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    ("experts:conflicts",             "own conflicts",     "",                                      POST,   LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    ("experts:conflict_withdraw",     "expert A's conflict", "pk=conflict_a",                       POST,   LOGIN, 403,   403,   403,   302,   404,    403,    403,     403),
     ("experts:accreditations",        "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
     ("experts:register_expert",       "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
     ("experts:register_expert",       "-",                 "",                                      POST,   LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),

@@ -30,7 +30,7 @@ from diagnostics.models import Report
 from diagnostics.services import report as reports
 from diagnostics.services import set_region_sharing, submit_diagnostic
 from experts import services as experts_services
-from experts.models import Assignment
+from experts.models import Assignment, ConflictOfInterest
 from portal import services as portal_services
 from portal.models import Region
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
@@ -219,6 +219,7 @@ def build_scenario():
             "expense_a": expense_a,
             "expense_b": expense_b,
             "expert_a": expert,
+            "conflict_a": ConflictOfInterest.objects.create(expert=expert, siren="732829320", note="Former employer"),
             "expert_b": other_expert,
             "assignment_a": assignment_a,
             "assignment_b": assignment_b,
