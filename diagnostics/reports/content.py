@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from diagnostics.action_plan import action_plan, axis_scores, strengths_and_weaknesses
 from diagnostics.exceptions import ReportUnavailable
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
+from diagnostics.reports.roadmap import report_roadmap, roadmap_inputs
 from diagnostics.reports.snapshot import frozen_figures
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -38,7 +39,12 @@ STATIC_DIR = BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "css" / "report.css"
 FONT_DIR = STATIC_DIR / "fonts"
 # The code that turns the inputs into the document: a change there changes every report.
-CODE_FILES = [Path(__file__), Path(__file__).with_name("html.py"), BASE_DIR / "diagnostics" / "radar.py"]
+CODE_FILES = [
+    Path(__file__),
+    Path(__file__).with_name("html.py"),
+    Path(__file__).with_name("roadmap.py"),
+    BASE_DIR / "diagnostics" / "radar.py",
+]
 STRENGTHS = PRIORITIES = 3
 
 
@@ -137,6 +143,7 @@ class ReportContent:
     actions: tuple
     next_steps: tuple
     bands: tuple
+    roadmap: object = None  # reports.roadmap.Roadmap: the action plan on one page, None without a plan
 
     @property
     def first_action(self):
@@ -284,6 +291,7 @@ def _build(diagnostic, language):
         actions=actions,
         next_steps=next_steps,
         bands=tuple(BandEntry(level=b.level, name=b.name, description=b.description) for b in bands),
+        roadmap=report_roadmap(diagnostic, figures.funding),
     )
 
 
@@ -322,7 +330,9 @@ def report_inputs(diagnostic):
             "taken_on": timezone.localtime(figures.taken_at).date().isoformat(),
             "peers": figures.stored["peers"],
             "next_steps": figures.stored["next_steps"],
+            "funding": figures.stored.get("funding", []),
         },
+        "roadmap": roadmap_inputs(diagnostic),
     }
 
 

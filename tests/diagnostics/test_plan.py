@@ -248,3 +248,17 @@ def test_plan_page_queries_do_not_grow_with_the_actions(client, company, owner, 
     with django_assert_max_num_queries(16):
         response = client.get(plan_url(diagnostic))
     assert response.status_code == 200
+
+
+def test_the_report_prints_the_roadmap_and_its_hash_follows_the_plan(diagnostic, owner):
+    from diagnostics.reports.content import report_content, report_inputs
+
+    before = report_inputs(diagnostic)
+    action = actions_of(diagnostic)[0]
+    plans.update_plan_action(action=action, by=owner, owner=owner, due_date=date(2027, 1, 15), status="done")
+
+    assert report_inputs(diagnostic) != before
+    roadmap = report_content(diagnostic).roadmap
+    assert (roadmap.done, roadmap.counted) == (1, len(actions_of(diagnostic)))
+    printed = [entry for horizon in roadmap.horizons for entry in horizon.actions]
+    assert printed[0].owner == str(owner) and printed[0].due_on
