@@ -118,3 +118,21 @@ def test_an_expert_declares_and_withdraws_a_conflict_on_their_profile(client, lo
     client.post(reverse("experts:conflict_withdraw", args=[conflict.pk]))
     assert not ConflictOfInterest.objects.filter(expert=local).exists()
     assert AuditEntry.objects.filter(action=audit.CONFLICT_WITHDRAWN).count() == 1
+
+
+def test_the_open_programmes_of_the_region_fund_the_plan_on_its_page(client, owner, company):
+    from diagnostics import services as diagnostics_services
+    from tests.diagnostics.factories import PublishedReferentialFactory, answer_all
+
+    ProgrammeFactory(name="Industrie du futur Bretagne", budget=Decimal("100000"), cap_per_company=Decimal("20000"))
+    PublishedReferentialFactory(axes=2, questions=3)
+    draft = diagnostics_services.start_diagnostic(company=company, by=owner)
+    answer_all(draft, level=2, by=owner)
+    diagnostic = diagnostics_services.submit_diagnostic(diagnostic=draft, by=owner)
+    client.force_login(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(reverse("diagnostics:plan", args=[diagnostic.pk])).content.decode()
+
+    assert "Regional programmes that may fund this plan" in page
+    assert "Industrie du futur Bretagne" in page
