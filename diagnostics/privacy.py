@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from diagnostics.models import Answer, AxisScore, Diagnostic, DiagnosticAccess, Report
+from diagnostics.models import ActionPlan, Answer, AxisScore, Diagnostic, DiagnosticAccess, PlanAction, Report
 from portal.privacy import CompanyData, ExportPart, register_company_data, register_retention
 
 logger = logging.getLogger("diagnostics.privacy")
@@ -51,6 +51,7 @@ def export_diagnostics(company):
                 "requested_by": report.requested_by_id,
             }
         )
+    plans = _action_plans(company)
     data = {
         "accesses_from_outside": _accesses(company),
         "diagnostics": [
@@ -69,11 +70,50 @@ def export_diagnostics(company):
                 "axis_scores": axis_scores.get(diagnostic.pk, {}),
                 "answers": answers.get(diagnostic.pk, []),
                 "reports": reports.get(diagnostic.pk, []),
+                "action_plan": plans.get(diagnostic.pk),
             }
             for diagnostic in diagnostics
         ],
     }
     return ExportPart(data=data, files=files)
+
+
+def _action_plans(company):
+    """Each diagnostic's action plan, its actions and their history (who changed what, when)."""
+    plans = {}
+    for plan in ActionPlan.objects.filter(diagnostic__company=company).order_by("pk"):
+        plans[plan.diagnostic_id] = {
+            "validated_by": plan.validated_by_id,
+            "validated_at": plan.validated_at,
+            "actions": [],
+            "history": list(
+                PlanAction.history.filter(plan_id=plan.pk)
+                .order_by("history_date", "history_id")
+                .values(
+                    "id", "history_date", "history_type", "history_user_id", "horizon", "owner_id", "due_date", "status"
+                )
+            )
+            + list(
+                plan.history.order_by("history_date", "history_id").values(
+                    "history_date", "history_type", "history_user_id", "validated_by_id", "validated_at"
+                )
+            ),
+        }
+    actions = PlanAction.objects.filter(plan__diagnostic__company=company).select_related(
+        "plan", "recommendation__question"
+    )
+    for action in actions.order_by("horizon", "position", "pk"):
+        plans[action.plan.diagnostic_id]["actions"].append(
+            {
+                "id": action.pk,
+                "recommendation": action.recommendation.code,
+                "horizon_months": action.horizon,
+                "owner": action.owner_id,
+                "due_date": action.due_date,
+                "status": action.status,
+            }
+        )
+    return plans
 
 
 def _accesses(company):
@@ -137,6 +177,10 @@ def register():
                 "diagnostics.AxisScore",
                 "diagnostics.Report",
                 "diagnostics.DiagnosticAccess",
+                "diagnostics.ActionPlan",
+                "diagnostics.PlanAction",
+                "diagnostics.HistoricalActionPlan",
+                "diagnostics.HistoricalPlanAction",
             ),
             export=export_diagnostics,
             erase=erase_diagnostics,
