@@ -23,7 +23,7 @@ def ensure_plan(*, diagnostic, by=None):
 
     Made on first view rather than on submit, so that diagnostics submitted before plans existed get
     one the same way; the diagnostic's row lock makes two first views make one plan. Reads the
-    referential's content, the score snapshot and the published peer figures of the day.
+    referential's content, the score snapshot and the peer figures already published (cached).
     """
     existing = ActionPlan.objects.filter(diagnostic_id=diagnostic.pk).first()
     if existing is not None:
@@ -36,7 +36,9 @@ def ensure_plan(*, diagnostic, by=None):
         return existing
     _bands, axes = results_content(row)
     levels = {question.pk: question.answer_level for axis in axes for question in axis.questions.all()}
-    peers = peer_group_for(row)
+    # The figures published before this submit (its transaction changed the peer cells: computing
+    # them here would publish uncommitted counts); none yet, the plan goes without the peer term.
+    peers = peer_group_for(row, cached_only=True)
     planned = choose_plan(
         candidates_from(axes, levels),
         axis_scores=axis_scores(row),
