@@ -7,15 +7,10 @@ from diagnostics.models import PlanAction
 from portal.models import User
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
-
-
 class PlanActionFollowForm(forms.Form):
     """Owner (a member of the company), due date and status of one action."""
 
-    owner = MemberChoiceField(
+    owner = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label=_("Owner"), empty_label=_("nobody yet")
     )
     due_date = forms.DateField(
@@ -29,7 +24,7 @@ class PlanActionFollowForm(forms.Form):
         self.fields["owner"].error_messages["invalid_choice"] = _("Choose a member of the company.")
 
 
-HORIZON_CHOICES = [(value, label) for value, label in PlanAction.Horizon.choices]
+HORIZON_CHOICES = PlanAction.Horizon.choices
 
 
 class PlanActionEditForm(forms.Form):
