@@ -18,6 +18,7 @@ import yaml
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from diagnostics.dependency_graph import cycles
 from diagnostics.exceptions import ReferentialInvalid
 from diagnostics.models.referential import (
     CONTENT_CODE_PATTERN,
@@ -494,40 +495,13 @@ def _dependency_problems(document):
                     _("“%(code)s” names no recommendation of this file (a question code, a slash, a target level)")
                     % {"code": shown(other)},
                 )
-    for cycle in _cycles(dependencies, places):
+    edges = {
+        code: sorted({other for _index, other in named if other in places and other != code})
+        for code, named in dependencies.items()
+    }
+    for cycle in cycles(edges):
         first = cycle[0]
         yield (
             [*places[first], "depends_on"],
             _("the dependencies make a cycle: %(cycle)s") % {"cycle": " → ".join([*cycle, first])},
         )
-
-
-def _cycles(dependencies, places):
-    """Each cycle of the dependency graph once, as the list of its codes starting from the smallest."""
-    edges = {
-        code: sorted({other for _index, other in named if other in places and other != code})
-        for code, named in dependencies.items()
-    }
-    found, state = set(), {}  # state: 1 while on the walk's path, 2 once fully explored
-    for start in sorted(edges):
-        if state.get(start) == 2:
-            continue
-        state[start] = 1
-        stack = [(start, iter(edges.get(start, [])))]
-        path = [start]
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-            elif state.get(child) == 1:
-                cycle = path[path.index(child) :]
-                smallest = cycle.index(min(cycle))
-                found.add(tuple(cycle[smallest:] + cycle[:smallest]))
-            elif state.get(child) is None:
-                state[child] = 1
-                path.append(child)
-                stack.append((child, iter(edges.get(child, []))))
-    return [list(cycle) for cycle in sorted(found)]

@@ -184,3 +184,11 @@ def test_plan_with_equal_weights_does_not_depend_on_their_value(case, weight):
     expected = [(action.candidate.code, action.horizon) for action in plan_of(case)]
     actual = choose_plan(reweighted, axis_scores=scores, peer_means=peers, levels=levels)
     assert [(action.candidate.code, action.horizon) for action in actual] == expected
+
+
+def test_dependency_cycles_are_found_once_each_from_their_smallest_code():
+    from diagnostics.dependency_graph import cycles
+
+    edges = {"B/2": ["A/1"], "A/1": ["C/3"], "C/3": ["B/2"], "D/1": ["D/1"], "E/1": ["A/1"]}
+    assert cycles(edges) == [["A/1", "C/3", "B/2"], ["D/1"]]
+    assert cycles({"A/1": ["B/1"], "B/1": []}) == []
