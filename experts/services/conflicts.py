@@ -24,9 +24,8 @@ def _clean_siren(siren):
 
 @transaction.atomic
 def declare_conflict(*, expert, siren, note, by):
-    """The expert declares a conflict of interest with the company of `siren` (9 digits, or a SIRET)."""
-    if by is None or expert.user_id != by.pk:
-        raise NotAllowed(_("Experts declare their own conflicts of interest."))
+    """The expert declares a conflict of interest with the company of `siren` (9 digits, or a SIRET).
+    Who may (the expert themselves) is the view's rule, `rules.can_edit_profile`."""
     siren = _clean_siren(siren)
     note = (note or "").strip()
     if not note:
@@ -43,9 +42,7 @@ def declare_conflict(*, expert, siren, note, by):
 
 @transaction.atomic
 def withdraw_conflict(*, conflict, by):
-    """The expert withdraws a conflict they declared."""
-    if by is None or conflict.expert.user_id != by.pk:
-        raise NotAllowed(_("Experts withdraw their own conflicts of interest."))
+    """The expert withdraws a conflict they declared (the view finds it among their own)."""
     expert = Expert.objects.select_for_update().get(pk=conflict.expert_id)
     trail.record(
         action=audit.CONFLICT_WITHDRAWN, subject=expert, by=by, before={"siren": conflict.siren, "note": conflict.note}
