@@ -59,6 +59,10 @@ def _recommendation_document(recommendation):
     if recommendation.theme is not None:
         document["theme"] = recommendation.theme.code
     document["expert_skill"] = recommendation.expert_skill
+    if recommendation.has_cost:
+        document["cost"] = {"min": recommendation.cost_min, "max": recommendation.cost_max}
+    if recommendation.depends_on:
+        document["depends_on"] = list(recommendation.depends_on)
     return document
 
 

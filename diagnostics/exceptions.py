@@ -19,6 +19,7 @@ __all__ = [
     "NoPreviousDiagnostic",
     "NoPublishedReferential",
     "NotAllowed",
+    "PlanRefused",
     "ReferentialInvalid",
     "ReferentialLocked",
     "ReferentialVersionExists",
@@ -119,6 +120,11 @@ class RespondentRefused(InvalidInput):
 
 class SharingRefused(DiagnosticError):
     """The sharing scope of this diagnostic cannot change (a draft)."""
+
+
+class PlanRefused(DiagnosticError):
+    """A change of an action plan was refused (an owner outside the company, a recommendation of
+    another referential, an action already in the plan…); the message says which."""
 
 
 # --- reports ----------------------------------------------------------------------------------------

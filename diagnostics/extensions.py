@@ -8,6 +8,8 @@
 - viewer roles: how an outside viewer is named in the company's access log (an expert's organisation).
 - report reviews: the submitted expert reviews the PDF report prints, with the calibration gap.
 - measurement labels: which diagnostics of a company measure it around a programme's support (T0, T1, T2).
+- plan editors: who edits and validates a diagnostic's action plan as the company's expert (experts);
+- funding: the programmes that may fund the action plan, with their rate when known (regions).
 """
 
 from dataclasses import dataclass, field
@@ -153,3 +155,39 @@ def measurement_labels_for(company_id, submitted):
     for provider in _measurement_labels:
         labels.update(provider(company_id, submitted))
     return labels
+
+
+_plan_editors = []
+
+
+def register_plan_editors(rule):
+    """`rule(user)` returns a Q over Diagnostic for the plans the user may edit and validate as the
+    company's expert (experts: the diagnostic of their accepted or in-progress assignment), or None."""
+    return _register(_plan_editors, rule)
+
+
+def plan_editor_filters(user):
+    return [q for q in (rule(user) for rule in _plan_editors) if q is not None]
+
+
+@dataclass(frozen=True)
+class FundingOffer:
+    """A programme that may fund the company's plan: its name, the share of the cost it pays (a Decimal
+    percentage, None when the programme does not say) and one line of detail."""
+
+    name: str
+    rate: object = None
+    detail: str = ""
+
+
+_funding = []
+
+
+def register_funding(provider):
+    """`provider(diagnostic)` returns the FundingOffers open to the diagnostic's company (regions: the
+    open programmes of its region it may apply to), or an empty list."""
+    return _register(_funding, provider)
+
+
+def funding_for(diagnostic):
+    return [offer for provider in _funding for offer in (provider(diagnostic) or [])]

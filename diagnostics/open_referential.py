@@ -177,7 +177,19 @@ def xlsx_file(document):
     _sheet(
         workbook,
         _("Recommendations"),
-        ["question", "target_level", "effort", "impact", "theme", "expert_skill", "action_fr", "action_en"],
+        [
+            "question",
+            "target_level",
+            "effort",
+            "impact",
+            "theme",
+            "expert_skill",
+            "action_fr",
+            "action_en",
+            "cost_min_eur",
+            "cost_max_eur",
+            "depends_on",
+        ],
         [
             (
                 question["code"],
@@ -188,6 +200,9 @@ def xlsx_file(document):
                 item["expert_skill"],
                 item["action"]["fr"],
                 item["action"]["en"],
+                item["cost"]["min"] if "cost" in item else None,
+                item["cost"]["max"] if "cost" in item else None,
+                " ".join(item.get("depends_on", [])),
             )
             for _axis, question in questions
             for item in question["recommendations"]

@@ -117,11 +117,14 @@ def _read(referential_code, version, chain):
     return [found[name] for name in names] if len(found) == len(names) else None
 
 
-def peer_group_of(referential_code, *, division, section, band, region) -> PeerGroup | None:
-    """The narrowest published peer group of a company profile, or None."""
+def peer_group_of(referential_code, *, division, section, band, region, cached_only=False) -> PeerGroup | None:
+    """The narrowest published peer group of a company profile, or None. With `cached_only`, None on
+    a cache miss rather than computing the figures (inside a transaction that changed the cells)."""
     chain = ladder_keys(division=division, section=section, band=band, region=region)
     version = cache.get(version_key(referential_code))
     entries = _read(referential_code, version, chain) if version else None
+    if entries is None and cached_only:
+        return None
     if entries is None:
         entries = _on_miss(referential_code, chain, version)
     elif version["fresh_until"] < time.time():
@@ -133,8 +136,8 @@ def peer_group_of(referential_code, *, division, section, band, region) -> PeerG
     return None
 
 
-def peer_group_for(diagnostic) -> PeerGroup | None:
-    """The peer group shown beside this diagnostic, under statistical secrecy, or None."""
+def peer_group_for(diagnostic, *, cached_only=False) -> PeerGroup | None:
+    """The peer group shown beside this diagnostic, under statistical secrecy, or None (see `peer_group_of`)."""
     company = diagnostic.company
     return peer_group_of(
         diagnostic.referential.code,
@@ -142,6 +145,7 @@ def peer_group_for(diagnostic) -> PeerGroup | None:
         section=company.naf_division.section.code,
         band=company.headcount_band,
         region=company.region.code,
+        cached_only=cached_only,
     )
 
 

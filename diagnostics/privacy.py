@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from diagnostics.models import (
+    ActionPlan,
     Answer,
     AxisScore,
     ConsensusDecision,
@@ -19,6 +20,7 @@ from diagnostics.models import (
     DiagnosticAccess,
     Evidence,
     ModuleDecision,
+    PlanAction,
     Report,
     Respondent,
     RespondentAnswer,
@@ -83,6 +85,7 @@ def export_diagnostics(company):
                 "decided_at": row.decided_at,
             }
         )
+    plans = _action_plans(company)
     data = {
         "accesses_from_outside": _accesses(company),
         "diagnostics": [
@@ -103,6 +106,7 @@ def export_diagnostics(company):
                 "reports": reports.get(diagnostic.pk, []),
                 "modules": modules.get(diagnostic.pk, []),
                 **respondents.get(diagnostic.pk, {}),
+                "action_plan": plans.get(diagnostic.pk),
             }
             for diagnostic in diagnostics
         ],
@@ -143,6 +147,44 @@ def _respondents(company):
             }
         )
     return parts
+
+
+def _action_plans(company):
+    """Each diagnostic's action plan, its actions and their history (who changed what, when)."""
+    plans = {}
+    for plan in ActionPlan.objects.filter(diagnostic__company=company).order_by("pk"):
+        plans[plan.diagnostic_id] = {
+            "validated_by": plan.validated_by_id,
+            "validated_at": plan.validated_at,
+            "actions": [],
+            "history": list(
+                PlanAction.history.filter(plan_id=plan.pk)
+                .order_by("history_date", "history_id")
+                .values(
+                    "id", "history_date", "history_type", "history_user_id", "horizon", "owner_id", "due_date", "status"
+                )
+            )
+            + list(
+                plan.history.order_by("history_date", "history_id").values(
+                    "history_date", "history_type", "history_user_id", "validated_by_id", "validated_at"
+                )
+            ),
+        }
+    actions = PlanAction.objects.filter(plan__diagnostic__company=company).select_related(
+        "plan", "recommendation__question"
+    )
+    for action in actions.order_by("horizon", "position", "pk"):
+        plans[action.plan.diagnostic_id]["actions"].append(
+            {
+                "id": action.pk,
+                "recommendation": action.recommendation.code,
+                "horizon_months": action.horizon,
+                "owner": action.owner_id,
+                "due_date": action.due_date,
+                "status": action.status,
+            }
+        )
+    return plans
 
 
 def _accesses(company):
@@ -226,6 +268,10 @@ def register():
                 "diagnostics.ConsensusDecision",
                 "diagnostics.Report",
                 "diagnostics.DiagnosticAccess",
+                "diagnostics.ActionPlan",
+                "diagnostics.PlanAction",
+                "diagnostics.HistoricalActionPlan",
+                "diagnostics.HistoricalPlanAction",
             ),
             export=export_diagnostics,
             erase=erase_diagnostics,

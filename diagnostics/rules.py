@@ -8,9 +8,13 @@ A diagnostic fetched through `selectors.visible_diagnostic` / `selectors.answer_
 `user_is_member` for the user who fetched it; the predicates use it instead of querying again.
 """
 
+from functools import reduce
+from operator import or_
+
 import rules
 
-from diagnostics.extensions import viewer_role_for
+from diagnostics.extensions import plan_editor_filters, viewer_role_for
+from diagnostics.models import Diagnostic
 from diagnostics.reports.access import is_diagnostic_company_owner
 from diagnostics.selectors import diagnostics_visible_to
 from portal.models import Membership
@@ -46,6 +50,16 @@ def has_extension_access(user, diagnostic):
     `extensions.register_diagnostic_access`: the officers of the region a diagnostic was attached to
     an application of (regions), the expert of an accepted assignment of it (experts). Nobody else."""
     return diagnostic is not None and diagnostics_visible_to(user).filter(pk=diagnostic.pk).exists()
+
+
+@rules.predicate
+def is_plan_expert(user, diagnostic):
+    """The expert of an accepted or in-progress assignment about this diagnostic (the apps above say
+    who through `extensions.register_plan_editors`). Not the company, not officers, not staff."""
+    if not (user and user.is_authenticated and diagnostic is not None):
+        return False
+    filters = plan_editor_filters(user)
+    return bool(filters) and Diagnostic.objects.filter(pk=diagnostic.pk).filter(reduce(or_, filters)).exists()
 
 
 # Read a diagnostic: its company's members, Alliance staff once it is submitted, the region's
@@ -104,3 +118,11 @@ can_set_consensus = is_diagnostic_lead & is_draft
 # See who answered what (names and functions of the company's people): the company's members, and,
 # once submitted, the expert whose assignment lets them see the diagnostic. Officers and staff: never.
 can_view_divergence = is_diagnostic_company_member | (is_submitted & has_extension_access & is_expert_viewer)
+# Follow the action plan of a submitted diagnostic (each action's owner, due date and status): the
+# company's members, owner or not. The expert, officers and staff read the plan but do not run the
+# company (403).
+can_follow_plan = is_diagnostic_company_member & is_submitted
+# Edit the plan (add, remove, reorder actions, change their horizon) and validate it: the expert of an
+# accepted or in-progress assignment about the diagnostic. The company follows the plan but does not
+# rewrite the expert's advice; officers and staff read it (403).
+can_edit_plan = is_plan_expert & is_submitted

@@ -4,6 +4,7 @@ from diagnostics.views import (
     curation,
     evidence,
     modules,
+    plan,
     questionnaire,
     referential,
     reports,
@@ -47,6 +48,12 @@ urlpatterns = [
     path("<int:pk>/consensus/", respondents.consensus, name="consensus"),
     # Results of a submitted diagnostic (views/results.py)
     path("<int:pk>/resultats/", results.results, name="results"),
+    # The action plan (views/plan.py): the page, the company's follow-up, the expert's edits
+    path("<int:pk>/plan/", plan.plan_page, name="plan"),
+    path("<int:pk>/plan/action/<int:action_pk>/suivi/", plan.follow_action, name="plan_follow_action"),
+    path("<int:pk>/plan/action/<int:action_pk>/modifier/", plan.edit_action, name="plan_edit_action"),
+    path("<int:pk>/plan/ajouter/", plan.add_action, name="plan_add_action"),
+    path("<int:pk>/plan/valider/", plan.validate, name="plan_validate"),
     # The PDF report (views/reports.py): live status for htmx, download, new render
     path("<int:pk>/rapport/statut/", reports.report_status, name="report_status"),
     path("<int:pk>/rapport/telecharger/", reports.report_download, name="report_download"),

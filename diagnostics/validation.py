@@ -18,8 +18,15 @@ import yaml
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from diagnostics.dependency_graph import cycles
 from diagnostics.exceptions import ReferentialInvalid
-from diagnostics.models.referential import CONTENT_CODE_PATTERN, SLUG_PATTERN, VERSION_PATTERN
+from diagnostics.models.referential import (
+    CONTENT_CODE_PATTERN,
+    RECOMMENDATION_CODE_PATTERN,
+    SLUG_PATTERN,
+    VERSION_PATTERN,
+    recommendation_code,
+)
 from diagnostics.validation_modules import NAF_DIVISION_MESSAGE_PATTERN, module_problems
 from portal.file_limits import FileRejected, decode_text, load_yaml, read_limited
 
@@ -232,6 +239,10 @@ def _pattern_message(pattern, value):
         ),
         VERSION_PATTERN: _("must use only letters, digits, dots and hyphens (like “2026.1”); got “%(value)s”"),
         NAF_DIVISION_MESSAGE_PATTERN: _("must be a NAF division, two digits in quotes (like “25”); got “%(value)s”"),
+        RECOMMENDATION_CODE_PATTERN: _(
+            "must name a recommendation by its question's code, a slash and its target level 1 to 5 "
+            "(like PROD-1/3); got “%(value)s”"
+        ),
     }
     if pattern in messages:
         return messages[pattern] % {"value": shown(value)}
@@ -348,6 +359,7 @@ def _cross_item_problems(document, theme_codes):
                 question.get("recommendations"), [*question_path, "recommendations"], axis_codes, theme_codes
             )
     yield from module_problems(document)
+    yield from _dependency_problems(document)
 
 
 def _weight_decimals(weight, path):
@@ -439,6 +451,13 @@ def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
         theme = recommendation.get("theme")
         if isinstance(theme, str) and theme_codes is not None and theme not in theme_codes:
             yield [*path, index, "theme"], _unknown_theme_message(theme, theme_codes)
+        cost = recommendation.get("cost")
+        if _is_cost_range(cost) and cost["min"] > cost["max"]:
+            yield (
+                [*path, index, "cost"],
+                _("the minimum cost (%(min)s) is above the maximum (%(max)s)")
+                % {"min": cost["min"], "max": cost["max"]},
+            )
     if isinstance(recommendations, list):
         for level in TARGET_LEVELS:
             if level not in first_index:
@@ -447,3 +466,50 @@ def _recommendation_problems(recommendations, path, axis_codes, theme_codes):
                     _("no recommendation for target level %(level)s (each question needs one for each level 1 to 5)")
                     % {"level": level},
                 )
+
+
+def _is_cost_range(cost):
+    return isinstance(cost, dict) and _is_whole(cost.get("min")) and _is_whole(cost.get("max"))
+
+
+def _is_whole(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _dependency_problems(document):
+    """`depends_on` names recommendations of the file, never its own, and the dependencies make no cycle."""
+    places = {}  # recommendation code -> path in the document
+    dependencies = {}  # recommendation code -> [(index in depends_on, code named)]
+    for a, axis in _mappings(document.get("axes")):
+        for q, question in _mappings(axis.get("questions")):
+            question_code = question.get("code")
+            for r, recommendation in _mappings(question.get("recommendations")):
+                target = recommendation.get("target_level")
+                if not isinstance(question_code, str) or not _is_whole(target):
+                    continue
+                code = recommendation_code(question_code, target)
+                places.setdefault(code, ["axes", a, "questions", q, "recommendations", r])
+                named = recommendation.get("depends_on")
+                if isinstance(named, list):
+                    dependencies[code] = [(i, item) for i, item in enumerate(named) if isinstance(item, str)]
+    for code, named in dependencies.items():
+        for index, other in named:
+            path = [*places[code], "depends_on", index]
+            if other == code:
+                yield path, _("a recommendation cannot depend on itself (“%(code)s”)") % {"code": shown(code)}
+            elif other not in places:
+                yield (
+                    path,
+                    _("“%(code)s” names no recommendation of this file (a question code, a slash, a target level)")
+                    % {"code": shown(other)},
+                )
+    edges = {
+        code: sorted({other for _index, other in named if other in places and other != code})
+        for code, named in dependencies.items()
+    }
+    for cycle in cycles(edges):
+        first = cycle[0]
+        yield (
+            [*places[first], "depends_on"],
+            _("the dependencies make a cycle: %(cycle)s") % {"cycle": " → ".join([*cycle, first])},
+        )

@@ -10,12 +10,14 @@ class ExpertsConfig(AppConfig):
         from diagnostics.extensions import (
             register_diagnostic_access,
             register_next_steps,
+            register_plan_editors,
             register_report_reviews,
             register_results_panel,
             register_viewer_role,
         )
         from experts.panels import (
             expert_diagnostic_access,
+            expert_plan_editor,
             expert_report_reviews,
             expert_review_panel,
             expert_viewer_role,
@@ -33,6 +35,7 @@ class ExpertsConfig(AppConfig):
         register_next_steps(experts_next_steps)
         register_report_reviews(expert_report_reviews)
         register_viewer_role(expert_viewer_role)
+        register_plan_editors(expert_plan_editor)
 
         from experts.audit import ACTIONS, verify_state
         from portal.audit import register_actions, register_verifier

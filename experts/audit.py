@@ -6,7 +6,10 @@ Services call `portal.audit.record` inside their transaction, after their own ro
 - `assignment.<status>` on the assignment for each step (proposed, accepted, declined, in progress,
   cancelled), before/after: status;
 - `visit.logged` on the assignment (the visit's date, days, day rate and cost);
-- `review.submitted` on the assignment: the validated levels and the step to done, in one entry.
+- `review.submitted` on the assignment: the validated levels and the step to done, in one entry;
+- `conflict.declared` / `conflict.withdrawn` on the expert (the SIREN and the note), and
+  `assignment.refused_conflict` on the expert when a proposal to a company they declared a conflict
+  with is refused (the SIREN, who proposed; with the company's region).
 Entries about an assignment carry the company's region, so that its officers read them.
 
 `verify_state` (registered into `portal.audit` from `ExpertsConfig.ready()`, run by
@@ -25,6 +28,9 @@ from portal.models import AuditEntry
 ACCREDITATION = "accreditation.changed"
 VISIT = "visit.logged"
 REVIEW = "review.submitted"
+CONFLICT_REFUSED = "assignment.refused_conflict"
+CONFLICT_DECLARED = "conflict.declared"
+CONFLICT_WITHDRAWN = "conflict.withdrawn"
 
 
 def step_action(status):
@@ -41,6 +47,9 @@ ACTIONS = {
     step_action("done"): _("assignment done"),
     VISIT: _("visit logged"),
     REVIEW: _("review submitted"),
+    CONFLICT_REFUSED: _("assignment refused: conflict of interest"),
+    CONFLICT_DECLARED: _("conflict of interest declared"),
+    CONFLICT_WITHDRAWN: _("conflict of interest withdrawn"),
 }
 
 

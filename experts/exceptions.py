@@ -7,6 +7,7 @@ from portal.errors import IllegalTransition, InvalidInput, NotAllowed, ServiceEr
 
 __all__ = [
     "CapacityReached",
+    "ConflictOfInterestDeclared",
     "DuplicateAssignment",
     "ExpertsError",
     "IllegalTransition",
@@ -32,3 +33,7 @@ class NotReferenced(ExpertsError):
 
 class DuplicateAssignment(ExpertsError):
     """The expert already has an assignment under way in this company."""
+
+
+class ConflictOfInterestDeclared(ExpertsError):
+    """The expert declared a conflict of interest with the company: they may not be assigned to it."""

@@ -13,7 +13,9 @@ Ranking, best first:
 then by name, for a stable order.
 
 Experts with no free place are never proposed; when the company has weak axes or themes, experts
-who cover none of them are left out.
+who cover none of them are left out. For a regional programme, only the experts who serve its region
+are proposed unless the officer widens the search (`region_only`). The reason names the axes and
+themes covered, each with the expert's level (1 to 3).
 """
 
 from collections.abc import Iterable, Mapping
@@ -64,32 +66,46 @@ def _unique(values):
     return list(dict.fromkeys(value for value in values if value))
 
 
-def _reason(*, covered_axes, weak_axes, covered_themes, top_themes, serves_region, region_name, free_places):
+def _levels(codes, levels, titles):
+    """ "Strategy (level 3 of 3), Production (level 2 of 3)": what is covered, named, with the expert's level."""
+    return ", ".join(
+        _("%(name)s (level %(level)s of 3)") % {"name": titles.get(code) or code, "level": levels[code]}
+        for code in codes
+    )
+
+
+def _reason(
+    *,
+    covered_axes,
+    weak_axes,
+    covered_themes,
+    top_themes,
+    serves_region,
+    region_name,
+    free_places,
+    candidate,
+    axis_titles,
+    theme_titles,
+):
     parts = []
     if covered_axes:
-        if len(weak_axes) == 1:
-            parts.append(_("covers your weakest axis"))
-        else:
-            parts.append(
-                ngettext(
-                    "covers %(covered)s of your %(total)s weakest axis",
-                    "covers %(covered)s of your %(total)s weakest axes",
-                    len(weak_axes),
-                )
-                % {"covered": len(covered_axes), "total": len(weak_axes)}
+        parts.append(
+            ngettext(
+                "covers your weak axis %(axes)s",
+                "covers your weak axes %(axes)s",
+                len(covered_axes),
             )
+            % {"axes": _levels(covered_axes, candidate.axis_levels, axis_titles)}
+        )
     if covered_themes:
-        if len(top_themes) == 1:
-            parts.append(_("covers the theme of your top actions"))
-        else:
-            parts.append(
-                ngettext(
-                    "covers %(covered)s of the %(total)s theme of your top actions",
-                    "covers %(covered)s of the %(total)s themes of your top actions",
-                    len(top_themes),
-                )
-                % {"covered": len(covered_themes), "total": len(top_themes)}
+        parts.append(
+            ngettext(
+                "covers the theme of your top actions %(themes)s",
+                "covers the themes of your top actions %(themes)s",
+                len(covered_themes),
             )
+            % {"themes": _levels(covered_themes, candidate.theme_levels, theme_titles)}
+        )
     if region_name:
         if serves_region:
             parts.append(_("serves %(region)s") % {"region": region_name})
@@ -107,14 +123,22 @@ def rank_experts(
     region_name: str = "",
     candidates: Iterable[Candidate],
     limit: int | None = None,
+    region_only: bool = False,
+    axis_titles: Mapping[str, str] | None = None,
+    theme_titles: Mapping[str, str] | None = None,
 ) -> list[Proposal]:
-    """The candidates worth proposing, best first (see the module's docstring for the order)."""
+    """The candidates worth proposing, best first (see the module's docstring for the order).
+
+    `region_only`: only the experts who serve `region_code` (a regional programme's own experts);
+    `axis_titles` and `theme_titles` name what the reasons list (codes otherwise)."""
     weak_axes = _unique(weak_axes)
     top_themes = _unique(top_themes)
     looking_for_something = bool(weak_axes or top_themes)
     scored = []
     for candidate in candidates:
         if candidate.free_places <= 0:
+            continue
+        if region_only and region_code is not None and region_code not in candidate.region_codes:
             continue
         covered_axes = tuple(code for code in weak_axes if code in candidate.axis_levels)
         covered_themes = tuple(code for code in top_themes if code in candidate.theme_levels)
@@ -152,6 +176,9 @@ def rank_experts(
                 serves_region=serves_region,
                 region_name=region_name,
                 free_places=candidate.free_places,
+                candidate=candidate,
+                axis_titles=axis_titles or {},
+                theme_titles=theme_titles or {},
             ),
         )
         for rank, (_key, candidate, covered_axes, covered_themes, serves_region) in enumerate(scored, start=1)

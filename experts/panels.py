@@ -2,6 +2,8 @@
 
 - `expert_diagnostic_access`: an expert reads the submitted diagnostic of each of their accepted,
   in-progress or done assignments (not the company's other diagnostics);
+- `expert_plan_editor`: the expert of an accepted or in-progress assignment edits and validates the
+  action plan of its diagnostic;
 - `expert_review_panel`: on a diagnostic's results page, the submitted expert reviews of that
   diagnostic, beside the self-assessment, with a radar showing both outlines. Shown to whoever may
   see the review's assignment (the company's members, the region's officers, the expert, staff);
@@ -25,7 +27,7 @@ from diagnostics.extensions import NextStepItem, NextStepsSection, ReportReview,
 from diagnostics.models import Axis
 from diagnostics.radar import RadarAxis, radar_label_room, radar_svg, short_label
 from experts.matching import weakest_axes
-from experts.models import Expert, ExpertReview, ReviewAction, ReviewAxis
+from experts.models import Assignment, Expert, ExpertReview, ReviewAction, ReviewAxis
 from experts.selectors import (
     assignment_diagnostics_of_expert,
     assignments_visible_to,
@@ -45,6 +47,14 @@ def expert_diagnostic_access(user):
     if user is None or not user.is_authenticated:
         return None
     return assignment_diagnostics_of_expert(user) & Q(status="submitted")
+
+
+def expert_plan_editor(user):
+    """A Q over Diagnostic: the submitted diagnostics whose action plan the user edits and validates,
+    those of their accepted or in-progress assignments (not once the mission is done)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return assignment_diagnostics_of_expert(user, statuses=Assignment.ACTIVE) & Q(status="submitted")
 
 
 def expert_viewer_role(user):
@@ -184,7 +194,11 @@ def experts_next_steps(diagnostic):
     Reads the diagnostic's score snapshot (weakest axes) and its top actions' themes; about five queries.
     """
     proposals = matching_experts_for(
-        diagnostic.company, weakest_axes(diagnostic.scores), top_action_themes(diagnostic), limit=NEXT_STEPS_EXPERTS
+        diagnostic.company,
+        weakest_axes(diagnostic.scores),
+        top_action_themes(diagnostic),
+        limit=NEXT_STEPS_EXPERTS,
+        diagnostic=diagnostic,
     )
     if not proposals:
         return None

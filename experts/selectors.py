@@ -43,6 +43,7 @@ from experts.models import (
     Accreditation,
     AccreditationTransition,
     Assignment,
+    ConflictOfInterest,
     Expert,
     ExpertLanguage,
     ExpertReview,
@@ -184,8 +185,9 @@ def themes():
 
 
 def candidates_for(company, weak_axes, top_themes):
-    """Referenced experts with a free place, not already under way in the company, who cover at least
-    one of the weak axes or themes (all of them when none is given), with their skills and regions.
+    """Referenced experts with a free place, not already under way in the company nor in a declared
+    conflict of interest with it, who cover at least one of the weak axes or themes (all of them when
+    none is given), with their skills and regions.
 
     Three queries: the experts (free places computed in SQL), their skills, their regions.
     """
@@ -194,6 +196,7 @@ def candidates_for(company, weak_axes, top_themes):
         with_free_places(Expert.objects.referenced())
         .filter(free_places__gt=0)
         .exclude(Exists(live_here))
+        .exclude(Exists(ConflictOfInterest.objects.filter(expert=OuterRef("pk"), siren=company.siren)))
         .select_related("user")
     )
     if weak_axes or top_themes:
@@ -207,14 +210,27 @@ def candidates_for(company, weak_axes, top_themes):
     )
 
 
-def matching_experts_for(company, weak_axes, top_themes, limit=DEFAULT_LIMIT):
+def matching_experts_for(
+    company, weak_axes, top_themes, limit=DEFAULT_LIMIT, *, region=None, region_only=False, diagnostic=None
+):
     """The best referenced experts for `company`, as ranked `matching.Proposal`s (`.expert`, `.reason`).
 
     `weak_axes`: the company's weakest axis codes, weakest first; `top_themes`: the technology theme
-    codes of its top actions. Suspended, expired and full experts are never proposed. Four queries.
+    codes of its top actions. Suspended, expired and full experts are never proposed. `region`: the
+    region the experts should serve (a programme's; the company's by default), only its experts
+    with `region_only`. With `diagnostic`, the reasons name its axes and the themes by their titles
+    (two queries more). Four queries.
     """
     weak_axes, top_themes = list(weak_axes or []), list(top_themes or [])
-    region = company.region if company.region_id else None
+    if region is None:
+        region = company.region if company.region_id else None
+    axis_titles, theme_titles = {}, {}
+    if diagnostic is not None:
+        axis_titles = {
+            axis.code: axis.title
+            for axis in Axis.objects.filter(referential_id=diagnostic.referential_id, code__in=weak_axes)
+        }
+        theme_titles = {theme.code: theme.name for theme in TechnologyTheme.objects.filter(code__in=top_themes)}
     candidates = [
         Candidate(
             expert_id=expert.pk,
@@ -234,6 +250,9 @@ def matching_experts_for(company, weak_axes, top_themes, limit=DEFAULT_LIMIT):
         region_name=region.label if region else "",
         candidates=candidates,
         limit=limit,
+        region_only=region_only,
+        axis_titles=axis_titles,
+        theme_titles=theme_titles,
     )
 
 
@@ -417,13 +436,13 @@ def companies_seen_for_assignments(user):
     )
 
 
-def assignment_diagnostics_of_expert(user):
+def assignment_diagnostics_of_expert(user, statuses=Assignment.OPENING_ACCESS):
     """A Q over Diagnostic: the diagnostic each of `user`'s accepted, in-progress or done assignments
     is about, the one a review validates (`services.reviewed_diagnostic`): the one the assignment
     names (chosen at its proposal), else the one its review recorded, else (no review yet) the
     company's latest submitted one. Never a company's other diagnostics. Subqueries only: no join to
     many rows."""
-    opened = Assignment.objects.filter(expert__user=user, status__in=Assignment.OPENING_ACCESS)
+    opened = Assignment.objects.filter(expert__user=user, status__in=statuses)
     unnamed = opened.filter(diagnostic__isnull=True)
     return (
         Q(pk__in=opened.filter(diagnostic__isnull=False).values("diagnostic_id"))

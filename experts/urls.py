@@ -1,6 +1,6 @@
 from django.urls import path
 
-from experts.views import assignments, directory, profiles, reviews, validation
+from experts.views import assignments, conflicts, directory, profiles, reviews, validation
 
 app_name = "experts"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", directory.profile, name="profile"),
     # The expert's own profile and the staff's accreditations (views/profiles.py)
     path("mon-profil/", profiles.edit_profile, name="edit_profile"),
+    path("mon-profil/conflits/", conflicts.conflicts, name="conflicts"),
+    path("mon-profil/conflits/<int:pk>/retirer/", conflicts.withdraw, name="conflict_withdraw"),
     path("accreditations/", profiles.accreditations, name="accreditations"),
     path("accreditations/nouvel-expert/", profiles.register_expert, name="register_expert"),
     path("accreditations/<int:pk>/", profiles.edit_accreditation, name="edit_accreditation"),

@@ -9,19 +9,26 @@ class RegionsConfig(AppConfig):
     def ready(self):
         from diagnostics.extensions import (
             register_diagnostic_access,
+            register_funding,
             register_measurement_labels,
             register_next_steps,
             register_results_panel,
         )
         from portal.rules import officer_role, staff_role
         from portal.spaces import Space, register_space
-        from regions.extensions import officer_diagnostic_access, programmes_next_steps, programmes_results_panel
+        from regions.extensions import (
+            officer_diagnostic_access,
+            programmes_funding,
+            programmes_next_steps,
+            programmes_results_panel,
+        )
 
         register_space(Space("national", _("National view"), "regions:national", staff_role, order=10))
         register_space(Space("region", _("My region"), "regions:my_region", officer_role, order=20))
         register_diagnostic_access(officer_diagnostic_access)
         register_results_panel(programmes_results_panel)
         register_next_steps(programmes_next_steps)
+        register_funding(programmes_funding)
 
         from regions.services.reassessment import company_measurement_points
 

@@ -47,6 +47,23 @@ def programmes_next_steps(diagnostic):
     )
 
 
+def programmes_funding(diagnostic):
+    """The open programmes of the company's region it may apply to, as funding of its action plan.
+    Programmes do not state a funding rate yet: the offer names the cap per company instead."""
+    from diagnostics.extensions import FundingOffer
+    from regions.selectors import eligible_open_programmes
+
+    return [
+        FundingOffer(
+            name=programme.name,
+            rate=None,  # a programme states no funding rate yet (the cap stands in the detail)
+            detail=_("Up to %(cap)s per company, until %(date)s.")
+            % {"cap": format_eur(programme.cap_per_company), "date": programme.end_date.strftime("%d/%m/%Y")},
+        )
+        for programme in eligible_open_programmes(diagnostic.company)
+    ]
+
+
 def programmes_results_panel(request, diagnostic):
     """On the results page, the company's members see the programmes open to their company."""
     from diagnostics.extensions import ResultsPanel

@@ -135,13 +135,21 @@ def expert_links(enrolment):
     return EnrolmentAssignment.objects.filter(enrolment=enrolment).select_related("assignment__expert__user")
 
 
-def matching_experts(enrolment):
+def matching_experts(enrolment, *, include_other_regions=False):
     """The experts app's ranked proposals for the enrolled company, matched on the diagnostic attached
-    to the application, the one the officer reads (its selector; a few queries)."""
+    to the application, the one the officer reads (its selector; a few queries). Only the experts who
+    serve the programme's region, unless the officer widens the search to the other regions."""
     from experts.selectors import matching_experts_for, matching_inputs_of
 
-    _diagnostic, weak_axes, top_themes = matching_inputs_of(enrolment.diagnostic)
-    return matching_experts_for(enrolment.company, weak_axes, top_themes)
+    diagnostic, weak_axes, top_themes = matching_inputs_of(enrolment.diagnostic)
+    return matching_experts_for(
+        enrolment.company,
+        weak_axes,
+        top_themes,
+        region=enrolment.programme.region,
+        region_only=not include_other_regions,
+        diagnostic=diagnostic,
+    )
 
 
 def programme_enrolments(programme, status=None):

@@ -5,6 +5,7 @@ from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
 from diagnostics.models.evidence import Evidence
 from diagnostics.models.modules import Module, ModuleDecision, ModuleRule
 from diagnostics.models.peers import PeerCell
+from diagnostics.models.plan import ActionPlan, PlanAction
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
     LEVELS,
@@ -24,6 +25,8 @@ from diagnostics.models.report import Report
 from diagnostics.models.respondents import ConsensusDecision, Respondent, RespondentAnswer, RespondentFunction
 
 __all__ = [
+    "ActionPlan",
+    "PlanAction",
     "Answer",
     "ConsensusDecision",
     "Respondent",

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,6 +25,7 @@ from portal.workflow import START, Move, TransitionRecord, Workflow
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 CONTENT_CODE_PATTERN = r"^[A-Z][A-Z0-9-]*$"
+RECOMMENDATION_CODE_PATTERN = r"^[A-Z][A-Z0-9-]*/[1-5]$"
 VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.-]*$"
 LEVELS = range(6)
 TARGET_LEVELS = range(1, 6)
@@ -430,6 +431,14 @@ class Recommendation(ReferentialPart):
         validators=[validate_content_code],
         help_text=_("The code of the axis naming the kind of expertise this action calls for."),
     )
+    cost_min = models.PositiveIntegerField(_("minimum cost (EUR)"), null=True, blank=True)
+    cost_max = models.PositiveIntegerField(_("maximum cost (EUR)"), null=True, blank=True)
+    depends_on = models.JSONField(
+        _("depends on"),
+        default=list,
+        blank=True,
+        help_text=_("The codes (question/level, like PROD-1/3) of the recommendations to carry out first."),
+    )
 
     action = translated("action")
 
@@ -444,7 +453,25 @@ class Recommendation(ReferentialPart):
             ),
             models.CheckConstraint(condition=Q(effort__in=Scale.values), name="recommendation_effort_known"),
             models.CheckConstraint(condition=Q(impact__in=Scale.values), name="recommendation_impact_known"),
+            models.CheckConstraint(
+                condition=Q(cost_min=None, cost_max=None)
+                | Q(cost_min__isnull=False, cost_max__isnull=False, cost_min__lte=F("cost_max")),
+                name="recommendation_cost_range_ordered",
+            ),
         ]
 
     def __str__(self):
         return _("To reach level %(level)s") % {"level": self.target_level}
+
+    @property
+    def code(self):
+        """How the file's `depends_on` names this recommendation: its question's code and target level."""
+        return recommendation_code(self.question.code, self.target_level)
+
+    @property
+    def has_cost(self):
+        return self.cost_min is not None and self.cost_max is not None
+
+
+def recommendation_code(question_code, target_level):
+    return f"{question_code}/{target_level}"

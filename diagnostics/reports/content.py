@@ -33,6 +33,7 @@ from diagnostics.calibration import calibration_gap
 from diagnostics.exceptions import ReportUnavailable
 from diagnostics.extensions import report_reviews_for
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
+from diagnostics.reports.roadmap import report_roadmap, roadmap_inputs
 from diagnostics.reports.snapshot import frozen_figures
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -41,7 +42,12 @@ STATIC_DIR = BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "css" / "report.css"
 FONT_DIR = STATIC_DIR / "fonts"
 # The code that turns the inputs into the document: a change there changes every report.
-CODE_FILES = [Path(__file__), Path(__file__).with_name("html.py"), BASE_DIR / "diagnostics" / "radar.py"]
+CODE_FILES = [
+    Path(__file__),
+    Path(__file__).with_name("html.py"),
+    Path(__file__).with_name("roadmap.py"),
+    BASE_DIR / "diagnostics" / "radar.py",
+]
 STRENGTHS = PRIORITIES = 3
 
 
@@ -160,6 +166,7 @@ class ReportContent:
     next_steps: tuple
     bands: tuple
     reviews: tuple = ()
+    roadmap: object = None  # reports.roadmap.Roadmap: the action plan on one page, None without a plan
 
     @property
     def first_action(self):
@@ -345,6 +352,7 @@ def _build(diagnostic, language):
         next_steps=next_steps,
         bands=tuple(BandEntry(level=b.level, name=b.name, description=b.description) for b in bands),
         reviews=_reviews(diagnostic, axes, scores),
+        roadmap=report_roadmap(diagnostic, figures.funding),
     )
 
 
@@ -385,7 +393,9 @@ def report_inputs(diagnostic):
             "taken_on": timezone.localtime(figures.taken_at).date().isoformat(),
             "peers": figures.stored["peers"],
             "next_steps": figures.stored["next_steps"],
+            "funding": figures.stored.get("funding", []),
         },
+        "roadmap": roadmap_inputs(diagnostic),
     }
 
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from diagnostics.benchmark import LADDER, PeerGroup
-from diagnostics.extensions import next_steps_for
+from diagnostics.extensions import funding_for, next_steps_for
 from diagnostics.models import Diagnostic
 from diagnostics.peer_publication import peer_group_for
 
@@ -31,13 +31,15 @@ RUNGS = {rung.key: rung for rung in LADDER}
 @dataclass(frozen=True)
 class FrozenFigures:
     """A snapshot read back: when it was taken, the peer group (or None), the next steps as
-    [[section title, [[item title, detail], ...]], ...] in `language`."""
+    [[section title, [[item title, detail], ...]], ...] in `language`, the programmes that may fund
+    the action plan as [[name, rate or None, detail], ...] (empty in snapshots taken before)."""
 
     taken_at: datetime
     language: str
     peers: PeerGroup | None
     next_steps: list
     stored: dict  # the JSON as stored: what the report's hash covers
+    funding: list = ()
 
 
 def company_language(diagnostic):
@@ -53,6 +55,10 @@ def take_snapshot(diagnostic, *, language):
             [str(section.title), [[str(item.title), str(item.detail)] for item in section.items]]
             for section in next_steps_for(diagnostic)
         ]
+        funding = [
+            [str(offer.name), None if offer.rate is None else str(offer.rate), str(offer.detail)]
+            for offer in funding_for(diagnostic)
+        ]
     return {
         "taken_at": timezone.now().isoformat(),
         "language": language,
@@ -65,6 +71,7 @@ def take_snapshot(diagnostic, *, language):
             "axes": {code: str(score) for code, score in sorted(peers.axes.items())},
         },
         "next_steps": next_steps,
+        "funding": funding,  # the programmes that may fund the action plan: [[name, rate or None, detail], ...]
     }
 
 
@@ -107,4 +114,5 @@ def read(snapshot):
         peers=group,
         next_steps=snapshot["next_steps"],
         stored=snapshot,
+        funding=snapshot.get("funding", []),
     )

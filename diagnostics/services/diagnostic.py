@@ -33,6 +33,7 @@ from diagnostics.peer_publication import schedule_refresh
 from diagnostics.scoring import compute_scores
 from diagnostics.selectors.modules import scoring_inputs
 from diagnostics.selectors.trend import forget_company_trend
+from diagnostics.services.plan import ensure_plan
 from portal.models import Company
 
 COMMENT_MAX_LENGTH = Answer._meta.get_field("comment").max_length
@@ -272,4 +273,5 @@ def submit_diagnostic(*, diagnostic, by):
     transaction.on_commit(partial(forget_company_trend, row.company_id))
     for callback in on_submit_callbacks():
         transaction.on_commit(partial(callback, row.pk))
+    ensure_plan(diagnostic=row, by=by)  # the roadmap, from the answers and the peer figures of the day
     return row

@@ -200,6 +200,9 @@ def _create_draft(document, *, by, comment):
             impact=recommendation["impact"],
             theme=themes[recommendation["theme"]] if recommendation.get("theme") else None,
             expert_skill=recommendation["expert_skill"],
+            cost_min=recommendation["cost"]["min"] if "cost" in recommendation else None,
+            cost_max=recommendation["cost"]["max"] if "cost" in recommendation else None,
+            depends_on=list(recommendation.get("depends_on", [])),
             **_texts(recommendation, "action"),
         )
         for row, question in pairs

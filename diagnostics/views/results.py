@@ -1,4 +1,5 @@
-"""Results of a submitted diagnostic: scores, radar, peer benchmark, strengths and weaknesses, action plan."""
+"""Results of a submitted diagnostic: the roadmap (its plan) first, then scores, radar, peer benchmark,
+strengths and weaknesses, and the full list of actions."""
 
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
@@ -10,8 +11,10 @@ from diagnostics.extensions import results_panels_for
 from diagnostics.models import DiagnosticAccess, Respondent
 from diagnostics.radar import radar_svg
 from diagnostics.selectors import diagnostics_visible_to
+from diagnostics.selectors.plan import plan_view
 from diagnostics.selectors.results import results_for
 from diagnostics.selectors.trend import company_trend
+from diagnostics.services import plan as plans
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
 from portal.http import found
@@ -29,7 +32,12 @@ def results(request, pk):
         diagnostics_visible_to(user)
         .filter(pk=pk)
         .select_related(
-            "company__naf_division__section", "company__region", "referential", "previous", "sharing_changed_by"
+            "company__naf_division__section",
+            "company__region",
+            "referential",
+            "previous",
+            "sharing_changed_by",
+            "action_plan__validated_by",
         )
         # Whether the user is a member (an owner) of the company, read once for the rules and the
         # panels (`is_diagnostic_company_member` and the report's owner rule read it instead of querying).
@@ -58,6 +66,9 @@ def results(request, pk):
             results.radar_axes(),
             title=_("Maturity per axis of %(company)s, from 0 to 5") % {"company": diagnostic.company.name},
         )
+    # Made on submit; a diagnostic submitted before plans existed gets its plan on this first view.
+    plan = getattr(diagnostic, "action_plan", None) or plans.ensure_plan(diagnostic=diagnostic, by=user)
+    levels = {question.pk: question.answer_level for result in results.axes for question in result.axis.questions.all()}
     report, ready_report = reports.latest_reports(diagnostic)
     context = {
         "report": report,
@@ -65,6 +76,7 @@ def results(request, pk):
         "diagnostic": diagnostic,
         "company": diagnostic.company,
         "results": results,
+        "plan_view": plan_view(plan, levels_by_question_pk=levels),
         "radar": radar,
         "first_actions": results.actions[:ACTIONS_SHOWN_FIRST],
         "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],

@@ -3,6 +3,7 @@
 
 from experts.models.accreditation import Accreditation, AccreditationTransition
 from experts.models.assignment import MAX_VISIT_DAYS, Assignment, AssignmentTransition, Visit
+from experts.models.conflict import ConflictOfInterest
 from experts.models.profile import (
     DEFAULT_CAPACITY,
     LANGUAGE_CHOICES,
@@ -23,6 +24,7 @@ __all__ = [
     "AccreditationTransition",
     "Assignment",
     "AssignmentTransition",
+    "ConflictOfInterest",
     "Expert",
     "ExpertLanguage",
     "ExpertReview",

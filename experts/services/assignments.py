@@ -29,6 +29,7 @@ from experts.exceptions import (
 )
 from experts.models import MAX_VISIT_DAYS, Assignment, Expert, Visit
 from experts.rules import can_cancel_assignment, can_log_visit, can_propose_assignment, can_respond_to_assignment
+from experts.services.conflicts import refuse_declared_conflict
 from experts.workflows import ASSIGNMENT
 from portal.audit import record
 from portal.money import CENT
@@ -60,13 +61,22 @@ def _active_count(expert):
     return Assignment.objects.filter(expert=expert, status__in=Assignment.ACTIVE).count()
 
 
-@transaction.atomic
 def propose_assignment(*, company, expert, by, due_date=None, diagnostic=None, brief="", notify=True):
     """Propose a referenced expert with a free place to a company; the expert is told by e-mail.
 
     Staff or an officer of the company's region only. Without `diagnostic`, the company's latest
-    submitted diagnostic (if any) is the one the expert will validate.
+    submitted diagnostic (if any) is the one the expert will validate. An expert who declared a
+    conflict of interest with the company is refused (`ConflictOfInterestDeclared`), the refusal
+    audited before the proposal's own transaction opens.
     """
+    refuse_declared_conflict(expert=expert, company=company, by=by)
+    return _propose_assignment(
+        company=company, expert=expert, by=by, due_date=due_date, diagnostic=diagnostic, brief=brief, notify=notify
+    )
+
+
+@transaction.atomic
+def _propose_assignment(*, company, expert, by, due_date, diagnostic, brief, notify):
     if not can_propose_assignment.test(by, company):
         raise NotAllowed(_("Only Alliance staff and the officers of the company's region may propose an expert."))
     if due_date is not None and due_date < timezone.localdate():

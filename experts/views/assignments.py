@@ -195,7 +195,9 @@ def propose(request, company_pk):
     allowed(can_propose_assignment, request.user, company)
     # Matched on the company's latest diagnostic only if the user may see it (sharing scope).
     diagnostic, weak_axes, top_themes = selectors.matching_inputs_for(company, viewer=request.user)
-    proposals = selectors.matching_experts_for(company, weak_axes, top_themes, limit=MATCHES_SHOWN)
+    proposals = selectors.matching_experts_for(
+        company, weak_axes, top_themes, limit=MATCHES_SHOWN, diagnostic=diagnostic
+    )
     form = ProposeForm(request.POST or None, proposals=proposals)
     if request.method == "POST" and form.is_valid():
         expert = next(p.expert for p in proposals if p.expert.pk == form.cleaned_data["expert"])

@@ -26,10 +26,18 @@ from regions.services.ledger import book_expense
 logger = logging.getLogger("regions.visits")
 
 
-@transaction.atomic
 def propose_expert(*, enrolment, expert, by, due_date=None, brief=""):
     """Propose `expert` to the enrolled company through the experts app, and link the assignment to
-    the enrolment so that its visits are booked on it. Accepted or in-progress enrolments only."""
+    the enrolment so that its visits are booked on it. Accepted or in-progress enrolments only.
+
+    A conflict of interest the expert declared with the company is refused first, and audited, before
+    this proposal's transaction opens (the experts app's `refuse_declared_conflict`)."""
+    experts_services.refuse_declared_conflict(expert=expert, company=enrolment.company, by=by)
+    return _propose_expert(enrolment=enrolment, expert=expert, by=by, due_date=due_date, brief=brief)
+
+
+@transaction.atomic
+def _propose_expert(*, enrolment, expert, by, due_date, brief):
     current = Enrolment.objects.select_for_update(of=("self",)).select_related("company").get(pk=enrolment.pk)
     if current.status not in Enrolment.BOOKABLE:
         raise IllegalTransition(

@@ -289,7 +289,13 @@ def enrolment_experts(request, pk):
 
     enrolment = found(selectors.enrolment_detail(request.user, pk))
     allowed(can_decide_enrolment, request.user, enrolment)
-    proposals = selectors.matching_experts(enrolment) if enrolment.status in Enrolment.BOOKABLE else []
+    # A programme's own region first: the experts of other regions only when the officer widens the search.
+    include_other_regions = request.GET.get("include_other_regions") == "1"
+    proposals = (
+        selectors.matching_experts(enrolment, include_other_regions=include_other_regions)
+        if enrolment.status in Enrolment.BOOKABLE
+        else []
+    )
     experts = {proposal.expert.pk: proposal.expert for proposal in proposals}
     form = ProposeExpertForm(request.POST or None, experts=experts.values())
     if request.method == "POST" and form.is_valid():
@@ -312,6 +318,7 @@ def enrolment_experts(request, pk):
         "proposals": proposals,
         "form": form,
         "links": selectors.expert_links(enrolment),
+        "include_other_regions": include_other_regions,
     }
     return render(request, "regions/enrolment_experts.html", context, status=400 if form.errors else 200)
 

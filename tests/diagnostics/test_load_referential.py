@@ -54,6 +54,26 @@ MALFORMED_CASES = [
     ("weight-three-decimals", "axes[1].questions[0].weight", "at most two decimals; got 1.255"),
     ("unknown-theme", "axes[0].questions[0].themes[1]", "unknown technology theme “iot”"),
     (
+        "dependency-unknown",
+        "axes[1].questions[0].recommendations[2].depends_on[0]",
+        "“ERP-1/2” names no recommendation of this file",
+    ),
+    (
+        "dependency-cycle",
+        "axes[1].questions[0].recommendations[2].depends_on",
+        "the dependencies make a cycle: PROD-1/3 → STRAT-2/2 → PROD-1/3",
+    ),
+    (
+        "dependency-malformed-code",
+        "axes[1].questions[0].recommendations[2].depends_on[0]",
+        "must name a recommendation by its question's code, a slash and its target level",
+    ),
+    (
+        "cost-min-above-max",
+        "axes[1].questions[0].recommendations[2].cost",
+        "the minimum cost (20000) is above the maximum (5000)",
+    ),
+    (
         "unknown-recommendation-theme",
         "axes[1].questions[0].recommendations[2].theme",
         "unknown technology theme “robotics”",
@@ -338,3 +358,16 @@ def test_export_writes_to_a_file_with_the_output_option(small_referential_file, 
 def test_export_of_an_unknown_version_is_an_error():
     with pytest.raises(CommandError, match="No referential"):
         export("test-referential", "1999.1")
+
+
+def test_cost_and_dependencies_are_loaded_and_exported(small_referential_file):
+    call_command("load_referential", small_referential_file, "--publish", stdout=io.StringIO())
+    connect = Recommendation.objects.get(question__code="PROD-1", target_level=3)
+
+    assert (connect.cost_min, connect.cost_max, connect.depends_on) == (5000, 20000, ["STRAT-2/2"])
+    assert connect.code == "PROD-1/3"
+    exported = yaml.safe_load(export("test-referential", "2026.1"))
+    (prod,) = [axis for axis in exported["axes"] if axis["code"] == "PROD"]
+    recommendation = prod["questions"][0]["recommendations"][2]
+    assert recommendation["cost"] == {"min": 5000, "max": 20000}
+    assert recommendation["depends_on"] == ["STRAT-2/2"]

@@ -58,8 +58,10 @@ def test_pdf_has_the_company_every_axis_the_overall_level_and_the_first_action(d
     assert f"Niveau {diagnostic.band} – {content.band_name}" in text
     assert content.first_action.action in text
     assert "Nous avons un ERP depuis 2019." in text
-    # cover, contents, summary, radar, three axes, action plan, glossary
-    assert report.page_count == len(pdf_reader(data).pages) == 9
+    assert "Feuille de route" in text
+    assert content.roadmap.horizons[0].actions[0].action in text
+    # cover, contents, summary, radar, three axes, roadmap, action plan, glossary
+    assert report.page_count == len(pdf_reader(data).pages) == 10
 
 
 def test_pdf_is_tagged_with_its_language_and_title(diagnostic):
@@ -416,7 +418,7 @@ def test_ready_email_is_sent_once_per_member_in_the_company_language(company, ow
     report = render(submit(company, owner))
     assert reports.notify_report_ready(report.pk) == 1
     assert mail.outbox[0].subject == f"Your diagnostic report is ready – {company.name}"
-    assert "9 pages" in mail.outbox[0].body
+    assert "10 pages" in mail.outbox[0].body  # with the roadmap
 
 
 # --- seed_demo -----------------------------------------------------------------------------------

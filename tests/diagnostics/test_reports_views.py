@@ -115,7 +115,7 @@ def test_status_stops_polling_when_ready(client, owner, ready, diagnostic):
     html = client.get(url("report_status", diagnostic), HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in html and "hx-get" not in html
     assert url("report_download", diagnostic) in html
-    assert "9 pages" in html
+    assert "10 pages" in html  # with the roadmap
 
 
 def test_status_stops_polling_when_failed(client, owner, diagnostic):

@@ -97,19 +97,36 @@ def test_limit_keeps_the_best():
     assert all(p.coverage == 4 for p in proposals)
 
 
-def test_the_reason_says_coverage_region_and_free_places_in_one_line(english):
-    proposal = rank([candidate(1, "E", axes=["OPS", "DIGIT", "TECH"], free=2)], themes=[])[0]
-    assert proposal.reason == "covers 3 of your 4 weakest axes, serves Bretagne, 2 places free"
+def test_the_reason_names_the_axes_covered_with_their_level_the_region_and_free_places(english):
+    proposal = rank_experts(
+        weak_axes=WEAK,
+        top_themes=[],
+        region_code="53",
+        region_name="Bretagne",
+        candidates=[candidate(1, "E", axes=["OPS", "DIGIT"], free=2, level=3)],
+        axis_titles={"OPS": "Operations", "DIGIT": "Digital"},
+    )[0]
+    assert proposal.reason == (
+        "covers your weak axes Operations (level 3 of 3), Digital (level 3 of 3), serves Bretagne, 2 places free"
+    )
 
 
-def test_the_reason_mentions_themes_and_a_region_not_served(english):
+def test_the_reason_names_a_theme_and_a_region_not_served(english):
     proposal = rank([candidate(1, "E", themes=["digital-iot"], regions=["84"], free=1)])[0]
-    assert proposal.reason == "covers 1 of the 2 themes of your top actions, does not serve Bretagne, 1 place free"
+    assert proposal.reason == (
+        "covers the theme of your top actions digital-iot (level 2 of 3), does not serve Bretagne, 1 place free"
+    )
 
 
-def test_the_reason_is_translated_in_french():
-    proposal = rank([candidate(1, "E", axes=["OPS", "DIGIT", "TECH"], free=2)], themes=[])[0]
-    assert proposal.reason == "couvre 3 de vos 4 axes les plus faibles, intervient en région Bretagne, 2 places libres"
+def test_region_only_keeps_the_experts_of_the_programme_region():
+    here = candidate(1, "Here", axes=["OPS"], regions=["53"])
+    elsewhere = candidate(2, "Elsewhere", axes=["OPS", "DIGIT"], regions=["84"])
+    proposals = rank_experts(
+        weak_axes=WEAK, top_themes=[], region_code="53", candidates=[here, elsewhere], region_only=True
+    )
+    assert names(proposals) == ["Here"]
+    widened = rank_experts(weak_axes=WEAK, top_themes=[], region_code="53", candidates=[here, elsewhere])
+    assert names(widened) == ["Elsewhere", "Here"]
 
 
 def test_weakest_axes_reads_the_score_snapshot_weakest_first():

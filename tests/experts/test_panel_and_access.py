@@ -228,7 +228,7 @@ def test_the_report_next_steps_list_the_matched_experts_with_their_reason(compan
     assert len(sections) == 1
     (item,) = sections[0].items
     assert item.title == f"{expert.name} – {expert.organisation}"
-    assert item.detail.startswith("Couvre 1 de vos") and "région Bretagne" in item.detail
+    assert item.detail.startswith("Couvre votre axe faible") and "région Bretagne" in item.detail
 
 
 def test_no_matched_expert_no_next_steps_section(submitted_diagnostic):

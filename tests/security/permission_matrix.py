@@ -70,6 +70,18 @@ GET_MAY_WRITE = {
         "*",
         "an outsider's view of a company's diagnostic is logged (who viewed my diagnostic)",
     ),
+    **dict.fromkeys(
+        (
+            "diagnostics.actionplan",
+            "diagnostics.planaction",
+            "diagnostics.historicalactionplan",
+            "diagnostics.historicalplanaction",
+        ),
+        (
+            ("diagnostics:results", "diagnostics:plan"),
+            "a diagnostic submitted before action plans existed gets its plan on its first view",
+        ),
+    ),
     "portal.apitoken": ("*", "a token's last use is recorded (at most every few minutes) when the API is called"),
 }
 
@@ -221,6 +233,21 @@ MATRIX = [
     ("diagnostics:update_report_figures", "B submitted",   "pk=b_submitted",                        POST,   LOGIN, 404,   404,   302,   404,   403,    404,    403,     403),
     ("diagnostics:share_with_region", "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 302,   302,   404,   403,   404,    403,    404,     403),
     ("diagnostics:share_with_region", "B submitted",       "pk=b_submitted",                        POST,   LOGIN, 404,   404,   302,   404,   403,    404,    403,     403),
+    # The action plan: read by whoever reads the diagnostic; followed (owner, due date, status) by the
+    # company's members; edited and validated by the expert of an accepted or in-progress assignment.
+    ("diagnostics:plan",              "A submitted",       "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   200,   404,    200,    404,     200),
+    ("diagnostics:plan",              "B submitted",       "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   200,    404,    200,     200),
+    ("diagnostics:plan",              "D private, not enrolled", "pk=d_private",                    GET,    LOGIN, 404,   404,   404,   404,   404,    404,    404,     200),
+    ("diagnostics:plan_follow_action", "A's action",       "pk=a_submitted;action_pk=a_action",     POST,   LOGIN, 302,   302,   404,   403,   404,    403,    404,     403),
+    ("diagnostics:plan_follow_action", "B's action",       "pk=b_submitted;action_pk=b_action",     POST,   LOGIN, 404,   404,   302,   404,   403,    404,    403,     403),
+    ("diagnostics:plan_follow_action", "B's action under A", "pk=a_submitted;action_pk=b_action",   POST,   LOGIN, 404,   404,   404,   403,   404,    403,    404,     403),
+    ("diagnostics:plan_edit_action",  "A's action",        "pk=a_submitted;action_pk=a_action",     POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
+    ("diagnostics:plan_edit_action",  "B's action",        "pk=b_submitted;action_pk=b_action",     POST,   LOGIN, 404,   404,   403,   404,   302,    404,    403,     403),
+    ("diagnostics:plan_edit_action",  "B's action under A", "pk=a_submitted;action_pk=b_action",    POST,   LOGIN, 403,   403,   404,   404,   404,    403,    404,     403),
+    ("diagnostics:plan_add_action",   "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
+    ("diagnostics:plan_add_action",   "B submitted",       "pk=b_submitted",                        POST,   LOGIN, 404,   404,   403,   404,   302,    404,    403,     403),
+    ("diagnostics:plan_validate",     "A submitted",       "pk=a_submitted",                        POST,   LOGIN, 403,   403,   404,   302,   404,    403,    404,     403),
+    ("diagnostics:plan_validate",     "B submitted",       "pk=b_submitted",                        POST,   LOGIN, 404,   404,   403,   404,   302,    404,    403,     403),
     ("diagnostics:diagnostic_access_log", "A submitted",   "pk=a_submitted",                        GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
     ("diagnostics:diagnostic_access_log", "B submitted",   "pk=b_submitted",                        GET,    LOGIN, 404,   404,   200,   404,   404,    404,    404,     404),
     ("diagnostics:company_access_log", "company A",        "company_pk=company_a",                  GET,    LOGIN, 200,   200,   404,   404,   404,    404,    404,     404),
@@ -229,6 +256,10 @@ MATRIX = [
     ("experts:profile",               "expert A",          "pk=expert_a",                           GET,    200,   200,   200,   200,   200,   200,    200,    200,     200),
     ("experts:edit_profile",          "own profile",       "",                                      GET,    LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
     ("experts:edit_profile",          "own profile",       "",                                      POST,   LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    # Conflicts of interest: the expert's own, on their profile (another expert's conflict: 404).
+    ("experts:conflicts",             "own conflicts",     "",                                      GET,    LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    ("experts:conflicts",             "own conflicts",     "",                                      POST,   LOGIN, 403,   403,   403,   200,   200,    403,    403,     403),
+    ("experts:conflict_withdraw",     "expert A's conflict", "pk=conflict_a",                       POST,   LOGIN, 403,   403,   403,   302,   404,    403,    403,     403),
     ("experts:accreditations",        "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
     ("experts:register_expert",       "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
     ("experts:register_expert",       "-",                 "",                                      POST,   LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),

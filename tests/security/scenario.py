@@ -32,7 +32,7 @@ from diagnostics.models import Report
 from diagnostics.services import attach_evidence_file, set_region_sharing, submit_diagnostic
 from diagnostics.services import report as reports
 from experts import services as experts_services
-from experts.models import Assignment
+from experts.models import Assignment, ConflictOfInterest
 from portal import services as portal_services
 from portal.models import InboxMessage, Region
 from portal.notifications import Recipient, send_each
@@ -224,6 +224,8 @@ def build_scenario():
             "a_submitted_evidence": evidence[0],
             "a_draft_evidence": evidence[1],
             "b_submitted": b_submitted,
+            "a_action": a_submitted.action_plan.actions.order_by("pk").first(),
+            "b_action": b_submitted.action_plan.actions.order_by("pk").first(),
             "b_draft": b_draft,
             "company_c": owner_c.company,
             "c_shared": c_shared,
@@ -243,6 +245,7 @@ def build_scenario():
             "document_a": document_a,
             "document_b": document_b,
             "expert_a": expert,
+            "conflict_a": ConflictOfInterest.objects.create(expert=expert, siren="732829320", note="Former employer"),
             "expert_b": other_expert,
             "assignment_a": assignment_a,
             "assignment_b": assignment_b,
