@@ -417,16 +417,3 @@ def review_visible_to(user, assignment):
     if review.is_submitted or assignment.expert.user_id == user.pk:
         return review
     return None
-
-
-def submitted_reviews_for(diagnostic):
-    """The submitted expert reviews of a diagnostic, latest first, with expert, axes and actions (four queries)."""
-    return list(
-        ExpertReview.objects.filter(diagnostic_id=diagnostic.pk, status=ExpertReview.Status.SUBMITTED)
-        .select_related("assignment__expert__user")
-        .prefetch_related(
-            Prefetch("axes", queryset=ReviewAxis.objects.order_by("pk")),
-            Prefetch("actions", queryset=ReviewAction.objects.order_by("order", "pk")),
-        )
-        .order_by("-submitted_at", "-pk")
-    )

@@ -12,7 +12,7 @@ Every function here runs a fixed number of queries whatever the size of the refe
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
@@ -51,31 +51,12 @@ def diagnostics_visible_to(user):
     return Diagnostic.objects.filter(pk__in=Diagnostic.objects.filter(visible).values("pk"))
 
 
-def _membership_of(user, company_ref, **role):
-    if user is None or not user.is_authenticated:
-        return Value(False)
-    return Exists(Membership.objects.filter(user=user, company=company_ref, **role))
-
-
 def visible_diagnostic(user, pk):
     """One diagnostic the user may see, with its company and referential, or None (one query).
 
-    The row carries `user_is_member` and `user_is_owner` (is `user` a member, an owner of its
-    company?) so that the rules need no further query; `member_checked_for` records which user that answer is about.
+    The rules then read the user's memberships from the request's viewer (`portal.viewer`), not from the row.
     """
-    diagnostic = (
-        diagnostics_visible_to(user)
-        .filter(pk=pk)
-        .select_related("company", "referential")
-        .annotate(
-            user_is_member=_membership_of(user, OuterRef("company")),
-            user_is_owner=_membership_of(user, OuterRef("company"), role=Membership.Role.OWNER),
-        )
-        .first()
-    )
-    if diagnostic is not None:
-        diagnostic.member_checked_for = user.pk
-    return diagnostic
+    return diagnostics_visible_to(user).filter(pk=pk).select_related("company", "referential").first()
 
 
 def company_diagnostics(company, viewer):
@@ -255,8 +236,8 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     `diagnostic_pk`, if the user may see that diagnostic and the question belongs to its referential;
     else None. One query.
 
-    The returned diagnostic carries only its ids, status and `user_is_member`: enough for the rules
-    and for `services.save_answer`.
+    The returned diagnostic carries only its ids and status: enough for the rules (which read the
+    request's viewer) and for `services.save_answer`.
     """
     visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
     questions = Question.objects.filter(referential__in=visible.values("referential_id"))
@@ -269,7 +250,6 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     question = questions.annotate(
         diagnostic_status=Subquery(visible.values("status")[:1]),
         diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
-        user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
     ).first()
     if question is None:
         return None
@@ -279,6 +259,4 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         referential_id=question.referential_id,
         status=question.diagnostic_status,
     )
-    diagnostic.user_is_member = question.user_is_member
-    diagnostic.member_checked_for = user.pk
     return AnswerTarget(diagnostic=diagnostic, question=question)

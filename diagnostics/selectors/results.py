@@ -65,10 +65,6 @@ class Results:
         return self.diagnostic.overall_score - self.previous.overall_score
 
     @property
-    def has_deltas(self):
-        return any(result.delta is not None for result in self.axes)
-
-    @property
     def has_peer_axes(self):
         return any(result.peers is not None for result in self.axes)
 

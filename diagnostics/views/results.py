@@ -1,6 +1,5 @@
 """Results of a submitted diagnostic: scores, radar, peer benchmark, strengths and weaknesses, action plan."""
 
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,7 +13,6 @@ from diagnostics.selectors.results import results_for
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
 from portal.http import found
-from portal.models import Membership
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
 MIN_RADAR_AXES = 3  # with fewer axes a radar means nothing: the table alone shows the scores
@@ -30,26 +28,15 @@ def results(request, pk):
         .select_related(
             "company__naf_division__section", "company__region", "referential", "previous", "sharing_changed_by"
         )
-        # Whether the user is a member (an owner) of the company, read once for the rules and the
-        # panels (`is_diagnostic_company_member` and the report's owner rule read it instead of querying).
-        .annotate(
-            user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))),
-            user_is_owner=Exists(
-                Membership.objects.filter(user=user, company=OuterRef("company"), role=Membership.Role.OWNER)
-            ),
-            # The ids of its latest report and latest ready report: both rows are then read in one query.
-            **reports.latest_report_annotations(),
-        )
+        # The ids of its latest report and latest ready report: both rows are then read in one query.
+        .annotate(**reports.latest_report_annotations())
         .first()
     )
     found(diagnostic, _("No diagnostic you may see has this number."))
-    diagnostic.member_checked_for = user.pk
     if diagnostic.is_draft:
         return redirect("diagnostics:detail", pk=diagnostic.pk)
     record_access(diagnostic=diagnostic, user=user, what=DiagnosticAccess.What.RESULTS)
     results = results_for(diagnostic)
-    # The referential's axes, in order, for the panels (the expert review reads them instead of querying).
-    diagnostic.referential_axes = [result.axis for result in results.axes]
     radar = None
     if len(results.axes) >= MIN_RADAR_AXES:
         radar = radar_svg(
@@ -67,7 +54,8 @@ def results(request, pk):
         "first_actions": results.actions[:ACTIONS_SHOWN_FIRST],
         "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],
         "more_actions_start": ACTIONS_SHOWN_FIRST + 1,
-        "panels": results_panels_for(request, diagnostic),
-        "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the annotation
+        # The referential's axes, in order, given to the panels (the expert review reads them instead of querying).
+        "panels": results_panels_for(request, diagnostic, axes=[result.axis for result in results.axes]),
+        "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the request's viewer
     }
     return render(request, "diagnostics/results.html", context)

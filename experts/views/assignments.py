@@ -120,6 +120,12 @@ def start(request, pk):
     return redirect("experts:assignment", pk=assignment.pk)
 
 
+def _reason_page(request, assignment, form, *, title, button):
+    """The page that asks why an assignment is declined or cancelled."""
+    context = {"assignment": assignment, "form": form, "title": title, "button": button}
+    return render(request, "experts/reason_form.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def decline(request, pk):
     assignment = visible_assignment(request, pk)
@@ -132,16 +138,7 @@ def decline(request, pk):
             messages.success(request, _("You declined the assignment; the officer is told why."))
             return redirect("experts:my_assignments")
         return redirect("experts:assignment", pk=assignment.pk)
-    return render(
-        request,
-        "experts/reason_form.html",
-        {
-            "assignment": assignment,
-            "form": form,
-            "title": _("Decline the assignment"),
-            "button": _("Decline"),
-        },
-    )
+    return _reason_page(request, assignment, form, title=_("Decline the assignment"), button=_("Decline"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,16 +152,7 @@ def cancel(request, pk):
         if outcome.ok:
             messages.success(request, _("The assignment is cancelled."))
         return redirect("experts:assignment", pk=assignment.pk)
-    return render(
-        request,
-        "experts/reason_form.html",
-        {
-            "assignment": assignment,
-            "form": form,
-            "title": _("Cancel the assignment"),
-            "button": _("Cancel the assignment"),
-        },
-    )
+    return _reason_page(request, assignment, form, title=_("Cancel the assignment"), button=_("Cancel the assignment"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,12 +11,3 @@ def eur(amount):
     if amount is None or amount == "":
         return ""
     return format_eur(amount)
-
-
-@register.filter
-def percent_of(part, whole):
-    """`part` as a whole percentage of `whole` (0 when `whole` is zero), for progress bars."""
-    try:
-        return max(0, min(100, round(100 * float(part) / float(whole)))) if whole else 0
-    except (TypeError, ValueError):
-        return 0

@@ -371,7 +371,9 @@ def test_panels_of_the_apps_above_come_at_the_end(client, owner, submitted, monk
         }
     ]
     monkeypatch.setattr(
-        extensions, "_results_panels", [lambda request, diagnostic: ResultsPanel("panel.html", {"x": diagnostic.pk})]
+        extensions,
+        "_results_panels",
+        [lambda request, diagnostic, axes: ResultsPanel("panel.html", {"x": diagnostic.pk})],
     )
     html = page(client, owner, submitted)
     assert f"PANEL {submitted.pk}" in html
@@ -385,7 +387,7 @@ def test_panels_know_without_a_query_whether_the_user_is_a_member(
 
     seen = []
 
-    def provider(request, diagnostic):
+    def provider(request, diagnostic, axes):
         with django_assert_num_queries(0):
             seen.append(is_diagnostic_company_member.test(request.user, diagnostic))
 
