@@ -98,26 +98,27 @@ def assignment_detail(request, pk):
     return render(request, "experts/assignment_detail.html", context)
 
 
-@require_POST
-def accept(request, pk):
+def _expert_moves(request, pk, *, move, done):
+    """The assignment's expert makes `move` (a service): 404 if not visible, 403 if not theirs, the
+    state's refusal as a message; back on the assignment's page."""
     assignment = visible_assignment(request, pk)
     allowed(can_respond_to_assignment, request.user, assignment)
     with reported(request) as outcome:
-        services.accept_assignment(assignment=assignment, by=request.user)
+        move(assignment=assignment, by=request.user)
     if outcome.ok:
-        messages.success(request, _("You accepted the assignment. Start it when you begin working with the company."))
+        messages.success(request, done)
     return redirect("experts:assignment", pk=assignment.pk)
+
+
+@require_POST
+def accept(request, pk):
+    done = _("You accepted the assignment. Start it when you begin working with the company.")
+    return _expert_moves(request, pk, move=services.accept_assignment, done=done)
 
 
 @require_POST
 def start(request, pk):
-    assignment = visible_assignment(request, pk)
-    allowed(can_respond_to_assignment, request.user, assignment)
-    with reported(request) as outcome:
-        services.start_assignment(assignment=assignment, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The assignment is in progress."))
-    return redirect("experts:assignment", pk=assignment.pk)
+    return _expert_moves(request, pk, move=services.start_assignment, done=_("The assignment is in progress."))
 
 
 def _reason_page(request, assignment, form, *, title, button):
