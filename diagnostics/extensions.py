@@ -47,12 +47,14 @@ class ResultsPanel:
 
 
 def register_results_panel(provider):
-    """`provider(request, diagnostic)` returns a ResultsPanel to show on the results page, or None."""
+    """`provider(request, diagnostic, *, axes)` returns a ResultsPanel to show on the results page, or None.
+
+    `axes`: the diagnostic's referential axes in order, as the results page read them (None: not read)."""
     return _register(_results_panels, provider)
 
 
-def results_panels_for(request, diagnostic):
-    panels = [panel for panel in (provider(request, diagnostic) for provider in _results_panels) if panel]
+def results_panels_for(request, diagnostic, *, axes=None):
+    panels = [panel for panel in (provider(request, diagnostic, axes=axes) for provider in _results_panels) if panel]
     return sorted(panels, key=lambda panel: panel.order)
 
 

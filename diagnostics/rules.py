@@ -4,8 +4,8 @@ Views test these predicates directly (`can_edit_diagnostic.test(user, diagnostic
 through `user.has_perm`, which lets superusers do anything: Alliance staff may read every
 diagnostic but never answer on a company's behalf.
 
-A diagnostic fetched through `selectors.visible_diagnostic` / `selectors.answer_target` carries
-`user_is_member` for the user who fetched it; the predicates use it instead of querying again.
+Membership is read from the request's viewer (`portal.viewer.viewer_of`): no query per object,
+whichever selector loaded it.
 """
 
 from functools import reduce
@@ -17,18 +17,14 @@ from diagnostics.extensions import plan_editor_filters, viewer_role_for
 from diagnostics.models import Diagnostic
 from diagnostics.reports.access import is_diagnostic_company_owner
 from diagnostics.selectors import diagnostics_visible_to
-from portal.models import Membership
 from portal.rules import is_alliance_staff, is_company_member
+from portal.viewer import viewer_of
 
 
 @rules.predicate
 def is_diagnostic_company_member(user, diagnostic):
     """Members (owner or not) of the company the diagnostic belongs to."""
-    if not (user and user.is_authenticated and diagnostic is not None):
-        return False
-    if getattr(diagnostic, "member_checked_for", None) == user.pk:
-        return bool(diagnostic.user_is_member)
-    return Membership.objects.filter(user=user, company_id=diagnostic.company_id).exists()
+    return diagnostic is not None and viewer_of(user).is_member_of(diagnostic.company_id)
 
 
 @rules.predicate

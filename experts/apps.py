@@ -23,13 +23,15 @@ class ExpertsConfig(AppConfig):
             expert_viewer_role,
             experts_next_steps,
         )
-        from experts.rules import expert_role
+        from experts.rules import expert_profile_id, expert_role
         from portal.rules import staff_role
         from portal.spaces import Space, register_space
+        from portal.viewer import register_viewer_field
 
         register_space(Space("expert", _("My assignments"), "experts:my_assignments", expert_role, order=30))
         # In the staff's menu, after the national view and the referential versions.
         register_space(Space("accreditations", _("Accreditations"), "experts:accreditations", staff_role, order=12))
+        register_viewer_field("expert_id", expert_profile_id)
         register_diagnostic_access(expert_diagnostic_access)
         register_results_panel(expert_review_panel)
         register_next_steps(experts_next_steps)

@@ -137,12 +137,12 @@ def review_radar(review, rows, *, company_name):
     return _relabel(svg, prefix=f"expert-review-{review.pk}-radar", description=description)
 
 
-def expert_review_panel(request, diagnostic):
+def expert_review_panel(request, diagnostic, *, axes=None):
     """The submitted expert reviews of `diagnostic` the user may read, as a results-page panel, or None.
 
     `diagnostic` needs `.pk`, `.company` and the score snapshot `.scores`. Four queries when there is a
     review to show (reviews, their axes, actions, the referential's axes), one otherwise; three when the
-    results page gave the referential's axes in order (`diagnostic.referential_axes`).
+    results page gave the referential's axes in order (`axes`).
     """
     user = request.user
     if not user.is_authenticated:
@@ -162,8 +162,7 @@ def expert_review_panel(request, diagnostic):
     )
     if not reviews:
         return None
-    axes = getattr(diagnostic, "referential_axes", None)  # set by the results page: no query
-    if axes is None:
+    if axes is None:  # the results page gives them: no query
         axes = list(Axis.objects.filter(referential__diagnostics__pk=diagnostic.pk).order_by("order", "pk"))
     self_scores = self_assessment(diagnostic)
     company_name = diagnostic.company.name

@@ -8,17 +8,22 @@ Whether the object's *state* allows the action is the services' business (they r
 """
 
 import rules
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from experts.models import Expert
-from portal.models import Membership, RegionOfficer
 from portal.rules import has_company, is_alliance_staff, is_region_officer
+from portal.viewer import viewer_of
 
 
 @rules.predicate
 def is_expert(user):
     """Experts: users with a profile in the directory."""
-    return bool(user and user.is_authenticated and Expert.objects.filter(user=user).exists())
+    return viewer_of(user).facts.get("expert_id") is not None
+
+
+def expert_profile_id():
+    """The id of the user's expert profile (None: not an expert), read with the request's viewer."""
+    return Subquery(Expert.objects.filter(user=OuterRef("pk")).values("pk")[:1])
 
 
 def expert_role():
@@ -46,29 +51,13 @@ def is_assignment_expert(user, assignment):
 @rules.predicate
 def is_officer_of_company_region(user, company):
     """Regional officers of the region the company is in."""
-    return bool(
-        user
-        and user.is_authenticated
-        and company is not None
-        and RegionOfficer.objects.filter(user=user, region_id=company.region_id).exists()
-    )
+    return company is not None and viewer_of(user).is_officer_of(company.region_id)
 
 
 @rules.predicate
 def is_officer_of_assignment_region(user, assignment):
     """Regional officers of the region of the assignment's company."""
     return assignment is not None and is_officer_of_company_region(user, assignment.company)
-
-
-@rules.predicate
-def is_assignment_company_member(user, assignment):
-    """Members (owner or not) of the assignment's company."""
-    return bool(
-        user
-        and user.is_authenticated
-        and assignment is not None
-        and Membership.objects.filter(user=user, company_id=assignment.company_id).exists()
-    )
 
 
 # Keep a directory profile and its skills up to date: the expert themselves only.

@@ -195,8 +195,3 @@ def load_yaml(text):
     except (ValueError, TypeError, OverflowError):  # raised while filling a collection
         raise FileRejected(_("this value cannot be read")) from None
     return document, node
-
-
-def read_yaml_file(source, *, max_bytes=None):
-    """The three steps at once: (document, root node) of the YAML file `source`, or `FileRejected`."""
-    return load_yaml(decode_text(read_limited(source, max_bytes=max_bytes)))

@@ -1,10 +1,13 @@
-"""Who may act on identity objects. Each predicate names who may act in its docstring."""
+"""Who may act on identity objects. Each predicate names who may act in its docstring.
+
+Who the user is comes from the request's viewer (`portal.viewer.viewer_of`): no query per rule.
+"""
 
 import rules
 from django.db.models import Exists, OuterRef, Q
 
 from portal.models import Membership, RegionOfficer
-from portal.spaces import has_role
+from portal.viewer import viewer_of
 
 
 @rules.predicate
@@ -15,36 +18,26 @@ def is_alliance_staff(user):
 
 @rules.predicate
 def is_region_officer(user):
-    """Regional officers: users with at least one officer post (remembered for the request: `has_role`)."""
-    return bool(user and user.is_authenticated and has_role(user, officer_role))
+    """Regional officers: users with at least one officer post."""
+    return viewer_of(user).is_officer
 
 
 @rules.predicate
 def is_company_member(user, company):
     """Any member of the company, owner or not."""
-    return bool(
-        user
-        and user.is_authenticated
-        and company is not None
-        and Membership.objects.filter(user=user, company=company).exists()
-    )
+    return company is not None and viewer_of(user).is_member_of(company.pk)
 
 
 @rules.predicate
 def is_company_owner(user, company):
     """The company's owners only."""
-    return bool(
-        user
-        and user.is_authenticated
-        and company is not None
-        and Membership.objects.filter(user=user, company=company, role=Membership.Role.OWNER).exists()
-    )
+    return company is not None and viewer_of(user).is_owner_of(company.pk)
 
 
 @rules.predicate
 def has_company(user):
-    """SME managers and their colleagues: users with a membership (remembered for the request: `has_role`)."""
-    return bool(user and user.is_authenticated and has_role(user, company_member_role))
+    """SME managers and their colleagues: users with a membership."""
+    return viewer_of(user).has_company
 
 
 can_view_company = is_company_member | is_alliance_staff

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.money import format_eur
+from portal.viewer import viewer_of
 from regions.models import Enrolment
 
 
@@ -64,16 +65,12 @@ def programmes_funding(diagnostic):
     ]
 
 
-def programmes_results_panel(request, diagnostic):
+def programmes_results_panel(request, diagnostic, *, axes=None):
     """On the results page, the company's members see the programmes open to their company."""
     from diagnostics.extensions import ResultsPanel
     from regions.selectors import programmes_for_company
 
-    user = request.user
-    is_member = getattr(diagnostic, "user_is_member", None)  # annotated by diagnostics' selector
-    if is_member is None:
-        is_member = user.is_authenticated and user.memberships.filter(company_id=diagnostic.company_id).exists()
-    if not is_member:
+    if not viewer_of(request.user).is_member_of(diagnostic.company_id):
         return None
     offers = programmes_for_company(diagnostic.company, latest_diagnostic=diagnostic if diagnostic.is_latest else None)
     if not offers:

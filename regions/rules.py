@@ -8,30 +8,25 @@ rule runs, and a rule that says no is a 403.
 import rules
 
 from portal.rules import has_company, is_alliance_staff, is_company_member, is_region_officer
-from regions.selectors import officer_region_ids
+from portal.viewer import viewer_of
 
 
 @rules.predicate
 def is_officer_of_programme(user, programme):
     """Officers of the programme's region."""
-    return programme is not None and programme.region_id in officer_region_ids(user)
+    return programme is not None and viewer_of(user).is_officer_of(programme.region_id)
 
 
 @rules.predicate
 def is_officer_of_enrolment(user, enrolment):
     """Officers of the region of the enrolment's programme."""
-    return enrolment is not None and enrolment.programme.region_id in officer_region_ids(user)
+    return enrolment is not None and viewer_of(user).is_officer_of(enrolment.programme.region_id)
 
 
 @rules.predicate
 def is_enrolment_company_member(user, enrolment):
-    """Members (owner or not) of the company that applied. Uses `user_is_member` when the selector set it."""
-    if enrolment is None or not (user and user.is_authenticated):
-        return False
-    known = getattr(enrolment, "user_is_member", None)
-    if known is not None:
-        return bool(known)
-    return is_company_member(user, enrolment.company)
+    """Members (owner or not) of the company that applied."""
+    return enrolment is not None and viewer_of(user).is_member_of(enrolment.company_id)
 
 
 # Create programmes (in their region for officers, anywhere for staff).

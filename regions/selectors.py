@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import diagnostics_visible_to, latest_submitted, shared_with_officer
 from portal.models import Company, Membership, NafCode, Region
+from portal.viewer import viewer_of
 from regions.eligibility import Eligibility, eligibility
 from regions.models import (
     Enrolment,
@@ -25,14 +26,8 @@ from regions.models import (
 
 
 def officer_region_ids(user):
-    """The ids of the regions `user` is an officer of (one query, then remembered on the user)."""
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, "_regions_officer_region_ids", None)
-    if cached is None:
-        cached = frozenset(user.officer_posts.values_list("region_id", flat=True))
-        user._regions_officer_region_ids = cached
-    return cached
+    """The ids of the regions `user` is an officer of (the request's viewer: `portal.viewer`)."""
+    return viewer_of(user).officer_region_ids
 
 
 def regions_of_officer(user):
@@ -91,7 +86,6 @@ def enrolment_detail(user, pk):
             "programme__region", "company__naf_division__section", "company__region", "diagnostic", "decided_by"
         )
         .annotate(
-            user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))),
             diagnostic_readable=Exists(diagnostics_visible_to(user).filter(pk=OuterRef("diagnostic_id"))),
         )
         .first()

@@ -250,4 +250,3 @@ ITEMS = {item.code: item for question in QUESTIONS for item in question.items}
 # The CSV's first columns, before the items (the same file for T0, T1 and T2 rows).
 LEADING_COLUMNS = ("time_point", "maturity_assessment_date", "enterprise_name_edih", "fiscal_registration_number_vat")
 CSV_COLUMNS = (*LEADING_COLUMNS, *ITEMS)
-TIME_POINTS = ("T0", "T1", "T2")

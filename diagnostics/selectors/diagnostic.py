@@ -12,7 +12,7 @@ Every function here runs a fixed number of queries whatever the size of the refe
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from diagnostics.extensions import diagnostic_access_filters
@@ -52,33 +52,19 @@ def diagnostics_visible_to(user):
     return Diagnostic.objects.filter(pk__in=Diagnostic.objects.filter(visible).values("pk"))
 
 
-def _membership_of(user, company_ref, **role):
-    if user is None or not user.is_authenticated:
-        return Value(False)
-    return Exists(Membership.objects.filter(user=user, company=company_ref, **role))
-
-
 def visible_diagnostic(user, pk):
     """One diagnostic the user may see, with its company and referential, or None (one query).
 
-    The row carries `user_is_member` and `user_is_owner` (is `user` a member, an owner of its
-    company?) so that the rules need no further query; `member_checked_for` records which user that answer is about.
+    The rules then read the user's memberships from the request's viewer (`portal.viewer`), not from the row.
     `has_respondents`: whether colleagues were invited to answer on their own (diagnostics.models.respondents).
     """
-    diagnostic = (
+    return (
         diagnostics_visible_to(user)
         .filter(pk=pk)
         .select_related("company", "referential")
-        .annotate(
-            user_is_member=_membership_of(user, OuterRef("company")),
-            user_is_owner=_membership_of(user, OuterRef("company"), role=Membership.Role.OWNER),
-            has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))),
-        )
+        .annotate(has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))))
         .first()
     )
-    if diagnostic is not None:
-        diagnostic.member_checked_for = user.pk
-    return diagnostic
 
 
 def company_diagnostics(company, viewer):
@@ -312,9 +298,9 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     `diagnostic_pk`, if the user may see that diagnostic and the question belongs to its referential;
     else None. One query.
 
-    The returned diagnostic carries only its ids, status, `user_is_member` and `has_respondents`:
-    enough for the rules and for `services.save_answer` / `services.save_respondent_answer`; the
-    question carries `module_opened` (whether the company opened its module; a core question has none).
+    The returned diagnostic carries only its ids, status and `has_respondents`: enough for the rules
+    (which read the request's viewer) and for `services.save_answer` / `services.save_respondent_answer`;
+    the question carries `module_opened` (whether the company opened its module; a core question has none).
     """
     visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
     questions = Question.objects.filter(referential__in=visible.values("referential_id"))
@@ -327,7 +313,6 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     question = questions.annotate(
         diagnostic_status=Subquery(visible.values("status")[:1]),
         diagnostic_company_id=Subquery(visible.values("company_id")[:1]),
-        user_is_member=_membership_of(user, Subquery(visible.values("company_id")[:1])),
         has_respondents=Exists(Respondent.objects.filter(diagnostic_id=diagnostic_pk)),
         module_opened=Exists(
             ModuleDecision.objects.filter(diagnostic_id=diagnostic_pk, module=OuterRef("module"), opened=True)
@@ -341,7 +326,5 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         referential_id=question.referential_id,
         status=question.diagnostic_status,
     )
-    diagnostic.user_is_member = question.user_is_member
     diagnostic.has_respondents = question.has_respondents
-    diagnostic.member_checked_for = user.pk
     return AnswerTarget(diagnostic=diagnostic, question=question)

@@ -4,7 +4,7 @@ fixed number of queries whatever the number of actions."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 
 from diagnostics.models import Answer, LevelDescriptor, PlanAction, Recommendation
 from portal.money import format_eur
@@ -59,36 +59,60 @@ class PlanView:
         return [item for horizon in self.horizons for item in horizon.actions]
 
 
-def plan_view(plan, *, levels_by_question_pk=None):
+def _descriptor_text(level, language):
+    """The description in `language` of the action's question's descriptor at `level` (a subquery)."""
+    return Subquery(
+        LevelDescriptor.objects.filter(question_id=OuterRef("recommendation__question_id"), level=level).values(
+            f"description_{language}"
+        )[:1]
+    )
+
+
+def _descriptor(question_id, level, action, prefix):
+    """An unsaved descriptor carrying the texts the actions' query read, for `.description` (None without one)."""
+    texts = {language: getattr(action, f"{prefix}_{language}") for language in ("fr", "en")}
+    if level is None or texts["fr"] is None:
+        return None
+    return LevelDescriptor(
+        question_id=question_id, level=level, description_fr=texts["fr"], description_en=texts["en"] or ""
+    )
+
+
+def plan_view(plan):
     """The plan's actions by horizon, each with its recommendation (theme), question (axis), owner and
-    the descriptors of the answered and the target level. Three queries (two when the caller passes
-    the answered levels by question pk, as the results page does)."""
+    the descriptors of the answered and the target level. One query: the actions carry both
+    descriptors' texts, the answered level read by a subquery."""
+
+    def answered_level(question):
+        return Subquery(
+            Answer.objects.filter(diagnostic_id=plan.diagnostic_id, question_id=question).values("level")[:1]
+        )
+
+    # Inside a descriptor's subquery, the answer is the one to the descriptor's own question.
+    answered_at_descriptor = answered_level(OuterRef("question_id"))
+    target_level = OuterRef("recommendation__target_level")
     actions = list(
         PlanAction.objects.filter(plan=plan)
         .select_related("recommendation__theme", "recommendation__question__axis", "owner")
+        .annotate(
+            answered_level=answered_level(OuterRef("recommendation__question_id")),
+            current_fr=_descriptor_text(answered_at_descriptor, "fr"),
+            current_en=_descriptor_text(answered_at_descriptor, "en"),
+            target_fr=_descriptor_text(target_level, "fr"),
+            target_en=_descriptor_text(target_level, "en"),
+        )
         .order_by("horizon", "position", "pk")
     )
-    question_ids = {action.recommendation.question_id for action in actions}
-    if levels_by_question_pk is None:
-        levels_by_question_pk = dict(
-            Answer.objects.filter(diagnostic_id=plan.diagnostic_id, question_id__in=question_ids).values_list(
-                "question_id", "level"
-            )
-        )
-    descriptors = {
-        (descriptor.question_id, descriptor.level): descriptor
-        for descriptor in LevelDescriptor.objects.filter(question_id__in=question_ids)
-    }
     by_horizon = defaultdict(list)
     for action in actions:
         question_id = action.recommendation.question_id
-        level = levels_by_question_pk.get(question_id)
+        level = action.answered_level
         by_horizon[action.horizon].append(
             PlannedActionView(
                 action=action,
                 current_level=level,
-                current=descriptors.get((question_id, level)),
-                target=descriptors.get((question_id, action.recommendation.target_level)),
+                current=_descriptor(question_id, level, action, "current"),
+                target=_descriptor(question_id, action.recommendation.target_level, action, "target"),
             )
         )
     counted = [a for a in actions if a.status != PlanAction.Status.DROPPED]

@@ -82,10 +82,6 @@ class Results:
         return [module.title for module in sorted(modules.values(), key=lambda module: (module.order, module.pk))]
 
     @property
-    def has_deltas(self):
-        return any(result.delta is not None for result in self.axes)
-
-    @property
     def has_peer_axes(self):
         return any(result.peers is not None for result in self.axes)
 

@@ -18,6 +18,7 @@ from diagnostics.extensions import viewer_role_for
 from diagnostics.models import Diagnostic, DiagnosticAccess
 from portal.models import Membership, RegionOfficer
 from portal.spaces import spaces_for
+from portal.viewer import viewer_of
 
 
 @transaction.atomic
@@ -44,18 +45,12 @@ def set_region_sharing(*, diagnostic, shared, by):
     return diagnostic
 
 
-def _is_member(user, diagnostic):
-    if getattr(diagnostic, "member_checked_for", None) == user.pk:
-        return bool(diagnostic.user_is_member)
-    return Membership.objects.filter(user=user, company_id=diagnostic.company_id).exists()
-
-
 def _viewer(user, diagnostic):
     """(kind, region, organisation) of a viewer from outside the company, as of now."""
     if user.is_staff:
         return DiagnosticAccess.Kind.STAFF, None, ""
-    # The user's spaces are read in one query and remembered on the user (the navigation reads them
-    # too): only a regional officer's posts are then looked up.
+    # The user's spaces come with the request's viewer (the navigation reads them too): only a
+    # regional officer's posts are then looked up.
     spaces = {space.key for space in spaces_for(user)}
     posts = {}
     if "region" in spaces:
@@ -78,11 +73,11 @@ def record_access(*, diagnostic, user, what):
     """Record that `user` opened a page (`what`: a `DiagnosticAccess.What`) of `diagnostic`, unless
     they are a member of its company. Call it after the access was granted. Returns the row or None.
 
-    Cheap: no query for a member whose membership the selector annotated; for an outside viewer,
+    Cheap: no query for a member (the request's viewer knows their companies); for an outside viewer,
     at most three small queries (their spaces, remembered for the request; an officer's posts or an
     expert's organisation) and one insert.
     """
-    if user is None or not user.is_authenticated or _is_member(user, diagnostic):
+    if user is None or not user.is_authenticated or viewer_of(user).is_member_of(diagnostic.company_id):
         return None
     kind, region, organisation = _viewer(user, diagnostic)
     return DiagnosticAccess.objects.create(

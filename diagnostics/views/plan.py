@@ -8,7 +8,6 @@
 """
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,23 +20,17 @@ from diagnostics.selectors import diagnostics_visible_to
 from diagnostics.selectors.plan import addable_recommendations, plan_history, plan_view
 from diagnostics.services import plan as plans
 from portal.http import allowed, found, reported
-from portal.models import Membership, User
+from portal.models import User
 
 NOT_FOUND = _("No diagnostic you may see has this number.")
 
 
 def _diagnostic(request, pk):
     user = request.user
-    diagnostic = found(
-        diagnostics_visible_to(user)
-        .filter(pk=pk)
-        .select_related("company__region", "referential")
-        .annotate(user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))))
-        .first(),
+    return found(
+        diagnostics_visible_to(user).filter(pk=pk).select_related("company__region", "referential").first(),
         NOT_FOUND,
     )
-    diagnostic.member_checked_for = user.pk
-    return diagnostic
 
 
 def _members(diagnostic):

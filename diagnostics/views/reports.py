@@ -77,43 +77,44 @@ def report_download(request, pk):
     return response
 
 
-@require_POST
-def report_rerender(request, pk):
-    """Ask for the report of the diagnostic's current inputs (a no-op when the ready one is up to date)."""
+def _ask_for_report(request, pk, *, rule, refused, ask, up_to_date, preparing):
+    """Find the submitted diagnostic (404), check `rule` (403 with `refused`), `ask(diagnostic)` for its
+    report, and answer with the status block (htmx) or back on the results page with a message."""
     diagnostic = _submitted_diagnostic(request, pk)
-    allowed(
-        reports.can_rerender_report,
-        request.user,
-        diagnostic,
-        message=_("Only the company's owner or the Alliance team can ask for a new report."),
-    )
-    report = reports.request_report(diagnostic, by=request.user)
+    allowed(rule, request.user, diagnostic, message=refused)
+    report = ask(diagnostic)
     if request.htmx:
         return _status(request, diagnostic, report)
     if report.is_ready:
-        messages.info(request, _("The report is up to date."))
+        messages.info(request, up_to_date)
     else:
-        messages.success(request, _("The report is being prepared. We e-mail you when it is ready."))
+        messages.success(request, preparing)
     return redirect("diagnostics:results", pk=diagnostic.pk)
+
+
+@require_POST
+def report_rerender(request, pk):
+    """Ask for the report of the diagnostic's current inputs (a no-op when the ready one is up to date)."""
+    return _ask_for_report(
+        request,
+        pk,
+        rule=reports.can_rerender_report,
+        refused=_("Only the company's owner or the Alliance team can ask for a new report."),
+        ask=lambda diagnostic: reports.request_report(diagnostic, by=request.user),
+        up_to_date=_("The report is up to date."),
+        preparing=_("The report is being prepared. We e-mail you when it is ready."),
+    )
 
 
 @require_POST
 def update_report_figures(request, pk):
     """Take the report's peer group and next steps again, as of today, and ask for the report made from them."""
-    diagnostic = _submitted_diagnostic(request, pk)
-    allowed(
-        rules.can_update_report_figures,
-        request.user,
-        diagnostic,
-        message=_("Only the company's owner can update the report with today's figures."),
+    return _ask_for_report(
+        request,
+        pk,
+        rule=rules.can_update_report_figures,
+        refused=_("Only the company's owner can update the report with today's figures."),
+        ask=lambda diagnostic: report_figures.update_report_figures(diagnostic=diagnostic, by=request.user),
+        up_to_date=_("The report already has today's figures."),
+        preparing=_("The report is being prepared with today's figures. We e-mail you when it is ready."),
     )
-    report = report_figures.update_report_figures(diagnostic=diagnostic, by=request.user)
-    if request.htmx:
-        return _status(request, diagnostic, report)
-    if report.is_ready:
-        messages.info(request, _("The report already has today's figures."))
-    else:
-        messages.success(
-            request, _("The report is being prepared with today's figures. We e-mail you when it is ready.")
-        )
-    return redirect("diagnostics:results", pk=diagnostic.pk)

@@ -18,7 +18,6 @@ from diagnostics.services import plan as plans
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
 from portal.http import found
-from portal.models import Membership
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
 MIN_RADAR_AXES = 3  # with fewer axes a radar means nothing: the table alone shows the scores
@@ -39,27 +38,18 @@ def results(request, pk):
             "sharing_changed_by",
             "action_plan__validated_by",
         )
-        # Whether the user is a member (an owner) of the company, read once for the rules and the
-        # panels (`is_diagnostic_company_member` and the report's owner rule read it instead of querying).
+        # The ids of its latest report and latest ready report: both rows are then read in one query.
         .annotate(
-            user_is_member=Exists(Membership.objects.filter(user=user, company=OuterRef("company"))),
-            user_is_owner=Exists(
-                Membership.objects.filter(user=user, company=OuterRef("company"), role=Membership.Role.OWNER)
-            ),
             has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))),
-            # The ids of its latest report and latest ready report: both rows are then read in one query.
             **reports.latest_report_annotations(),
         )
         .first()
     )
     found(diagnostic, _("No diagnostic you may see has this number."))
-    diagnostic.member_checked_for = user.pk
     if diagnostic.is_draft:
         return redirect("diagnostics:detail", pk=diagnostic.pk)
     record_access(diagnostic=diagnostic, user=user, what=DiagnosticAccess.What.RESULTS)
     results = results_for(diagnostic)
-    # The referential's axes, in order, for the panels (the expert review reads them instead of querying).
-    diagnostic.referential_axes = [result.axis for result in results.axes]
     radar = None
     if len(results.axes) >= MIN_RADAR_AXES:
         radar = radar_svg(
@@ -68,7 +58,6 @@ def results(request, pk):
         )
     # Made on submit; a diagnostic submitted before plans existed gets its plan on this first view.
     plan = getattr(diagnostic, "action_plan", None) or plans.ensure_plan(diagnostic=diagnostic, by=user)
-    levels = {question.pk: question.answer_level for result in results.axes for question in result.axis.questions.all()}
     report, ready_report = reports.latest_reports(diagnostic)
     context = {
         "report": report,
@@ -76,17 +65,18 @@ def results(request, pk):
         "diagnostic": diagnostic,
         "company": diagnostic.company,
         "results": results,
-        "plan_view": plan_view(plan, levels_by_question_pk=levels),
+        "plan_view": plan_view(plan),
         "radar": radar,
         "first_actions": results.actions[:ACTIONS_SHOWN_FIRST],
         "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],
         "more_actions_start": ACTIONS_SHOWN_FIRST + 1,
-        "panels": results_panels_for(request, diagnostic),
+        # The referential's axes, in order, given to the panels (the expert review reads them instead of querying).
+        "panels": results_panels_for(request, diagnostic, axes=[result.axis for result in results.axes]),
         # The company's own history: its members (and staff, who see every submitted one) get it.
         "trend": company_trend(diagnostic, axes=[row.axis for row in results.axes])
-        if diagnostic.user_is_member or user.is_staff
+        if rules.is_diagnostic_company_member.test(user, diagnostic) or user.is_staff
         else [],
-        "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the annotation
+        "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the request's viewer
         # Who answered what, when colleagues answered on their own: queried only then.
         "can_view_divergence": diagnostic.has_respondents and rules.can_view_divergence.test(user, diagnostic),
     }

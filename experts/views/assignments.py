@@ -99,26 +99,33 @@ def assignment_detail(request, pk):
     return render(request, "experts/assignment_detail.html", context)
 
 
-@require_POST
-def accept(request, pk):
+def _expert_moves(request, pk, *, move, done):
+    """The assignment's expert makes `move` (a service): 404 if not visible, 403 if not theirs, the
+    state's refusal as a message; back on the assignment's page."""
     assignment = visible_assignment(request, pk)
     allowed(can_respond_to_assignment, request.user, assignment)
     with reported(request) as outcome:
-        services.accept_assignment(assignment=assignment, by=request.user)
+        move(assignment=assignment, by=request.user)
     if outcome.ok:
-        messages.success(request, _("You accepted the assignment. Start it when you begin working with the company."))
+        messages.success(request, done)
     return redirect("experts:assignment", pk=assignment.pk)
+
+
+@require_POST
+def accept(request, pk):
+    done = _("You accepted the assignment. Start it when you begin working with the company.")
+    return _expert_moves(request, pk, move=services.accept_assignment, done=done)
 
 
 @require_POST
 def start(request, pk):
-    assignment = visible_assignment(request, pk)
-    allowed(can_respond_to_assignment, request.user, assignment)
-    with reported(request) as outcome:
-        services.start_assignment(assignment=assignment, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The assignment is in progress."))
-    return redirect("experts:assignment", pk=assignment.pk)
+    return _expert_moves(request, pk, move=services.start_assignment, done=_("The assignment is in progress."))
+
+
+def _reason_page(request, assignment, form, *, title, button):
+    """The page that asks why an assignment is declined or cancelled."""
+    context = {"assignment": assignment, "form": form, "title": title, "button": button}
+    return render(request, "experts/reason_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,16 +140,7 @@ def decline(request, pk):
             messages.success(request, _("You declined the assignment; the officer is told why."))
             return redirect("experts:my_assignments")
         return redirect("experts:assignment", pk=assignment.pk)
-    return render(
-        request,
-        "experts/reason_form.html",
-        {
-            "assignment": assignment,
-            "form": form,
-            "title": _("Decline the assignment"),
-            "button": _("Decline"),
-        },
-    )
+    return _reason_page(request, assignment, form, title=_("Decline the assignment"), button=_("Decline"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,16 +154,7 @@ def cancel(request, pk):
         if outcome.ok:
             messages.success(request, _("The assignment is cancelled."))
         return redirect("experts:assignment", pk=assignment.pk)
-    return render(
-        request,
-        "experts/reason_form.html",
-        {
-            "assignment": assignment,
-            "form": form,
-            "title": _("Cancel the assignment"),
-            "button": _("Cancel the assignment"),
-        },
-    )
+    return _reason_page(request, assignment, form, title=_("Cancel the assignment"), button=_("Cancel the assignment"))
 
 
 @require_http_methods(["GET", "POST"])

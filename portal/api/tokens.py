@@ -93,11 +93,6 @@ def revoke_token(*, token, by):
     return row
 
 
-def revoke_all_tokens(user_ids):
-    """Revoke every active token of these users (an account closed or disabled). Returns how many."""
-    return ApiToken.objects.filter(user_id__in=user_ids, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
 def authenticate(key):
     """The active token of `key` with its user (one query), or None. Records the use (see module docstring)."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.startswith(KEY_PREFIX):

@@ -86,7 +86,7 @@ def signup_confirm(request, token):
                 "This e-mail address or SIRET has been registered since you asked. Log in, or ask the company's owner to invite you."
             )
             return render(request, "portal/signup_invalid.html", {"reason": reason}, status=409)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="portal.auth.PortalBackend")
         messages.success(
             request, _("Welcome! Your company is registered; you are its owner. Start with your self-diagnostic.")
         )
@@ -155,7 +155,7 @@ def accept_invitation(request, token):
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="portal.auth.PortalBackend")
         messages.success(request, _("Welcome! You have joined %(company)s.") % {"company": invitation.company})
         return redirect("portal:company_detail", pk=invitation.company_id)
     return render(request, "portal/invitation_signup.html", {"invitation": invitation, "form": form})

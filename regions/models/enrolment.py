@@ -122,10 +122,6 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.company} – {self.programme}"
 
-    @property
-    def remaining_commitment(self):
-        return self.committed_amount - self.spent_total
-
 
 class EnrolmentTransition(TransitionRecord):
     """One step of an enrolment's workflow (`regions.workflows.ENROLMENT`). Append-only."""

@@ -54,10 +54,6 @@ class Expense(models.Model):
     def __str__(self):
         return f"{self.label}: {self.amount} EUR"
 
-    @property
-    def is_cancelled(self):
-        return self.cancelled_at is not None
-
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):

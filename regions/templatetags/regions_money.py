@@ -17,15 +17,6 @@ def eur(amount):
 
 
 @register.filter
-def percent_of(part, whole):
-    """`part` as a whole percentage of `whole` (0 when `whole` is zero), for progress bars."""
-    try:
-        return max(0, min(100, round(100 * float(part) / float(whole)))) if whole else 0
-    except (TypeError, ValueError):
-        return 0
-
-
-@register.filter
 def percent(rate):
     """A rate in percent in the active language's format, without useless decimals: "50 %" / "50%"."""
     if rate is None or rate == "":

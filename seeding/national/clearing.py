@@ -38,7 +38,6 @@ KEPT_MODELS = {
     Recommendation,
     TechnologyTheme,
 }
-KEPT_APPS = {"contenttypes", "auth", "admin", "sessions", "axes", "django_otp", "otp_totp"}
 PROJECT_APPS = ("portal", "diagnostics", "experts", "regions")
 
 

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import psycopg
 import requests
 
+from tests import polling
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PORTAL_PROCESSES = ("release", "web", "worker", "worker-reports", "beat")
@@ -163,16 +165,7 @@ class Processes:
 def wait_until(condition, timeout, interval=0.2):
     """The first true value of `condition()` before `timeout` seconds (connection errors count as
     false: the process may still be starting), else the last value, or None after an error."""
-    deadline = time.monotonic() + timeout
-    result = None
-    while True:
-        try:
-            result = condition()
-        except (requests.RequestException, OSError):
-            result = None
-        if result or time.monotonic() >= deadline:
-            return result
-        time.sleep(interval)
+    return polling.wait_until(condition, timeout, interval=interval, ignore=(requests.RequestException, OSError))
 
 
 class Browser:

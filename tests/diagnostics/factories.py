@@ -225,6 +225,10 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 class DiagnosticFactory(factory.django.DjangoModelFactory):
     """A draft diagnostic of a company on a published referential.
 
+    The same row as `services.start_diagnostic` makes for a first diagnostic (it only adds the checks
+    and the copy of previous answers), written raw so that a test may give any referential, not only
+    the current published one. Tests of starting a diagnostic call the service.
+
     DiagnosticFactory()                                    # a new company, a new published referential
     DiagnosticFactory(company=company, referential=ref)
     """

@@ -9,6 +9,7 @@ from django.urls import reverse
 from diagnostics import extensions, rules, selectors, services
 from diagnostics.models import Answer, Diagnostic
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
+from tests.portal.factories import as_request_user
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,10 @@ def test_superuser_staff_still_cannot_answer(staff, diagnostic):
     assert not rules.can_edit_diagnostic.test(staff, diagnostic)
 
 
-def test_visible_diagnostic_carries_membership_for_the_rules(owner, staff, diagnostic, django_assert_num_queries):
+def test_visible_diagnostic_and_its_rules_cost_one_query_for_a_request_user(
+    owner, staff, diagnostic, django_assert_num_queries
+):
+    owner, staff = as_request_user(owner), as_request_user(staff)  # the rules read their viewers
     with django_assert_num_queries(1):
         mine = selectors.visible_diagnostic(owner, diagnostic.pk)
         assert rules.can_edit_diagnostic.test(owner, mine)

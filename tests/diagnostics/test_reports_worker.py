@@ -7,17 +7,18 @@ wipe the queue in the middle of a test.
 """
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from datetime import timedelta
 from unittest import mock
 from urllib.parse import quote, urlsplit
 
 import pytest
+import redis
 from billiard.exceptions import WorkerLostError
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -29,6 +30,7 @@ from diagnostics.models import Diagnostic, Report
 from diagnostics.services import report as reports
 from diagnostics.tasks import requeue_stuck_reports_task
 from portal.celery import app as celery_app
+from tests import polling
 from tests.diagnostics.report_support import pdf_text, submit
 from tests.storage_support import storage_environment, stored_report_names
 
@@ -42,10 +44,19 @@ def isolated_broker_url():
 
 
 def wait_until(condition, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return condition()
+    return polling.wait_until(condition, timeout)
+
+
+def drained(queue):
+    """Whether the broker holds nothing more for `queue`: no message waiting (at any priority) and none
+    delivered but not yet acknowledged. Once true after a render, no second delivery can come."""
+    client = redis.Redis.from_url(isolated_broker_url())
+    try:
+        waiting = sum(client.llen(key) for key in client.scan_iter(match=f"{queue}*"))
+        unacknowledged = [json.loads(entry)[2] for entry in client.hvals("unacked")]  # [message, exchange, routing key]
+        return waiting == 0 and queue not in unacknowledged
+    finally:
+        client.close()
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +148,7 @@ def test_a_worker_lost_in_the_middle_of_a_render_ends_ready_exactly_once(company
     with mock.patch("diagnostics.tasks.reports.render_report", side_effect=dies_once), worker(queue):
         diagnostic = submit(company, owner)
         assert wait_until(lambda: ready(diagnostic)), "the redelivered render did not finish"
-        time.sleep(1)  # leave room for a wrong second delivery
+        assert wait_until(lambda: drained(queue)), "a delivery is still pending"  # a wrong second one would be
 
     report = Report.objects.get(diagnostic=diagnostic)
     assert deaths == [report.pk]
@@ -171,6 +182,11 @@ def children_of(pid):
         return [int(child) for child in handle.read().split()]
 
 
+def render_gate(log):
+    """The file whose creation lets the worker's renders go on (tests/diagnostics/report_worker_app.py)."""
+    return log.with_name("render-gate")
+
+
 def worker_process(queue, log, **extra_env):
     """A real prefork worker (`celery -A tests.diagnostics.report_worker_app worker`) in a subprocess of its
     own process group, sharing the test database through PostgreSQL; its output goes to `log`."""
@@ -182,7 +198,7 @@ def worker_process(queue, log, **extra_env):
         **storage_environment(),
         "REDIS_URL": isolated_broker_url(),
         "REPORT_TEST_QUEUE": queue,
-        "REPORT_TEST_RENDER_DELAY": "4",
+        "REPORT_TEST_RENDER_GATE": str(render_gate(log)),
         **extra_env,
     }
     command = [
@@ -226,9 +242,10 @@ def test_killing_the_worker_child_mid_render_ends_ready_exactly_once(company, ow
         children = children_of(process.pid)
         assert len(children) == 1, children
         os.kill(children[0], signal.SIGKILL)
+        render_gate(log).touch()  # the redelivered render may go on
 
         assert wait_until(lambda: ready(diagnostic), 60), log.read_text()[-3000:]
-        time.sleep(1)  # leave room for a wrong second delivery
+        assert wait_until(lambda: drained(queue)), log.read_text()[-3000:]  # a wrong second delivery would be pending
     finally:
         stop(process)
 
@@ -258,12 +275,13 @@ def test_killing_the_whole_worker_mid_render_recovers_after_its_restart(company,
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         assert Report.objects.get(pk=report.pk).status == Report.Status.RENDERING  # lost with its worker
+        render_gate(log).touch()  # the render after the restart may go on
 
         process = worker_process(queue, log, **limits)
         # Visibility timeout (30 s) + the restore scan (every 10 s) + a render: well under the 6 minutes
         # of the production limits; with Redis' default of one hour this would time out.
         assert wait_until(lambda: ready(diagnostic), 90), log.read_text()[-3000:]
-        time.sleep(1)
+        assert wait_until(lambda: drained(queue)), log.read_text()[-3000:]  # a wrong second delivery would be pending
     finally:
         stop(process)
 

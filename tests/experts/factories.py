@@ -38,7 +38,9 @@ PATHS = {
 
 
 def accredit(expert, status=Accreditation.Status.REFERENCED, valid_until=None, by=None):
-    """Give an expert an accreditation directly (the services are tested on their own), telling nobody."""
+    """Give an expert an accreditation directly, telling nobody: the accreditation service checks who
+    may decide and enqueues an e-mail, and is tested on its own (tests/experts/test_accreditation.py);
+    the history row is marked told so that the outbox's sweeper leaves it alone."""
     valid_until = valid_until or timezone.localdate() + timedelta(days=365)
     Accreditation.objects.update_or_create(
         expert=expert, defaults={"status": status, "valid_until": valid_until, "changed_by": by}
@@ -102,6 +104,12 @@ class ReferencedExpertFactory(ExpertFactory):
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
+    """An assignment in `status` with its history rows, written raw, not through `experts.services`:
+    proposing checks the expert's accreditation, capacity and the company's region, and every move
+    enqueues an e-mail; the tests that use this factory set up one state to test something else
+    (pages, rules, reviews), and the services are tested on their own (tests/experts/test_assignments.py).
+    The rows are marked told (`notified_at`) so that the outbox's sweeper leaves them alone."""
+
     class Meta:
         model = Assignment
         skip_postgeneration_save = True

@@ -245,9 +245,7 @@ def test_the_panel_reuses_the_axes_the_results_page_read(
     request = RequestFactory().get("/")
     request.user = owner
     diagnostic = stand_in(submitted_diagnostic)
-    diagnostic.referential_axes = list(
-        Axis.objects.filter(referential=submitted_diagnostic.referential).order_by("order")
-    )
+    axes = list(Axis.objects.filter(referential=submitted_diagnostic.referential).order_by("order"))
     with django_assert_num_queries(3):  # the reviews, their axes, their actions: not the referential's axes
-        panel = expert_review_panel(request, diagnostic)
+        panel = expert_review_panel(request, diagnostic, axes=axes)
     assert [row["code"] for row in panel.context["reviews"][0]["rows"]] == ["AX1", "AX2", "AX3"]

@@ -1,21 +1,13 @@
 """The invitation e-mail goes through the real broker and a real worker when REDIS_URL is set."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from portal.celery import app as celery_app
 from portal.services import invite_colleague
+from tests.polling import wait_until
 from tests.portal.factories import OwnerFactory
-
-
-def wait_until(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.mark.real_worker
@@ -28,7 +20,7 @@ def test_invitation_email_is_delivered_by_a_real_worker_through_redis():
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         invite_colleague(company=company, email="worker@example.fr", by=owner)
-        assert wait_until(lambda: mail.outbox), "the worker delivered no e-mail"
+        assert wait_until(lambda: mail.outbox, timeout=30), "the worker delivered no e-mail"
 
     assert [message.to for message in mail.outbox] == [["worker@example.fr"]]
     assert company.name in mail.outbox[0].subject

@@ -28,7 +28,8 @@ def test_settings_lock_a_username_and_address_pair_after_five_failures_for_fifte
     assert timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
-    assert "django.contrib.auth.backends.ModelBackend" in settings.AUTHENTICATION_BACKENDS
+    # Django's ModelBackend, reading the request's viewer with the user row (portal/viewer.py).
+    assert "portal.auth.PortalBackend" in settings.AUTHENTICATION_BACKENDS
     assert "rules.permissions.ObjectPermissionBackend" in settings.AUTHENTICATION_BACKENDS
 
 

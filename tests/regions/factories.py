@@ -66,7 +66,11 @@ class ReferentialStubFactory(factory.django.DjangoModelFactory):
 
 
 class SubmittedDiagnosticFactory(factory.django.DjangoModelFactory):
-    """A submitted diagnostic with its score snapshot; the company's latest unless is_latest=False."""
+    """A submitted diagnostic with its score snapshot; the company's latest unless is_latest=False.
+
+    A raw row, not `diagnostics.services.submit_diagnostic`: the regions tests need a given score
+    snapshot (eligibility thresholds, bands) on a stub referential without questions, which the
+    service would compute from answers instead. The submit service is tested in tests/diagnostics."""
 
     class Meta:
         model = Diagnostic

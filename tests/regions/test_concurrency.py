@@ -12,7 +12,6 @@ own database connection and closes it at the end.
 
 import sqlite3
 import threading
-import time
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -173,13 +172,15 @@ def test_fifty_concurrent_acceptances_on_sqlite_never_lock_out(tmp_path):
 # --- a naive check-then-write loses updates ---------------------------------------------------------
 
 
-def naive_accept(*, enrolment, amount, by):
+def naive_accept(*, enrolment, amount, by, all_have_read):
     """What the services must NOT do: read the total, check it, write it back, without the row lock.
-    (Test-only; kept here to show that the CHECK constraint alone does not catch lost updates.)"""
+    (Test-only; kept here to show that the CHECK constraint alone does not catch lost updates.)
+    `all_have_read`: a barrier the concurrent callers pass between their read and their write, as
+    requests do that read at the same time."""
     with transaction.atomic():
         programme = Programme.objects.get(pk=enrolment.programme_id)  # no select_for_update
         left = programme.budget - programme.committed_total
-        time.sleep(0.05)  # the time a real request spends between its read and its write
+        all_have_read.wait()
         if amount > left:
             raise BudgetExhausted(left=left, asked=amount)
         programme.committed_total = programme.committed_total + amount  # read-modify-write
@@ -193,8 +194,13 @@ def naive_accept(*, enrolment, amount, by):
 
 def _naive_round(tmp_path):
     programme, enrolments, officer = candidates(20, budget=CAP * 5)
+    all_have_read = threading.Barrier(len(enrolments), timeout=60)
     with thread_database(tmp_path) as use_db:
-        run_together(20, lambda i: naive_accept(enrolment=enrolments[i], amount=CAP, by=officer), use_db)
+        run_together(
+            20,
+            lambda i: naive_accept(enrolment=enrolments[i], amount=CAP, by=officer, all_have_read=all_have_read),
+            use_db,
+        )
         _outcome, figures = in_thread(use_db, lambda: invariants(programme.pk))
     return figures
 
