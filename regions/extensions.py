@@ -1,6 +1,7 @@
 """What the regions app plugs into the apps below it (called from RegionsConfig.ready())."""
 
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from portal.money import format_eur
@@ -49,17 +50,17 @@ def programmes_next_steps(diagnostic):
 
 
 def programmes_funding(diagnostic):
-    """The open programmes of the company's region it may apply to, as funding of its action plan.
-    Programmes do not state a funding rate yet: the offer names the cap per company instead."""
+    """The open programmes of the company's region it may apply to, as funding of its action plan: the
+    share of the eligible cost each pays, its cap per company and its closing date."""
     from diagnostics.extensions import FundingOffer
     from regions.selectors import eligible_open_programmes
 
     return [
         FundingOffer(
             name=programme.name,
-            rate=None,  # a programme states no funding rate yet (the cap stands in the detail)
+            rate=programme.funding_rate,
             detail=_("Up to %(cap)s per company, until %(date)s.")
-            % {"cap": format_eur(programme.cap_per_company), "date": programme.end_date.strftime("%d/%m/%Y")},
+            % {"cap": format_eur(programme.cap_per_company), "date": date_format(programme.end_date, "DATE_FORMAT")},
         )
         for programme in eligible_open_programmes(diagnostic.company)
     ]

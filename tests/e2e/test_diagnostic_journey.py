@@ -42,8 +42,11 @@ def referential():
 
 
 def sign_up(page, mailoutbox):
-    """The sign-up form, then the link of the confirmation e-mail, then "Activate my account"."""
-    page.goto("/inscription/")
+    """From the home page, the sign-up form, then the link of the confirmation e-mail (the one address the
+    journey types), then "Activate my account"."""
+    page.goto("/")
+    page.get_by_role("link", name="Inscrire mon entreprise").first.click()
+    expect(page).to_have_url(re.compile(r"/inscription/$"), timeout=WAIT)
     for name, value in {
         "first_name": "Claire",
         "last_name": "Dupont",
@@ -107,7 +110,7 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     # Second visit: log in again, the earlier answers are there; continue where the answers stop.
     # Back on the company page, the guided path offers to finish it.
     log_in(page, EMAIL, PASSWORD)
-    page.goto(f"/entreprise/{company.pk}/")
+    expect(page).to_have_url(re.compile(rf"/entreprise/{company.pk}/$"), timeout=WAIT)  # where a member lands
     page.get_by_role("link", name="Poursuivre mon diagnostic").click()
     expect(page).to_have_url(
         f"{page.url.split('/diagnostics/')[0]}/diagnostics/{diagnostic.pk}/axe/{axes[half].code}/", timeout=WAIT
@@ -124,7 +127,9 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
     module_question.locator("input[type=radio][value='3']").check()
     expect(module_question.locator(".save-status .text-success")).to_be_visible(timeout=WAIT)
 
-    page.goto(f"/diagnostics/{diagnostic.pk}/axe/{axes[0].code}/")
+    # The earlier answers are there: the first axis, from the questionnaire's list of axes.
+    page.locator("nav").get_by_role("link", name=axes[0].title_fr, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(axes[0].title_fr, timeout=WAIT)
     for question_index, question in enumerate(axes[0].questions.filter(module__isnull=True).order_by("order", "pk")):
         expected = choice_for(0, question_index, question)
         expect(page.locator(f"fieldset#q-{question.code} input[type=radio][value='{expected}']")).to_be_checked(
@@ -132,7 +137,8 @@ def test_sme_manager_fills_in_over_two_visits_submits_and_reads_the_results(page
         )
 
     # Review, submit, results.
-    page.goto(f"/diagnostics/{diagnostic.pk}/relecture/")
+    page.get_by_role("link", name="Relire et soumettre").click()
+    expect(page).to_have_url(re.compile(rf"/diagnostics/{diagnostic.pk}/relecture/$"), timeout=WAIT)
     page.locator(f"form[action$='/diagnostics/{diagnostic.pk}/soumettre/'] button").click()
     # Tasks run in-process here: the submit also renders the PDF report before answering.
     expect(page).to_have_url(
