@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from diagnostics.models import Answer, Axis, LevelDescriptor, Question
-from diagnostics.selectors import evidence_by_question
+from diagnostics.selectors import divergence_for, evidence_by_question
 from experts.models import ReviewAxis, ReviewQuestion
 
 
@@ -19,6 +19,7 @@ class QuestionRow:
     chosen: LevelDescriptor | None
     evidence: list
     verdict: ReviewQuestion | None
+    divergence: object = None  # the respondents' own answers (diagnostics.selectors.divergence_for), if any
 
     @property
     def self_level(self):
@@ -35,7 +36,8 @@ class AxisBlock:
 
 def validation_page(diagnostic, review):
     """The axes of the diagnostic's referential, each with its questions (levels, the company's answer,
-    the evidence, the expert's verdict so far). Seven queries: axes, questions, levels, answers,
+    the respondents' own answers where colleagues answered on their own, the evidence, the expert's
+    verdict so far). Nine queries: axes, questions, levels, answers, respondents and their answers,
     evidence, the review's verdicts and axis rows (two fewer without a review)."""
     axes = list(Axis.objects.filter(referential_id=diagnostic.referential_id).order_by("order", "pk"))
     questions = list(
@@ -48,6 +50,7 @@ def validation_page(diagnostic, review):
         for answer in Answer.objects.filter(diagnostic=diagnostic).select_related("answered_by")
     }
     evidence = evidence_by_question(diagnostic.pk)
+    divergence = {item.question.pk: item for block in divergence_for(diagnostic) for item in block.questions}
     verdicts, validated = {}, {}
     if review is not None:
         verdicts = {row.question_code: row for row in ReviewQuestion.objects.filter(review=review)}
@@ -66,6 +69,7 @@ def validation_page(diagnostic, review):
                 chosen=next((d for d in question.levels.all() if d.level == level), None),
                 evidence=evidence.get(question.pk, []),
                 verdict=verdicts.get(question.code),
+                divergence=divergence.get(question.pk),
             )
         )
     return [blocks[axis.pk] for axis in axes]

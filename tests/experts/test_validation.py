@@ -220,3 +220,32 @@ def test_the_results_page_shows_the_calibration_gap_once_the_review_is_submitted
     page = client.get(results).content.decode()
     assert "Écart de calibrage (auto-évaluation moins expert)" in page
     assert "+0,67" in page  # AX1: self 1.00, expert (2 × 0 + 1 × 1) / 3 = 0.33
+
+
+def test_the_page_shows_what_each_respondent_answered_with_the_spread(
+    client, expert_profile, expert, company, owner, member, officer, referential
+):
+    from diagnostics.models import RespondentFunction
+
+    draft = diagnostics_services.start_diagnostic(company=company, by=owner)
+    diagnostics_services.invite_respondent(diagnostic=draft, function=RespondentFunction.QUALITY, user=member, by=owner)
+    questions = list(referential.questions.order_by("axis__order", "order", "pk"))
+    for question in questions:
+        diagnostics_services.save_respondent_answer(diagnostic=draft, question=question, level=1, by=owner)
+    diagnostics_services.save_respondent_answer(diagnostic=draft, question=questions[0], level=4, by=member)
+    for question in questions:
+        diagnostics_services.set_consensus(diagnostic=draft, question=question, level=2, note="Atelier.", by=owner)
+    diagnostic = diagnostics_services.submit_diagnostic(diagnostic=draft, by=owner)
+    assignment = AssignmentFactory(
+        expert=expert_profile,
+        company=company,
+        proposed_by=officer,
+        diagnostic=diagnostic,
+        status=Assignment.Status.IN_PROGRESS,
+    )
+    client.force_login(expert)
+    page = client.get(validation_url(assignment), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    first = page[page.index(f'id="v-{questions[0].code}"') :]
+    first = first[: first.index("</fieldset>")]
+    assert "Les réponses des répondants (écart de 3 niveaux)" in first
+    assert str(member) in first and "Niveau 4" in first and "Niveau 1" in first
