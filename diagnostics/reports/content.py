@@ -35,6 +35,7 @@ from diagnostics.extensions import report_reviews_for
 from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
 from diagnostics.reports.roadmap import report_roadmap, roadmap_inputs
 from diagnostics.reports.snapshot import frozen_figures
+from diagnostics.selectors import divergence_for
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATE_DIR = BASE_DIR / "templates" / "diagnostics" / "report"
@@ -131,6 +132,18 @@ class ReviewBlock:
 
 
 @dataclass(frozen=True)
+class DivergenceRow:
+    """A question on which the company's respondents are two levels apart or more: who answered what,
+    and the answer the company kept (the consensus)."""
+
+    code: str
+    text: str
+    spread: int
+    answers: tuple  # "Name (function): level 3", in the respondents' order
+    kept: str
+
+
+@dataclass(frozen=True)
 class BandEntry:
     level: int
     name: str
@@ -166,6 +179,7 @@ class ReportContent:
     next_steps: tuple
     bands: tuple
     reviews: tuple = ()
+    divergence: tuple = ()  # DivergenceRow: where the respondents disagree (several respondents only)
     roadmap: object = None  # reports.roadmap.Roadmap: the action plan on one page, None without a plan
 
     @property
@@ -213,6 +227,38 @@ def _reviews(diagnostic, axes, scores):
             )
         )
     return tuple(blocks)
+
+
+def _answer_label(level):
+    return _("not applicable") if level is None else _("level %(level)s") % {"level": level}
+
+
+def _divergence(diagnostic, answers):
+    """The questions the respondents answered two levels apart or more (two queries)."""
+    rows = []
+    for block in divergence_for(diagnostic):
+        for item in block.questions:
+            if not item.diverges:
+                continue
+            kept = answers.get(item.question.pk)
+            rows.append(
+                DivergenceRow(
+                    code=item.question.code,
+                    text=item.question.text,
+                    spread=item.spread,
+                    answers=tuple(_respondent_line(answer) for answer in item.answers),
+                    kept=_answer_label(None if kept is None else kept.level),
+                )
+            )
+    return tuple(rows)
+
+
+def _respondent_line(answer):
+    who = f"{answer.name} ({answer.function})" if answer.function else answer.name
+    return _("%(who)s: %(answer)s") % {
+        "who": who,
+        "answer": _answer_label(None if answer.not_applicable else answer.level),
+    }
 
 
 def _date(moment):
@@ -352,6 +398,7 @@ def _build(diagnostic, language):
         next_steps=next_steps,
         bands=tuple(BandEntry(level=b.level, name=b.name, description=b.description) for b in bands),
         reviews=_reviews(diagnostic, axes, scores),
+        divergence=_divergence(diagnostic, answers),
         roadmap=report_roadmap(diagnostic, figures.funding),
     )
 

@@ -63,3 +63,23 @@ def test_a_report_rendered_before_the_review_is_replaced_by_one_that_prints_it(
     after = reports.request_report(submitted_diagnostic, enqueue=False)
     assert after.content_hash != before.content_hash
     assert "validé par l'expert 3,00 · écart de calibrage +1,00" in rendered_text(submitted_diagnostic)
+
+
+def test_the_report_lists_where_the_respondents_disagree_and_the_answer_kept(company, owner, member, referential):
+    from diagnostics import services as diagnostics_services
+    from diagnostics.models import RespondentFunction
+
+    draft = diagnostics_services.start_diagnostic(company=company, by=owner)
+    diagnostics_services.invite_respondent(diagnostic=draft, function=RespondentFunction.QUALITY, user=member, by=owner)
+    questions = list(referential.questions.order_by("axis__order", "order", "pk"))
+    for question in questions:
+        diagnostics_services.save_respondent_answer(diagnostic=draft, question=question, level=1, by=owner)
+        diagnostics_services.set_consensus(diagnostic=draft, question=question, level=2, note="Atelier.", by=owner)
+    diagnostics_services.save_respondent_answer(diagnostic=draft, question=questions[0], level=4, by=member)
+    diagnostic = diagnostics_services.submit_diagnostic(diagnostic=draft, by=owner)
+    text = rendered_text(diagnostic).replace("\u202f", " ")
+    assert "Là où vos répondants divergent" in text
+    chapter = text[text.index("Les questions sur lesquelles les réponses de vos collègues") :]
+    assert f"{questions[0].code} –" in chapter
+    assert str(member) in chapter and "niveau 4" in chapter
+    assert chapter.count("retenu : niveau 2") == 1  # only the question two levels apart or more
