@@ -32,7 +32,16 @@ from diagnostics.action_plan import action_plan, axis_scores, strengths_and_weak
 from diagnostics.calibration import calibration_gap
 from diagnostics.exceptions import ReportUnavailable
 from diagnostics.extensions import report_reviews_for
-from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, MaturityBand, Question, Recommendation
+from diagnostics.models import (
+    Answer,
+    Axis,
+    Diagnostic,
+    LevelDescriptor,
+    MaturityBand,
+    Module,
+    Question,
+    Recommendation,
+)
 from diagnostics.reports.roadmap import report_roadmap, roadmap_inputs
 from diagnostics.reports.snapshot import frozen_figures
 from diagnostics.selectors import divergence_for
@@ -180,6 +189,8 @@ class ReportContent:
     bands: tuple
     reviews: tuple = ()
     divergence: tuple = ()  # DivergenceRow: where the respondents disagree (several respondents only)
+    has_modules: bool = False  # whether the version has deep-dive modules: the report then states the coverage
+    covered_modules: tuple = ()  # the titles of the modules the score covers besides the core
     roadmap: object = None  # reports.roadmap.Roadmap: the action plan on one page, None without a plan
 
     @property
@@ -227,6 +238,13 @@ def _reviews(diagnostic, axes, scores):
             )
         )
     return tuple(blocks)
+
+
+def _covered_modules(referential, diagnostic):
+    """The titles of the modules the score snapshot covers, in the referential's order (one query)."""
+    codes = (diagnostic.scores or {}).get("coverage", {}).get("modules", [])
+    modules = Module.objects.filter(referential=referential, code__in=codes).order_by("order", "pk")
+    return tuple(module.title for module in modules)
 
 
 def _answer_label(level):
@@ -331,6 +349,7 @@ def _build(diagnostic, language):
         for rank, item in enumerate(plan, start=1)
     )
 
+    has_modules = any(question.module_id for axis in axes for question in axis.questions.all())
     sections = []
     for axis in axes:
         questions = []
@@ -397,6 +416,8 @@ def _build(diagnostic, language):
         actions=actions,
         next_steps=next_steps,
         bands=tuple(BandEntry(level=b.level, name=b.name, description=b.description) for b in bands),
+        has_modules=has_modules,
+        covered_modules=_covered_modules(referential, diagnostic) if has_modules else (),
         reviews=_reviews(diagnostic, axes, scores),
         divergence=_divergence(diagnostic, answers),
         roadmap=report_roadmap(diagnostic, figures.funding),

@@ -237,3 +237,32 @@ def test_the_results_page_names_the_modules_the_score_covers(owner_client, draft
     results = owner_client.get(reverse("diagnostics:results", args=[draft.pk])).context["results"]
     module = draft.referential.modules.get(code="M-AX1")
     assert results.covered_titles == [module.title]
+
+
+def test_the_report_states_the_coverage_with_the_opened_modules(draft, owner):
+    from diagnostics.reports.content import report_content
+
+    answer_core(draft, owner)
+    module = draft.referential.modules.get(code="M-AX1")
+    services.decide_module(diagnostic=draft, module=module, opened=True, by=owner)
+    question = draft.referential.questions.filter(module=module).first()
+    answer(draft, question.code, 2, owner)
+    services.submit_diagnostic(diagnostic=draft, by=owner)
+    content = report_content(draft.pk)
+    assert content.has_modules and content.covered_modules == (module.title,)
+    from diagnostics.services import report as reports
+    from tests.diagnostics.report_support import pdf_text
+
+    report = reports.render_report(reports.request_report(draft, enqueue=False).pk, notify=False)
+    with report.file.open("rb") as handle:
+        text = pdf_text(handle.read()).replace("\u202f", " ").replace("\u00a0", " ")
+    assert f"Couverture : le cœur et les modules {module.title_fr}." in text
+
+
+def test_the_report_of_a_core_only_diagnostic_says_so(draft, owner):
+    from diagnostics.reports.content import report_content
+
+    answer_core(draft, owner)
+    services.submit_diagnostic(diagnostic=draft, by=owner)
+    content = report_content(draft.pk)
+    assert content.has_modules and content.covered_modules == ()
