@@ -1,14 +1,15 @@
 """Results of a submitted diagnostic: the roadmap (its plan) first, then scores, radar, peer benchmark,
 strengths and weaknesses, and the full list of actions."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from diagnostics import rules
 from diagnostics.extensions import results_panels_for
-from diagnostics.models import DiagnosticAccess, Respondent
+from diagnostics.models import DiagnosticAccess, PlanAction, Respondent
 from diagnostics.radar import radar_svg
 from diagnostics.selectors import diagnostics_visible_to
 from diagnostics.selectors.plan import plan_view
@@ -21,6 +22,18 @@ from portal.http import found
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
 MIN_RADAR_AXES = 3  # with fewer axes a radar means nothing: the table alone shows the scores
+
+
+def _previous_plan_actions(condition):
+    """The number of actions of the previous diagnostic's plan that meet `condition` (a subquery)."""
+    counted = (
+        PlanAction.objects.filter(condition, plan__diagnostic_id=OuterRef("previous_id"))
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @require_GET
@@ -41,6 +54,9 @@ def results(request, pk):
         # The ids of its latest report and latest ready report: both rows are then read in one query.
         .annotate(
             has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))),
+            # How far the previous diagnostic's plan went, beside the change of maturity ("4 of 6 actions done").
+            previous_plan_done=_previous_plan_actions(Q(status=PlanAction.Status.DONE)),
+            previous_plan_actions=_previous_plan_actions(~Q(status=PlanAction.Status.DROPPED)),
             **reports.latest_report_annotations(),
         )
         .first()

@@ -211,3 +211,17 @@ def test_a_company_with_one_diagnostic_has_no_trend(client, db):
 def test_the_diagnostic_applied_with_is_never_also_t1():
     submitted = [(1, date(2026, 5, 20)), (2, date(2026, 5, 20))]
     assert measurement_points(applied_with=1, due={"T1": date(2026, 5, 20)}, submitted=submitted) == {1: "T0", 2: "T1"}
+
+
+def test_the_next_diagnostic_shows_how_far_the_previous_plan_went(client, measured_company):
+    from diagnostics.models import PlanAction
+
+    owner, t0, t1 = measured_company
+    actions = list(PlanAction.objects.filter(plan__diagnostic=t0).order_by("pk"))
+    assert len(actions) >= 3
+    PlanAction.objects.filter(pk__in=[actions[0].pk, actions[1].pk]).update(status=PlanAction.Status.DONE)
+    PlanAction.objects.filter(pk=actions[2].pk).update(status=PlanAction.Status.DROPPED)
+    client.force_login(owner.user)
+    page = client.get(reverse("diagnostics:results", args=[t1.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    progress = page[page.index('id="previous-plan-progress"') :].split("</p>")[0]
+    assert f"2 actions réalisées sur {len(actions) - 1}" in " ".join(progress.split())
