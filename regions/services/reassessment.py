@@ -69,9 +69,10 @@ def _invite(*, reassessment_id, today):
     reassessment.invited_at = timezone.now()
     reassessment.save(update_fields=["invited_at"])
     company = reassessment.enrolment.company
-    if Diagnostic.objects.filter(
+    measured = Diagnostic.objects.filter(
         company=company, status=Diagnostic.Status.SUBMITTED, submitted_at__date__gte=reassessment.due_on
-    ).exists():
+    ).exclude(pk=reassessment.enrolment.diagnostic_id)  # the diagnostic applied with is T0, not a re-assessment
+    if measured.exists():
         return 0  # measured already: nothing to ask
     members = Membership.objects.filter(company=company, user__is_active=True).select_related("user")
     recipients = [Recipient.of(membership.user, company.language) for membership in members.order_by("user__email")]

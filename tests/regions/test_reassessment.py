@@ -225,3 +225,14 @@ def test_the_next_diagnostic_shows_how_far_the_previous_plan_went(client, measur
     page = client.get(reverse("diagnostics:results", args=[t1.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     progress = page[page.index('id="previous-plan-progress"') :].split("</p>")[0]
     assert f"2 actions réalisées sur {len(actions) - 1}" in " ".join(progress.split())
+
+
+@pytest.mark.django_db
+def test_the_diagnostic_applied_with_does_not_count_as_a_reassessment():
+    PublishedReferentialFactory(axes=2, questions=2)
+    programme = ProgrammeFactory()
+    owner = OwnerFactory(company__region=programme.region)
+    _submit(owner.company, owner.user)  # T0, submitted the day the support ends
+    EnrolmentFactory(programme=programme, company=owner.company, status="completed")
+    mail.outbox.clear()
+    assert send_due_invitations() == 1
