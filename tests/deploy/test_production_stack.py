@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 import redis
+import yaml
 from django.conf import settings
 from django.db import connection
 
+from diagnostics.release import SHIPPED_REFERENTIAL
 from tests import objectstore
 from tests.deploy import compose, stack
 
@@ -122,7 +124,8 @@ def test_the_release_job_migrates_collects_publishes_and_checks(production_stack
     output = production_stack["release_output"]
     for step in ("release: migrate", "release: collectstatic", "release: created the bucket portal"):
         assert step in output
-    assert "published the shipped referential industrie-du-futur 2026.1" in output
+    shipped = yaml.safe_load(SHIPPED_REFERENTIAL.read_text(encoding="utf-8"))
+    assert f"published the shipped referential {shipped['code']} {shipped['version']}" in output
     assert "release: done" in output
     manifest = Path(production_stack["env"]["STATIC_ROOT"]) / "staticfiles.json"
     assert "vendor/bootstrap/bootstrap.bundle.min.js" in json.loads(manifest.read_text())["paths"]
