@@ -129,8 +129,10 @@ def load_table(part, short):
     rows.append("")
     if context:
         rows.append(
-            f"{context['sme_users']} SME users and {context['dashboard_users']} dashboard users for "
-            f"{context['duration_s']} s against gunicorn ({context['gunicorn_workers']} sync workers)."
+            f"{context['sme_users']} SME users (in {context.get('respondent_pairs', 0)} companies two colleagues "
+            f"answer one draft as respondents) and {context['dashboard_users']} dashboard users for "
+            f"{context['duration_s']} s against gunicorn ({context['gunicorn_workers']} sync workers) on a free "
+            "loopback port, checked to be its listener."
         )
     cpu = next((figure for figure in part["figures"] if figure.get("kind") == "cpu"), None)
     if cpu:
@@ -239,7 +241,7 @@ def write_results(*, arguments, facts, counts, database, parts, started, load_be
     ]
     titles = {
         "pages": ("Page cost", pages_table),
-        "load": ("Load: 50 SME users with autosave + 5 on dashboards", load_table),
+        "load": ("Load: 50 SME users with autosave (two respondents on some drafts) + 5 on dashboards", load_table),
         "reports": ("Report throughput", reports_table),
     }
     for key, (title, table) in titles.items():
