@@ -90,7 +90,9 @@ def _axis_document(axis):
         "description": _text(axis, "description"),
         "weight": _number(axis.weight),
     }
-    if axis.weight_rationale_fr or axis.weight_rationale_en:  # written only when set, as versions before 2026.2 have none
+    if (
+        axis.weight_rationale_fr or axis.weight_rationale_en
+    ):  # written only when set, as versions before 2026.2 have none
         document["weight_rationale"] = _text(axis, "weight_rationale")
     document["questions"] = [_question_document(question) for question in axis.questions.all()]
     return document

@@ -338,7 +338,6 @@ def _cross_item_problems(document, theme_codes):
             else:
                 axis_codes[code] = axis_path
         yield from _weight_decimals(axis.get("weight"), [*axis_path, "weight"])
-    yield from _weight_rationale_problems(document)
 
     for a, axis in _mappings(document.get("axes")):
         for q, question in _mappings(axis.get("questions")):
@@ -361,25 +360,6 @@ def _cross_item_problems(document, theme_codes):
             )
     yield from module_problems(document)
     yield from _dependency_problems(document)
-
-
-def _weight_rationale_problems(document):
-    """Axes that weigh differently must each say why: a reader of the results sees the weights and their reasons."""
-    axes = _mappings(document.get("axes"))
-    weights = {axis.get("weight") for _a, axis in axes if _is_number(axis.get("weight"))}
-    if len(weights) < 2:
-        return
-    for a, axis in axes:
-        if "weight_rationale" not in axis:
-            yield (
-                ["axes", a],
-                _("the axes' weights differ: give this axis a weight_rationale saying why it weighs %(weight)s")
-                % {"weight": shown(axis.get("weight"))},
-            )
-
-
-def _is_number(value):
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _weight_decimals(weight, path):
