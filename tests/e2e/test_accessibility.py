@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from diagnostics.models import Diagnostic
+from diagnostics.models import Diagnostic, Question, RespondentFunction
 from diagnostics.selectors import draft_of
 from diagnostics.services import start_diagnostic
+from diagnostics.services.respondents import invite_respondent, save_respondent_answer
 from experts.models import Assignment
 from portal.models import User
 from regions.models import Enrolment, Programme
@@ -21,6 +22,7 @@ from seeding.demo import seed_demo
 from seeding.demo.accounts import EXPERT, OFFICER, SME, STAFF
 from tests.e2e.test_expert_journey import pass_second_factor
 from tests.e2e.test_shell import log_in
+from tests.portal.factories import MembershipFactory
 from tests.portal.two_factor import device_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,12 +40,25 @@ RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(results
                    targets: violation.nodes.map(node => node.target.join(' '))})))"""
 
 
+def diverging_respondents(draft, lead):
+    """A colleague from production answers the draft's core questions on their own, two levels or more
+    away from the lead, so that the divergence and consensus pages have rows to show."""
+    colleague = MembershipFactory(company=draft.company, user__email="production@atelier-demo.example").user
+    invite_respondent(diagnostic=draft, function=RespondentFunction.PRODUCTION, by=lead, user=colleague)
+    core = Question.objects.filter(referential=draft.referential, module__isnull=True).order_by("axis__order", "pk")
+    for index, question in enumerate(core[:6]):
+        lead_level = index % 2
+        save_respondent_answer(diagnostic=draft, question=question, level=lead_level, by=lead)
+        save_respondent_answer(diagnostic=draft, question=question, level=lead_level + 3, by=colleague)
+
+
 @pytest.fixture
 def demo():
     call_command("load_referential", SHIPPED_REFERENTIAL, publish=True, stdout=StringIO())
     accounts = seed_demo()
     company = accounts["company"]
     accounts["draft"] = draft_of(company) or start_diagnostic(company=company, by=accounts["sme"])
+    diverging_respondents(accounts["draft"], accounts["sme"])
     return accounts
 
 
@@ -88,6 +103,8 @@ def journey_pages(role, demo):
             reverse("diagnostics:review", args=[draft.pk]),
             reverse("diagnostics:modules", args=[draft.pk]),
             reverse("diagnostics:respondents", args=[draft.pk]),
+            reverse("diagnostics:divergence", args=[draft.pk]),
+            reverse("diagnostics:consensus", args=[draft.pk]),
             reverse("diagnostics:evidence", args=[draft.pk, axis.questions.filter(module__isnull=True).first().pk]),
             reverse("diagnostics:results", args=[submitted.pk]),
             reverse("diagnostics:plan", args=[submitted.pk]),
