@@ -11,6 +11,7 @@ The drawings are narrow (about 420 units wide) with large text, so that, scaled 
 the text stays readable; a long series keeps one label every few points.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -148,11 +149,15 @@ def line_chart_svg(points, *, chart_id, title, description, top=5, width=420, he
     for line in segments:
         if len(line) > 1:
             parts.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{colour}" stroke-width="3"/>')
-    every = max(1, -(-count // MAX_LABELS))
+    # One label every `every` points, so that labels never touch: about 0.6 of the font size per character.
+    label_room = max((len(point.label) for point in points), default=0) * FONT * 0.6 + FONT
+    step = inner_width / max(1, count - 1)
+    every = max(1, -(-count // MAX_LABELS), math.ceil(label_room / step))
     for index, point in enumerate(points):
         x = x_of(index)
         last = index == count - 1
-        if last or (index % every == 0 and count - 1 - index >= every):
+        # The last point is always labelled (aligned on its end), the ones before it only with room.
+        if last or (index % every == 0 and (count - 1 - index) * step >= label_room * 1.5):
             # The end labels align on their point, inside the drawing.
             anchor = "middle" if count == 1 else "start" if index == 0 else "end" if last else "middle"
             parts.append(_text(x, height - 10, point.label, anchor=anchor))
@@ -161,6 +166,9 @@ def line_chart_svg(points, *, chart_id, title, description, top=5, width=420, he
         y = y_of(point.value)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>')
         if count <= MAX_LABELS:
-            parts.append(_text(x, y - 10, number_format(point.value, 2), anchor="middle", font_weight="700"))
+            # The end figures lean inwards, clear of the scale on the left and of the edge on the right.
+            anchor = "middle" if count == 1 or 0 < index < count - 1 else "start" if index == 0 else "end"
+            shift = {"start": -6, "end": 6}.get(anchor, 0)
+            parts.append(_text(x + shift, y - 10, number_format(point.value, 2), anchor=anchor, font_weight="700"))
     parts.append("</svg>")
     return mark_safe("".join(parts))
