@@ -191,6 +191,26 @@ def test_the_trend_draws_the_overall_maturity_of_each_diagnostic_above_its_table
     assert trend.index("</svg>") < trend.index("<table")
 
 
+def test_the_companys_diagnostics_page_draws_its_maturity_over_time(client, measured_company):
+    owner, t0, t1 = measured_company
+    _submit(owner.company, owner.user, level=2)
+    diagnostics_services.start_diagnostic(company=owner.company, by=owner.user)  # a draft: not drawn
+    client.force_login(owner.user)
+    page = client.get(reverse("diagnostics:company_diagnostics", args=[owner.company.pk])).content.decode()
+    chart = page[page.index('aria-labelledby="trend-chart-title trend-chart-desc"') : page.index("</svg>")]
+    assert chart.count("<circle") == 3
+    assert chart.index(">1,00<") < chart.index(">3,00<") < chart.index(">2,00<")  # oldest first
+
+
+def test_one_submitted_diagnostic_draws_no_chart_on_the_companys_page(client, db):
+    PublishedReferentialFactory(axes=2, questions=2)
+    owner = OwnerFactory()
+    _submit(owner.company, owner.user)
+    client.force_login(owner.user)
+    page = client.get(reverse("diagnostics:company_diagnostics", args=[owner.company.pk])).content.decode()
+    assert "trend-chart-title" not in page
+
+
 def test_a_new_submission_appears_in_the_trend_at_once(client, measured_company):
     owner, _t0, t1 = measured_company
     client.force_login(owner.user)
