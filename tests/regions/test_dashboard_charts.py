@@ -131,7 +131,13 @@ def test_no_calibration_chart_without_reviews():
     assert calibration_chart([]) is None
 
 
-def test_the_dashboards_are_refused_to_a_company_owner(client, owner):
-    client.force_login(owner)
+@pytest.mark.parametrize("role", ["owner", "expert"])
+def test_the_dashboards_and_their_charts_are_refused_to_companies_and_experts(client, request, role):
+    client.force_login(request.getfixturevalue(role))
     assert client.get(reverse("regions:dashboard")).status_code == 403
+    assert client.get(reverse("regions:national")).status_code == 403
+
+
+def test_an_officer_does_not_get_the_national_view(client, officer):
+    client.force_login(officer)
     assert client.get(reverse("regions:national")).status_code == 403
