@@ -102,6 +102,7 @@ def cleanup():
     from django.db.models import Q
 
     from diagnostics.models import Diagnostic, Report
+    from experts.models import Assignment, ExpertReview
     from portal.models import Company, User
 
     users = User.objects.filter(email__endswith="@" + BENCH_DOMAIN)
@@ -113,6 +114,12 @@ def cleanup():
     with transaction.atomic():
         # Submitted bench diagnostics may be the `previous` of another; drop the links first.
         Diagnostic.objects.filter(previous__in=diagnostics).update(previous=None)
+        # Assignments hold their expert, company and proposer (protected): they go before them.
+        assignments = Assignment.objects.filter(
+            Q(expert__user__in=users) | Q(proposed_by__in=users) | Q(company__in=companies)
+        )
+        ExpertReview.objects.filter(assignment__in=assignments).delete()
+        assignments.delete()
         for label, queryset in (("diagnostics", diagnostics), ("companies", companies), ("users", users)):
             count, _details = queryset.delete()
             deleted[label] = count
