@@ -16,11 +16,13 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
+from diagnostics import services as diagnostics_services
 from diagnostics.calibration import calibration_gap
-from diagnostics.models import ConsensusDecision, Diagnostic, Evidence, RespondentAnswer
+from diagnostics.models import ConsensusDecision, Diagnostic, Evidence, RespondentAnswer, RespondentFunction
 from diagnostics.selectors.referential import current_published_referential
 from experts.models import Assignment, ExpertReview, ReviewQuestion
 from tests.diagnostics.report_support import pdf_text
+from tests.e2e.test_accessibility import scanner, violations_on  # noqa: F401 - `scanner` is a fixture
 from tests.e2e.test_expert_journey import browser_of, success_message
 from tests.e2e.test_shell import log_in
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
@@ -145,15 +147,17 @@ def manager_reads_the_divergence_and_settles_the_consensus(page, diagnostic, col
     page.get_by_role("link", name="Fixer les réponses de l’entreprise").click()
     forms = page.locator("main form[id^=q-]")
     expect(forms.first).to_be_visible(timeout=WAIT)
-    codes = [forms.nth(index).get_attribute("id")[2:] for index in range(forms.count())]
-    for code in codes:
-        form = page.locator(f"form#q-{code}")
-        if code == diverging.code:
-            form.locator("select").select_option(str(CONSENSUS_LEVEL))
-            form.locator("textarea").fill(CONSENSUS_NOTE)
-        # Elsewhere the manager keeps the answer prefilled (their own) and confirms it.
-        form.get_by_role("button", name="Fixer la réponse de l’entreprise").click()
-        expect(page.locator(f"form#q-{code}")).to_contain_text("Fixée par", timeout=WAIT)
+    settled = forms.count() - 1  # every question but the diverging one: nobody disputes the answer
+    # What nobody disputes is kept in one step; the diverging question is left to the manager.
+    page.get_by_role("button", name=f"Garder les {settled} réponses que personne ne conteste").click()
+    success_message(page, f"La réponse de l’entreprise est fixée à celle des répondants pour {settled} questions.")
+    expect(page.locator("main form[id^=q-]").filter(has_text="Fixée par")).to_have_count(settled, timeout=WAIT)
+    form = page.locator(f"form#q-{diverging.code}")
+    expect(form).to_contain_text("Pas encore fixée.", timeout=WAIT)
+    form.locator("select").select_option(str(CONSENSUS_LEVEL))
+    form.locator("textarea").fill(CONSENSUS_NOTE)
+    form.get_by_role("button", name="Fixer la réponse de l’entreprise").click()
+    expect(page.locator(f"form#q-{diverging.code}")).to_contain_text("Fixée par", timeout=WAIT)
     expect(page.locator("main .alert-success").last).to_contain_text("Chaque question répondue", timeout=WAIT)
 
 
@@ -274,3 +278,24 @@ def test_a_manager_and_a_colleague_answer_settle_attach_evidence_and_read_the_ex
     for code in lowered:
         expected = f"validé par l'expert {french_score(validated[code])} · écart de calibrage {french_gap(gaps[code])}"
         assert expected.replace("−", "-") in text.replace("−", "-")
+
+
+def test_the_divergence_and_consensus_pages_have_no_axe_violation(scanner, people):  # noqa: F811 - the fixture
+    """With a question nobody disputes (the undisputed button shown) and one three levels apart (flagged)."""
+    owner, colleague, company = people["owner"], people["colleague"], people["company"]
+    draft = diagnostics_services.start_diagnostic(company=company, by=owner)
+    diagnostics_services.invite_respondent(
+        diagnostic=draft, function=RespondentFunction.PRODUCTION, user=colleague, by=owner
+    )
+    agreed, disputed = draft.referential.questions.filter(module__isnull=True).order_by("pk")[:2]
+    for user, levels in ((owner, (2, 1)), (colleague, (2, 4))):
+        for question, level in zip((agreed, disputed), levels, strict=True):
+            diagnostics_services.save_respondent_answer(diagnostic=draft, question=question, level=level, by=user)
+    log_in(scanner, owner.email)
+    expect(scanner).to_have_url(re.compile(rf"/entreprise/{company.pk}/$"), timeout=WAIT)
+    found = []
+    for path in ("divergences", "consensus"):
+        response = scanner.goto(f"/diagnostics/{draft.pk}/{path}/")
+        assert response.status == 200
+        found += violations_on(scanner)
+    assert not found, "axe-core found violations:\n" + "\n".join(found)
