@@ -14,6 +14,7 @@ from regions import selectors
 from regions.calibration import national_calibration
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
+from regions.dashboard_charts import calibration_chart, company_funnel, maturity_by_quarter
 from regions.dma import export_csv
 from regions.exports import FORMATS, export_response
 from regions.rules import can_view_dashboard
@@ -28,6 +29,7 @@ def _render_dashboard(request, *, national):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    calibration = national_calibration() if national else []
     context = {
         "board": board,
         "page": page,
@@ -35,7 +37,10 @@ def _render_dashboard(request, *, national):
         "burn": burn_chart(board.burn),
         "national": national,
         "tiles": region_tiles(board.regions) if national else [],
-        "calibration": national_calibration() if national else [],
+        "calibration": calibration,
+        "calibration_chart": calibration_chart(calibration),
+        "funnel_chart": company_funnel(request.user, national=national),
+        "maturity_chart": maturity_by_quarter(request.user, national=national),
         "min_companies": MIN_COMPANIES,
         "map_width": MAP_WIDTH,
         "map_height": MAP_HEIGHT,
