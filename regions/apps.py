@@ -36,7 +36,6 @@ class RegionsConfig(AppConfig):
 
         from portal.audit import register_actions, register_verifier
         from regions.services.audit import ACTIONS, verify_state
-
         from regions.services.claim_checks import verify_claims
 
         register_actions(ACTIONS)

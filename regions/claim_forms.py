@@ -54,9 +54,7 @@ class ClaimForm(forms.Form):
             limit,
         ) % {"size": filesizeformat(settings.APPLICATION_DOCUMENT_MAX_BYTES), "count": limit}
         if left is not None:
-            self.fields["amount"].help_text = _("At most %(left)s left on the commitment.") % {
-                "left": format_eur(left)
-            }
+            self.fields["amount"].help_text = _("At most %(left)s left on the commitment.") % {"left": format_eur(left)}
 
 
 class CertifyClaimForm(forms.Form):
@@ -72,7 +70,9 @@ class CertifyClaimForm(forms.Form):
     def __init__(self, *args, claim, left, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["amount"].validators.append(MaxValueValidator(claim.amount_claimed))
-        self.fields["amount"].help_text = _("At most the amount claimed (%(claimed)s); %(left)s left on the commitment.") % {
+        self.fields["amount"].help_text = _(
+            "At most the amount claimed (%(claimed)s); %(left)s left on the commitment."
+        ) % {
             "claimed": format_eur(claim.amount_claimed),
             "left": format_eur(left),
         }

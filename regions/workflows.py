@@ -225,7 +225,9 @@ CLAIM = Workflow(
     record_fields=lambda claim: {"claim": claim},
     moves=[
         Move("submit", (START,), C.SUBMITTED, notify=True),
-        Move("certify", (C.SUBMITTED,), C.CERTIFIED, _("Certify"), can_process_claim, notify=True, effect=certify_effect),
+        Move(
+            "certify", (C.SUBMITTED,), C.CERTIFIED, _("Certify"), can_process_claim, notify=True, effect=certify_effect
+        ),
         Move("reject", (C.SUBMITTED,), C.REJECTED, _("Reject"), can_process_claim, notify=True, style="outline-danger"),
         Move("pay", (C.CERTIFIED,), C.PAID, _("Record the payment"), can_process_claim, notify=True, effect=pay_effect),
     ],

@@ -10,7 +10,6 @@ from portal.money import ZERO, cents, money_text
 from regions.models import ClaimPayment, Enrolment, LedgerEntry, PaymentClaim
 
 
-
 def _sum(queryset, column, group="enrolment_id"):
     inner = queryset.order_by().values(group).annotate(total=Sum(column)).values("total")
     return Coalesce(
@@ -58,8 +57,14 @@ def reconcile_claims(programmes):
         label = f"enrolment {row['pk']}"
         certified, paid = row["certified_total"], row["paid_total"]
         checks = [
-            (cents(row["sum_certified"]) == certified, f"Σ claims certified {cents(row['sum_certified'])} ≠ certified {certified}"),
-            (cents(row["ledger_certified"]) == certified, f"ledger certifications {cents(row['ledger_certified'])} ≠ certified {certified}"),
+            (
+                cents(row["sum_certified"]) == certified,
+                f"Σ claims certified {cents(row['sum_certified'])} ≠ certified {certified}",
+            ),
+            (
+                cents(row["ledger_certified"]) == certified,
+                f"ledger certifications {cents(row['ledger_certified'])} ≠ certified {certified}",
+            ),
             (cents(row["sum_paid"]) == paid, f"Σ payments {cents(row['sum_paid'])} ≠ paid {paid}"),
             (cents(row["ledger_paid"]) == paid, f"ledger payments {cents(row['ledger_paid'])} ≠ paid {paid}"),
             (ZERO <= paid <= certified, f"expected 0 ≤ paid {paid} ≤ certified {certified}"),
@@ -99,9 +104,14 @@ def verify_claims():
     for pk, status, certified in PaymentClaim.objects.values_list("pk", "status", "certified_amount"):
         if claims.get(str(pk)) != (status, money_text(certified)):
             problems.append(
-                Problem("the claim's status or amount certified differs from its last audited step", subject=f"regions.paymentclaim:{pk}")
+                Problem(
+                    "the claim's status or amount certified differs from its last audited step",
+                    subject=f"regions.paymentclaim:{pk}",
+                )
             )
-    audited = Enrolment.objects.filter(pk__in=[int(pk) for pk in totals]).values_list("pk", "certified_total", "paid_total")
+    audited = Enrolment.objects.filter(pk__in=[int(pk) for pk in totals]).values_list(
+        "pk", "certified_total", "paid_total"
+    )
     for pk, certified, paid in audited:
         if totals[str(pk)] != (money_text(certified), money_text(paid)):
             problems.append(

@@ -57,5 +57,9 @@ def claim_state(claim):
     }
     if claim.status == claim.Status.PAID:
         payment = claim.payment
-        state |= {"paid": money_text(payment.amount), "paid_on": payment.paid_on.isoformat(), "reference": payment.reference}
+        state |= {
+            "paid": money_text(payment.amount),
+            "paid_on": payment.paid_on.isoformat(),
+            "reference": payment.reference,
+        }
     return state

@@ -31,14 +31,21 @@ def _recipients(transition):
     recipients = [Recipient.of(membership.user, company.language) for membership in members.order_by("user__email")]
     if transition.to_status == Status.SUBMITTED:
         officers = RegionOfficer.objects.filter(region_id=enrolment.programme.region_id, user__is_active=True)
-        recipients += [OfficerRecipient.of(post.user) for post in officers.select_related("user").order_by("user__email")]
+        recipients += [
+            OfficerRecipient.of(post.user) for post in officers.select_related("user").order_by("user__email")
+        ]
     return recipients
 
 
 def _message(transition, recipient):
     claim = transition.claim
     enrolment = claim.enrolment
-    context = {"claim": claim, "enrolment": enrolment, "transition": transition, "link": site_link("regions:claim_detail", claim.pk)}
+    context = {
+        "claim": claim,
+        "enrolment": enrolment,
+        "transition": transition,
+        "link": site_link("regions:claim_detail", claim.pk),
+    }
     names = {"company": enrolment.company.name, "programme": enrolment.programme.name}
     if isinstance(recipient, OfficerRecipient):
         subject = _("New payment claim from %(company)s to %(programme)s") % names

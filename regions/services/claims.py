@@ -136,7 +136,13 @@ def certify_claim(*, claim, amount, by, comment=""):
         )
     _check_within_commitment(current.enrolment, amount)
     CLAIM.move(
-        current, Status.CERTIFIED, by=by, comment=comment, certified_amount=amount, decided_by=by, decided_at=timezone.now()
+        current,
+        Status.CERTIFIED,
+        by=by,
+        comment=comment,
+        certified_amount=amount,
+        decided_by=by,
+        decided_at=timezone.now(),
     )
     return current
 
@@ -149,7 +155,13 @@ def reject_claim(*, claim, reason, by):
         raise InvalidInput(_("Give the reason for the rejection; the company will read it."))
     current = _locked_claim(claim)
     CLAIM.move(
-        current, Status.REJECTED, by=by, comment=reason, rejection_reason=reason, decided_by=by, decided_at=timezone.now()
+        current,
+        Status.REJECTED,
+        by=by,
+        comment=reason,
+        rejection_reason=reason,
+        decided_by=by,
+        decided_at=timezone.now(),
     )
     return current
 
