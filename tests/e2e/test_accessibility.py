@@ -3,6 +3,7 @@ the regional officer and the staff, the Django admin included): no violation of 
 is the demo's (`seed_demo`) plus a diagnostic in progress, so that lists, forms and charts are drawn
 with content. axe-core is the vendored copy in tests/e2e/vendor (no network needed)."""
 
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -58,6 +59,23 @@ def scanner(browser, live_server):
     context.close()
 
 
+def demo_claims(enrolment):
+    """A claim waiting for the officer's decision and one certified, waiting for its payment, on the
+    demo's funded enrolment: the claims' pages drawn with their forms."""
+    from regions.services import certify_claim, submit_claim
+    from tests.regions.factories import invoice
+
+    member = enrolment.company.memberships.select_related("user").first().user
+    officer = enrolment.programme.region.officers.select_related("user").first().user
+    made = [
+        submit_claim(
+            enrolment=enrolment, amount=amount, description="Cellule robotisée", invoices=[invoice()], by=member
+        )
+        for amount in (Decimal("1000"), Decimal("500"))
+    ]
+    return made[0], certify_claim(claim=made[1], amount=Decimal("500"), by=officer)
+
+
 def journey_pages(role, demo):
     """The pages a person of this role reaches in the journeys, with the demo's objects."""
     company = demo["company"]
@@ -67,6 +85,7 @@ def journey_pages(role, demo):
     programme = Programme.objects.get()
     enrolment = Enrolment.objects.get()
     assignment = Assignment.objects.filter(expert__user=demo["expert"]).first()
+    waiting, certified = demo_claims(enrolment)
     pages = {
         "visitor": [
             reverse("home"),
@@ -95,6 +114,8 @@ def journey_pages(role, demo):
             reverse("regions:company_programmes"),
             reverse("regions:apply", args=[programme.pk]),
             reverse("regions:my_applications"),
+            reverse("regions:enrolment_detail", args=[enrolment.pk]),
+            reverse("regions:claim_detail", args=[waiting.pk]),
             reverse("experts:directory"),
             reverse("portal:security"),
             reverse("portal:inbox"),
@@ -120,6 +141,9 @@ def journey_pages(role, demo):
             reverse("regions:enrolment_experts", args=[enrolment.pk]),
             reverse("regions:shared_diagnostics"),
             reverse("regions:audit_trail"),
+            reverse("regions:claims_to_process"),
+            reverse("regions:claim_detail", args=[waiting.pk]),
+            reverse("regions:claim_detail", args=[certified.pk]),
         ],
         "staff": [
             reverse("regions:national"),
