@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.money import money_field
 from portal.workflow import TransitionRecord
@@ -23,10 +24,11 @@ class PaymentClaim(models.Model):
     submitted → certified (an amount ≤ the amount claimed) or rejected (with a reason); certified → paid."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        CERTIFIED = "certified", _("certified")
-        REJECTED = "rejected", _("rejected")
-        PAID = "paid", _("paid")
+        # In French a claim ("demande") is feminine: its statuses have a context of their own.
+        SUBMITTED = "submitted", pgettext_lazy("payment claim", "received")
+        CERTIFIED = "certified", pgettext_lazy("payment claim", "certified")
+        REJECTED = "rejected", pgettext_lazy("payment claim", "rejected")
+        PAID = "paid", pgettext_lazy("payment claim", "paid")
 
     # Statuses whose certified amount counts in the enrolment's certified total.
     CERTIFIED_STATUSES = [Status.CERTIFIED, Status.PAID]

@@ -174,7 +174,7 @@ def test_recording_the_payment_pays_the_amount_certified(funded):
 
 
 def test_a_submitted_claim_cannot_be_paid(funded):
-    with pytest.raises(IllegalTransition, match="submitted cannot become paid"):
+    with pytest.raises(IllegalTransition, match="A claim that is received cannot become paid"):
         services.record_payment(claim=claim(funded), paid_on=timezone.localdate(), reference="VIR-1", by=an_officer())
     assert _totals(funded) == (Decimal("0"), Decimal("0"))
 
