@@ -140,7 +140,7 @@ class DocumentRefused(RegionsError):
 
 
 class ClaimNotAllowed(IllegalTransition):
-    """A payment claim cannot be submitted (or paid) on this enrolment or claim in its current state."""
+    """A payment claim cannot be submitted on this enrolment in its current state (not accepted nor in progress)."""
 
 
 class ClaimAboveCommitment(RegionsError):

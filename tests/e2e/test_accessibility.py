@@ -3,7 +3,6 @@ the regional officer and the staff, the Django admin included): no violation of 
 is the demo's (`seed_demo`) plus a diagnostic in progress, so that lists, forms and charts are drawn
 with content. axe-core is the vendored copy in tests/e2e/vendor (no network needed)."""
 
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from seeding.demo.accounts import EXPERT, OFFICER, SME, STAFF
 from tests.e2e.test_expert_journey import pass_second_factor
 from tests.e2e.test_shell import log_in
 from tests.portal.two_factor import device_for
+from tests.regions.factories import waiting_and_certified_claims
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,23 +59,6 @@ def scanner(browser, live_server):
     context.close()
 
 
-def demo_claims(enrolment):
-    """A claim waiting for the officer's decision and one certified, waiting for its payment, on the
-    demo's funded enrolment: the claims' pages drawn with their forms."""
-    from regions.services import certify_claim, submit_claim
-    from tests.regions.factories import invoice
-
-    member = enrolment.company.memberships.select_related("user").first().user
-    officer = enrolment.programme.region.officers.select_related("user").first().user
-    made = [
-        submit_claim(
-            enrolment=enrolment, amount=amount, description="Cellule robotisée", invoices=[invoice()], by=member
-        )
-        for amount in (Decimal("1000"), Decimal("500"))
-    ]
-    return made[0], certify_claim(claim=made[1], amount=Decimal("500"), by=officer)
-
-
 def journey_pages(role, demo):
     """The pages a person of this role reaches in the journeys, with the demo's objects."""
     company = demo["company"]
@@ -85,7 +68,7 @@ def journey_pages(role, demo):
     programme = Programme.objects.get()
     enrolment = Enrolment.objects.get()
     assignment = Assignment.objects.filter(expert__user=demo["expert"]).first()
-    waiting, certified = demo_claims(enrolment)
+    waiting, certified = waiting_and_certified_claims(enrolment)
     pages = {
         "visitor": [
             reverse("home"),

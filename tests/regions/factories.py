@@ -215,3 +215,12 @@ def claim(enrolment, amount=Decimal("1000"), *, status="submitted", certified=No
     if status == "paid":
         made = services.record_payment(claim=made, paid_on=timezone.localdate(), reference=f"VIR-{made.pk}", by=officer)
     return made
+
+
+def waiting_and_certified_claims(enrolment):
+    """On a funded enrolment: a claim waiting for the officer's decision (1,000 EUR) and one certified
+    (500 EUR), waiting for its payment; the claims' pages drawn with their forms."""
+    officer = enrolment.programme.region.officers.select_related("user").first().user
+    return claim(enrolment, Decimal("1000"), officer=officer), claim(
+        enrolment, Decimal("500"), status="certified", officer=officer
+    )
