@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -257,6 +258,22 @@ def test_the_audit_check_finds_a_claim_certified_around_the_services(funded):
     assert problem.subject == f"regions.paymentclaim:{made.pk}"
 
 
+def test_the_commands_pass_on_claims_then_report_a_paid_total_changed_in_sql(funded, capsys):
+    claim(funded, Decimal("1000"), status="paid")
+    call_command("reconcile_budgets")
+    call_command("verify_audit")
+    assert "OK" in capsys.readouterr().out
+    Enrolment.objects.filter(pk=funded.pk).update(paid_total=Decimal("900"))
+    with pytest.raises(SystemExit):
+        call_command("reconcile_budgets")
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    assert (
+        f"regions.enrolment:{funded.pk}: the enrolment's certified 1000.00 and paid 900.00 differ"
+        in capsys.readouterr().err
+    )
+
+
 def test_every_step_of_a_claim_is_audited_with_the_enrolment_totals(funded):
     made = claim(funded, Decimal("1000"), status="paid")
     actions = list(
@@ -266,3 +283,13 @@ def test_every_step_of_a_claim_is_audited_with_the_enrolment_totals(funded):
     )
     assert actions == ["claim.submitted", "claim.certified", "claim.paid"]
     assert verify_claims() == []
+
+
+def test_the_companys_data_export_holds_its_claims_invoices_and_payments(funded):
+    from regions.privacy import export_enrolments
+
+    made = claim(funded, Decimal("1000"), status="paid")
+    [exported] = export_enrolments(funded.company).data["enrolments"][0]["payment_claims"]
+    assert (exported["id"], exported["status"], exported["payment"]["reference"]) == (made.pk, "paid", f"VIR-{made.pk}")
+    assert [invoice["name"] for invoice in exported["invoices"]] == ["facture.pdf"]
+    assert [step["to"] for step in exported["steps"]] == ["submitted", "certified", "paid"]
