@@ -35,7 +35,11 @@ urlpatterns = [
     path("factures/<int:pk>/", claims.invoice_download, name="invoice_download"),
     # Dashboards and exports (views/dashboard.py)
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
-    re_path(r"^tableau-de-bord/(?P<kind>candidatures|depenses)\.(?P<fmt>csv|xlsx)$", dashboard.export, name="export"),
+    re_path(
+        r"^tableau-de-bord/(?P<kind>candidatures|depenses|paiements)\.(?P<fmt>csv|xlsx)$",
+        dashboard.export,
+        name="export",
+    ),
     re_path(r"^tableau-de-bord/dma-(?P<region>[0-9AB]{2})\.csv$", dashboard.dma_export, name="dma_export"),
     path("national/", dashboard.national, name="national"),
     # The audit trail (views/audit.py)

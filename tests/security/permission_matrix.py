@@ -338,6 +338,7 @@ MATRIX = [
     ("regions:dashboard",             "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:export",                "applications CSV",  "kind=candidatures;fmt=csv",             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:export",                "expenses XLSX",     "kind=depenses;fmt=xlsx",                GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
+    ("regions:export",                "payments XLSX",     "kind=paiements;fmt=xlsx",               GET,    LOGIN, 403,   403,   403,   403,   403,    200,    200,     200),
     ("regions:dma_export",            "region A",          "region=53",                             GET,    LOGIN, 403,   403,   403,   403,   403,    200,    404,     200),
     ("regions:dma_export",            "region B",          "region=84",                             GET,    LOGIN, 403,   403,   403,   403,   403,    404,    200,     200),
     ("regions:national",              "-",                 "",                                      GET,    LOGIN, 403,   403,   403,   403,   403,    403,    403,     200),
@@ -447,6 +448,7 @@ NOT_SHOWN = [
     ("regions:company_programmes", "", "owner", "Programme Auvergne", "other"),
     ("regions:shared_diagnostics", "", "oofficer", "Usine C", "officer"),
     ("regions:claims_to_process", "", "officer", "Usine B", "oofficer"),
+    ("regions:export", "kind=paiements;fmt=csv", "officer", "Usine B", "oofficer"),
     ("regions:claims_to_process", "", "oofficer", "Usine A", "officer"),
     # The open data name no company.
     ("regions:open_data_file", "fmt=csv", "anon", "Usine A", None),
