@@ -36,9 +36,11 @@ class RegionsConfig(AppConfig):
 
         from portal.audit import register_actions, register_verifier
         from regions.services.audit import ACTIONS, verify_state
+        from regions.services.claim_checks import verify_claims
 
         register_actions(ACTIONS)
         register_verifier(verify_state)
+        register_verifier(verify_claims)
 
         from regions import privacy
 
@@ -61,3 +63,7 @@ class RegionsConfig(AppConfig):
             outbox_sweeper(EnrolmentTransition.objects.filter(to_status__in=NOTIFIED), send_transition_email),
         )
         register_sweeper("regions.visit_costs", enqueue_unbooked_visits)
+        from regions.models import ClaimTransition
+        from regions.tasks import send_claim_email
+
+        register_sweeper("regions.claim_emails", outbox_sweeper(ClaimTransition.objects.all(), send_claim_email))

@@ -15,6 +15,8 @@ __all__ = [
     "AlreadyDecided",
     "BudgetBelowCommitted",
     "BudgetExhausted",
+    "ClaimAboveCommitment",
+    "ClaimNotAllowed",
     "CommitmentExceeded",
     "DeMinimisExceeded",
     "DocumentRefused",
@@ -135,3 +137,31 @@ class DocumentRefused(RegionsError):
     """A document cannot be added to the application (its file, the count, or the application's state)."""
 
     http_status = 400
+
+
+class ClaimNotAllowed(IllegalTransition):
+    """A payment claim cannot be submitted on this enrolment in its current state (not accepted nor in progress)."""
+
+
+class ClaimAboveCommitment(RegionsError):
+    """Claiming or certifying the amount would take the enrolment's certified claims (with its
+    expenses) over its commitment."""
+
+    def __init__(self, *, committed, certified, spent, asked):
+        self.committed, self.certified, self.spent, self.asked = committed, certified, spent, asked
+        self.left = committed - certified - spent
+        self.excess = asked - self.left
+        super().__init__(
+            _(
+                "Above the commitment: %(left)s left on this enrolment (%(committed)s committed, %(certified)s "
+                "already certified, %(spent)s of expenses); %(asked)s asked, %(excess)s too much"
+            )
+            % {
+                "left": format_eur(self.left),
+                "committed": format_eur(committed),
+                "certified": format_eur(certified),
+                "spent": format_eur(spent),
+                "asked": format_eur(asked),
+                "excess": format_eur(self.excess),
+            }
+        )

@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of enrolments and expenses. Rows come from the dashboard's filtered queryset,
+"""CSV and XLSX exports of enrolments, expenses and payment claims (with their payments). Rows come from the dashboard's filtered queryset,
 read with `iterator()` (constant memory); every cell goes through `portal.spreadsheets` (text that a
 spreadsheet would run as a formula is neutralised). A CSV file is written in the layout a spreadsheet
 of the user's language reads (in French: ";" between columns, a decimal comma), with a BOM so that
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Region
 from portal.spreadsheets import STANDARD_CSV, csv_cell, xlsx_cell
-from regions.models import Enrolment, Expense
+from regions.models import Enrolment, Expense, PaymentClaim
 
 FORMATS = {"csv", "xlsx"}
 
@@ -123,6 +123,61 @@ def _expense_rows(enrolments):
     return header, values()
 
 
+def _claim_rows(enrolments):
+    header = [
+        _("Payment claim"),
+        _("Application"),
+        _("Programme"),
+        _("Company"),
+        _("SIRET"),
+        _("Status"),
+        _("Costs claimed"),
+        _("Claim sent on"),
+        _("Amount claimed (EUR)"),
+        _("Amount certified (EUR)"),
+        _("Decided at"),
+        _("Payment date"),
+        _("Payment reference"),
+        _("Amount paid (EUR)"),
+    ]
+    rows = (
+        PaymentClaim.objects.filter(enrolment__in=enrolments.values("pk"))
+        .select_related("enrolment__programme", "enrolment__company", "payment")
+        .order_by("enrolment__programme__name", "submitted_at", "pk")
+        .iterator(chunk_size=2000)
+    )
+
+    def values():
+        for claim in rows:
+            payment = getattr(claim, "payment", None)
+            yield [
+                claim.pk,
+                claim.enrolment_id,
+                claim.enrolment.programme.name,
+                claim.enrolment.company.name,
+                claim.enrolment.company.siret,
+                claim.get_status_display(),
+                claim.description,
+                _local(claim.submitted_at),
+                claim.amount_claimed,
+                claim.certified_amount,
+                _local(claim.decided_at),
+                payment.paid_on if payment else None,
+                payment.reference if payment else "",
+                payment.amount if payment else None,
+            ]
+
+    return header, values()
+
+
+# kind -> (its rows, its file name, its sheet's title)
+KINDS = {
+    "enrolments": (_enrolment_rows, "candidatures", lambda: _("Applications")),
+    "expenses": (_expense_rows, "depenses", lambda: _("Expenses")),
+    "payments": (_claim_rows, "paiements", lambda: _("Payment claims")),
+}
+
+
 def _local(moment):
     if moment is None:
         return None
@@ -135,9 +190,10 @@ class _Echo:
 
 
 def export_response(*, kind, fmt, enrolments, layout=STANDARD_CSV):
-    header, rows = _enrolment_rows(enrolments) if kind == "enrolments" else _expense_rows(enrolments)
+    make_rows, name, title = KINDS[kind]
+    header, rows = make_rows(enrolments)
     stamp = timezone.localdate().isoformat()
-    filename = f"{'candidatures' if kind == 'enrolments' else 'depenses'}-{stamp}.{fmt}"
+    filename = f"{name}-{stamp}.{fmt}"
     if fmt == "csv":
         writer = csv.writer(_Echo(), delimiter=layout.delimiter)
 
@@ -152,7 +208,7 @@ def export_response(*, kind, fmt, enrolments, layout=STANDARD_CSV):
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=str(_("Applications") if kind == "enrolments" else _("Expenses"))[:31])
+        sheet = workbook.create_sheet(title=str(title())[:31])
         sheet.append([xlsx_cell(sheet, str(title)) for title in header])
         for row in rows:
             sheet.append([xlsx_cell(sheet, value) for value in row])

@@ -29,6 +29,18 @@ def is_enrolment_company_member(user, enrolment):
     return enrolment is not None and viewer_of(user).is_member_of(enrolment.company_id)
 
 
+@rules.predicate
+def is_officer_of_claim(user, claim):
+    """Officers of the region of the programme the claim's enrolment belongs to."""
+    return claim is not None and viewer_of(user).is_officer_of(claim.enrolment.programme.region_id)
+
+
+@rules.predicate
+def is_claim_company_member(user, claim):
+    """Members (owner or not) of the company that made the claim."""
+    return claim is not None and viewer_of(user).is_member_of(claim.enrolment.company_id)
+
+
 # Create programmes (in their region for officers, anywhere for staff).
 can_create_programme = is_region_officer | is_alliance_staff
 # Edit, open, close a programme and see its enrolments and ledger.
@@ -42,6 +54,14 @@ can_withdraw_enrolment = is_enrolment_company_member
 can_edit_application = is_enrolment_company_member
 # Download an application's documents: the company's members, the officers of the programme's region, staff.
 can_read_application_file = is_enrolment_company_member | is_officer_of_enrolment | is_alliance_staff
+# Submit a payment claim with its invoices on a funded enrolment: the company's members.
+can_submit_claim = is_enrolment_company_member
+# Certify or reject a payment claim, record its payment: officers of the programme's region, staff.
+can_process_claim = is_officer_of_claim | is_alliance_staff
+# Read a payment claim and download its invoices: the company's members, the region's officers, staff.
+can_read_claim = is_claim_company_member | is_officer_of_claim | is_alliance_staff
+# The list of claims to process: officers (their regions' claims) and staff (every claim).
+can_view_claims_to_process = is_region_officer | is_alliance_staff
 # Apply to a programme on behalf of a company: its members.
 can_apply = is_company_member
 # See the programmes open to one's company and one's applications.

@@ -12,6 +12,13 @@ def send_transition_email(transition_id):
     return send(transition_id=transition_id)
 
 
+@shared_task(**DELIVERY)
+def send_claim_email(transition_id):
+    from regions.services.claim_notifications import send_claim_email as send
+
+    return send(transition_id=transition_id)
+
+
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
 def book_visit_cost(visit_id):
     """Book a logged visit's cost on its enrolment; safe to run twice (one expense per visit)."""

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from regions.views import application_file, audit, company, dashboard, officer, opendata, shared
+from regions.views import application_file, audit, claims, company, dashboard, officer, opendata, shared
 
 app_name = "regions"
 
@@ -23,9 +23,23 @@ urlpatterns = [
     path("candidatures/<int:pk>/experts/", officer.enrolment_experts, name="enrolment_experts"),
     path("candidatures/<int:pk>/depenses/nouvelle/", officer.expense_create, name="expense_create"),
     path("depenses/<int:pk>/annuler/", officer.expense_cancel, name="expense_cancel"),
+    # Payment claims (views/claims.py)
+    path("candidatures/<int:pk>/demandes-de-paiement/", claims.claim_submit, name="claim_submit"),
+    path("demandes-de-paiement/", claims.claims_to_process, name="claims_to_process"),
+    path("demandes-de-paiement/<int:pk>/", claims.claim_detail, name="claim_detail"),
+    re_path(
+        r"^demandes-de-paiement/(?P<pk>[0-9]+)/(?P<action>certify|reject|pay)/$",
+        claims.claim_action,
+        name="claim_action",
+    ),
+    path("factures/<int:pk>/", claims.invoice_download, name="invoice_download"),
     # Dashboards and exports (views/dashboard.py)
     path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
-    re_path(r"^tableau-de-bord/(?P<kind>candidatures|depenses)\.(?P<fmt>csv|xlsx)$", dashboard.export, name="export"),
+    re_path(
+        r"^tableau-de-bord/(?P<kind>candidatures|depenses|paiements)\.(?P<fmt>csv|xlsx)$",
+        dashboard.export,
+        name="export",
+    ),
     re_path(r"^tableau-de-bord/dma-(?P<region>[0-9AB]{2})\.csv$", dashboard.dma_export, name="dma_export"),
     path("national/", dashboard.national, name="national"),
     # The audit trail (views/audit.py)

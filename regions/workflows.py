@@ -8,6 +8,11 @@ guard is the lock and the status re-read under it). The officers of the programm
 take the decisions; the company's members withdraw and send again. The company is told by e-mail of
 the decisions, the requests for changes, the start and the completion.
 
+Payment claim: submitted → certified (an amount drawn on the commitment) or rejected (with a
+reason); certified → paid (date and reference). No cycle: each status is reached once. The company's
+members submit; the officers of the programme's region and staff certify, reject and record the
+payment. The company gets a receipt and each decision, the region's officers an alert of each claim.
+
 Programme: draft → open ⇄ closed (a cycle: a closed programme may open again); staff and the officers
 of its region move it. A programme may be created open (the seeders, an import).
 """
@@ -25,9 +30,24 @@ from portal.money import ZERO
 from portal.workflow import START, Move, Workflow
 from regions.exceptions import AlreadyDecided, IllegalTransition
 from regions.forms import AcceptForm, RefuseForm, ResubmitForm, SendBackForm
-from regions.models import Enrolment, EnrolmentTransition, LedgerEntry, Programme, ProgrammeTransition
-from regions.rules import can_decide_enrolment, can_edit_application, can_manage_programme, can_withdraw_enrolment
+from regions.models import (
+    ClaimTransition,
+    Enrolment,
+    EnrolmentTransition,
+    LedgerEntry,
+    PaymentClaim,
+    Programme,
+    ProgrammeTransition,
+)
+from regions.rules import (
+    can_decide_enrolment,
+    can_edit_application,
+    can_manage_programme,
+    can_process_claim,
+    can_withdraw_enrolment,
+)
 from regions.services.audit import enrolment_state
+from regions.services.claim_ledger import certify_effect, claim_state, pay_effect
 from regions.services.ledger import add_to_totals, append_ledger, release_unspent
 from regions.services.reassessment import schedule_reassessments
 from regions.tasks import send_transition_email
@@ -179,5 +199,43 @@ PROGRAMME = Workflow(
         % {"current": P(current).label, "next": P(target).label}
     ),
     url=lambda programme, move: reverse("regions:programme_status", args=[programme.pk]),
+    save_fields=["updated_at"],
+)
+
+
+C = PaymentClaim.Status
+
+
+def _claim_refusal(current, target, claim):
+    if current in (C.CERTIFIED, C.REJECTED, C.PAID) and target in (C.CERTIFIED, C.REJECTED):
+        return AlreadyDecided(
+            gettext("This claim has already been decided: %(status)s.") % {"status": C(current).label}
+        )
+    if current == C.PAID:
+        return AlreadyDecided(gettext("This claim has already been paid."))
+    return IllegalTransition(
+        gettext("A claim that is %(current)s cannot become %(next)s.")
+        % {"current": C(current).label, "next": C(target).label}
+    )
+
+
+CLAIM = Workflow(
+    model=PaymentClaim,
+    record=ClaimTransition,
+    record_fields=lambda claim: {"claim": claim},
+    moves=[
+        Move("submit", (START,), C.SUBMITTED, notify=True),
+        Move(
+            "certify", (C.SUBMITTED,), C.CERTIFIED, _("Certify"), can_process_claim, notify=True, effect=certify_effect
+        ),
+        Move("reject", (C.SUBMITTED,), C.REJECTED, _("Reject"), can_process_claim, notify=True, style="outline-danger"),
+        Move("pay", (C.CERTIFIED,), C.PAID, _("Record the payment"), can_process_claim, notify=True, effect=pay_effect),
+    ],
+    audit_action=lambda status: f"claim.{status}",
+    audit_state=claim_state,
+    audit_region=lambda claim: claim.enrolment.programme.region_id,
+    notify="regions.tasks.send_claim_email",
+    refusal=_claim_refusal,
+    url=lambda claim, move: reverse("regions:claim_action", args=[claim.pk, move.name]),
     save_fields=["updated_at"],
 )

@@ -1,5 +1,6 @@
 """Programmes, enrolments and the budget ledger of the regions app; one module per part."""
 
+from regions.models.claims import ClaimInvoice, ClaimPayment, ClaimTransition, PaymentClaim
 from regions.models.documents import EnrolmentDocument
 from regions.models.enrolment import Enrolment, EnrolmentAssignment, EnrolmentTransition
 from regions.models.ledger import Expense, LedgerEntry
@@ -8,6 +9,9 @@ from regions.models.programme import Programme, ProgrammeTransition
 from regions.models.reassessment import Reassessment
 
 __all__ = [
+    "ClaimInvoice",
+    "ClaimPayment",
+    "ClaimTransition",
     "Enrolment",
     "EnrolmentAssignment",
     "EnrolmentDocument",
@@ -15,6 +19,7 @@ __all__ = [
     "Expense",
     "LedgerEntry",
     "OpenDataRelease",
+    "PaymentClaim",
     "Programme",
     "ProgrammeTransition",
     "Reassessment",

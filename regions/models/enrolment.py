@@ -70,6 +70,9 @@ class Enrolment(models.Model):
     cap_amount = money_field(_("cap (EUR)"))
     committed_amount = money_field(_("committed amount (EUR)"), default=Decimal("0"))
     spent_total = money_field(_("spent (EUR)"), default=Decimal("0"), editable=False)
+    # Payment claims (`regions.models.claims`): what officers certified, and what was paid of it.
+    certified_total = money_field(_("certified (EUR)"), default=Decimal("0"), editable=False)
+    paid_total = money_field(_("paid (EUR)"), default=Decimal("0"), editable=False)
     refusal_reason = models.TextField(_("reason for refusal"), blank=True, max_length=2000)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
@@ -103,6 +106,15 @@ class Enrolment(models.Model):
             models.CheckConstraint(condition=Q(declared_outside_aid__gte=0), name="enrolment_outside_aid_not_negative"),
             models.CheckConstraint(
                 condition=Q(spent_total__lte=F("committed_amount")), name="enrolment_spent_within_committed"
+            ),
+            # Claims: Σ paid ≤ Σ certified, and certified claims and expenses together within the commitment.
+            models.CheckConstraint(
+                condition=Q(paid_total__gte=0) & Q(paid_total__lte=F("certified_total")),
+                name="enrolment_paid_within_certified",
+            ),
+            models.CheckConstraint(
+                condition=Q(certified_total__gte=0) & Q(certified_total__lte=F("committed_amount") - F("spent_total")),
+                name="enrolment_certified_within_committed",
             ),
             models.CheckConstraint(
                 condition=Q(committed_amount=0) | Q(status__in=["accepted", "in_progress", "completed", "withdrawn"]),

@@ -74,6 +74,9 @@ class LedgerEntry(models.Model):
         RELEASE = "release", _("commitment released")
         EXPENSE = "expense", _("expense booked")
         EXPENSE_CANCELLED = "expense_cancelled", _("expense cancelled")
+        # Payment claims: no total of the programme moves; the entry chains the movement of the enrolment.
+        CLAIM_CERTIFIED = "claim_certified", _("claim certified")
+        CLAIM_PAID = "claim_paid", _("claim paid")
 
     programme = models.ForeignKey("regions.Programme", on_delete=models.PROTECT, related_name="ledger")
     seq = models.PositiveIntegerField()
@@ -84,7 +87,8 @@ class LedgerEntry(models.Model):
     expense = models.ForeignKey(
         "regions.Expense", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
     )
-    # Signed change to the total named by `kind` (budget, committed or spent).
+    # Signed change to the total named by `kind` (budget, committed or spent; the enrolment's certified
+    # or paid total for a claim).
     amount = money_field(_("change (EUR)"))
     budget_after = money_field(_("budget after"))
     committed_after = money_field(_("committed after"))

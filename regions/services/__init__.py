@@ -3,6 +3,7 @@ names are re-exported here. All take keyword arguments, run in one transaction a
 errors of `regions.exceptions` with nothing written."""
 
 from regions.exceptions import ExpertProposalRefused
+from regions.services.claims import certify_claim, record_payment, reject_claim, submit_claim
 from regions.services.documents import add_document
 from regions.services.enrolments import (
     accept_enrolment,
@@ -29,17 +30,21 @@ __all__ = [
     "book_expense",
     "book_visit_cost",
     "cancel_expense",
+    "certify_claim",
     "change_budget",
     "complete_enrolment",
     "create_programme",
     "propose_expert",
     "reconcile",
+    "record_payment",
     "refuse_enrolment",
+    "reject_claim",
     "resubmit_enrolment",
     "send_back_enrolment",
     "set_programme_status",
     "start_enrolment",
     "start_review",
+    "submit_claim",
     "update_programme",
     "verify_ledger",
     "withdraw_enrolment",

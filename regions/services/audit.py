@@ -9,7 +9,10 @@ its officers read it:
 - `enrolment.<status>` on the enrolment for every move of `regions.workflows.ENROLMENT` (applied,
   under review, accepted, refused, in progress, completed, withdrawn), with the money it moves:
   the enrolment's committed and spent amounts and the programme's committed total, before and after;
-- `expense.booked` and `expense.cancelled` on the expense, with the spent totals before and after.
+- `expense.booked` and `expense.cancelled` on the expense, with the spent totals before and after;
+- `claim.submitted`, `claim.certified`, `claim.rejected`, `claim.paid` on the payment claim, with the
+  claim's amounts and the enrolment's certified and paid totals (`regions.services.claim_checks`
+  verifies them).
 
 The money ledger (`LedgerEntry`) stays the business record that reconciliation reads; the audit
 entry is the proof of who changed what. `verify_state` (registered from `RegionsConfig.ready()`)
@@ -40,6 +43,10 @@ ACTIONS = {
     "enrolment.withdrawn": _("application withdrawn"),
     "expense.booked": _("expense booked"),
     "expense.cancelled": _("expense cancelled"),
+    "claim.submitted": _("payment claim submitted"),
+    "claim.certified": _("payment claim certified"),
+    "claim.rejected": _("payment claim rejected"),
+    "claim.paid": _("payment recorded"),
 }
 
 

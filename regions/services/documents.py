@@ -29,7 +29,7 @@ from regions.services.ledger import lock_enrolment, lock_programme
 logger = logging.getLogger(__name__)
 
 
-def _checked_file(upload):
+def checked_file(upload):
     try:
         data = read_limited(upload, max_bytes=settings.APPLICATION_DOCUMENT_MAX_BYTES)
         if not data:
@@ -46,7 +46,7 @@ def _checked_file(upload):
         raise DocumentRefused(_("This document is refused: %(reason)s.") % {"reason": error.message}) from None
 
 
-def _display_name(upload, extension):
+def display_name(upload, extension):
     name = get_valid_filename((getattr(upload, "name", "") or "").rsplit("/", 1)[-1])[:150]
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return f"{stem or 'document'}.{extension}"
@@ -57,7 +57,7 @@ def add_document(*, enrolment, kind, upload, by):
     """Attach `upload` (a file object) of `kind` to the application; return the document row."""
     if kind not in EnrolmentDocument.Kind.values:
         raise InvalidInput(_("Choose the kind of document."))
-    data, file_type = _checked_file(upload)
+    data, file_type = checked_file(upload)
     programme = lock_programme(enrolment.programme_id)  # the order of locks of every service: programme, then enrolment
     current = lock_enrolment(enrolment.pk)
     if current.status not in Enrolment.OPEN_FILE:
@@ -89,7 +89,7 @@ def add_document(*, enrolment, kind, upload, by):
         enrolment=current,
         kind=kind,
         file=name,
-        original_name=_display_name(upload, file_type.extension),
+        original_name=display_name(upload, file_type.extension),
         content_type=file_type.content_type,
         size=len(data),
         sha256=sha256,

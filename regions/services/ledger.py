@@ -79,8 +79,9 @@ def add_to_totals(*, programme, committed=ZERO, spent=ZERO, enrolment=None, enro
 
 
 def release_unspent(*, programme, enrolment, by, comment=""):
-    """Give back to the programme what a closed (completed or withdrawn) enrolment did not spend."""
-    unspent = enrolment.committed_amount - enrolment.spent_total
+    """Give back to the programme what a closed (completed or withdrawn) enrolment did not spend
+    (its expenses) nor have certified (its payment claims)."""
+    unspent = enrolment.committed_amount - enrolment.spent_total - enrolment.certified_total
     if unspent <= ZERO:
         return None
     add_to_totals(programme=programme, committed=-unspent, enrolment=enrolment, enrolment_committed=-unspent)
@@ -151,7 +152,7 @@ def book_expense(*, enrolment, kind, amount, label, incurred_on, by, source_refe
             _("Expenses can be booked only on an accepted or in-progress enrolment; this one is %(status)s.")
             % {"status": current.get_status_display()}
         )
-    left = current.committed_amount - current.spent_total
+    left = current.committed_amount - current.spent_total - current.certified_total  # claims draw on it too
     if amount > left:
         raise CommitmentExceeded(left=left, asked=amount)
     before = expense_totals(current, programme)

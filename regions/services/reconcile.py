@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from portal.money import cents
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
+from regions.services.claim_checks import reconcile_claims
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -51,7 +52,9 @@ def reconcile(programme=None):
     - Σ enrolments' spent = the programme's spent total;
     - the ledger: budget entries sum to the budget, commits − releases to the committed total,
       expenses − cancellations to the spent total, the last entry's totals are the current ones,
-      and the hash chain is unbroken.
+      and the hash chain is unbroken;
+    - the payment claims (`regions.services.claim_checks.reconcile_claims`): Σ paid ≤ Σ certified ≤
+      committed − spent per enrolment, the totals equal to the claims, payments and ledger entries.
     Runs a fixed number of aggregate queries plus one pass over the ledger rows for the hash chain.
     """
     programmes = Programme.objects.all() if programme is None else Programme.objects.filter(pk=programme.pk)
@@ -101,6 +104,7 @@ def reconcile(programme=None):
         if row["committed_amount"] and row["status"] not in Enrolment.FUNDED:
             report.problems.append(f"{label}: {row['committed_amount']} committed while {row['status']}")
 
+    report.problems += reconcile_claims(programmes)
     report.problems += verify_ledger(programmes)
     return report
 

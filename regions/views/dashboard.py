@@ -66,16 +66,16 @@ def national(request):
 
 @require_GET
 def export(request, kind, fmt):
-    """The filtered enrolments (or their expenses) as CSV or XLSX: the same rows as the page."""
+    """The filtered enrolments (or their expenses, or their payment claims) as CSV or XLSX: the same rows as the page."""
     allowed(can_view_dashboard, request.user)
-    if fmt not in FORMATS or kind not in ("candidatures", "depenses"):
+    kinds = {"candidatures": "enrolments", "depenses": "expenses", "paiements": "payments"}
+    if fmt not in FORMATS or kind not in kinds:
         raise Http404
     layout = csv_layout(get_language(), request.GET.get("format", ""))
     if layout is None:
         return HttpResponseBadRequest(_("Unknown export format: use csv-standard or csv-local."))
     enrolments = enrolment_filter(request.user, request.GET).qs
-    kind = "enrolments" if kind == "candidatures" else "expenses"
-    return export_response(kind=kind, fmt=fmt, enrolments=enrolments, layout=layout)
+    return export_response(kind=kinds[kind], fmt=fmt, enrolments=enrolments, layout=layout)
 
 
 @require_GET

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.http import allowed, found, reported
 from portal.money import format_eur
 from portal.rules import is_region_officer
-from regions import selectors, services
+from regions import claim_selectors, selectors, services
 from regions.batch import decide_one
+from regions.claim_forms import ClaimForm
 from regions.cofunding import aid_asked
 from regions.dashboard import programme_rows
 from regions.forms import (
@@ -27,7 +28,13 @@ from regions.forms import (
     SendBackForm,
 )
 from regions.models import Enrolment, Programme
-from regions.rules import can_create_programme, can_decide_enrolment, can_edit_application, can_manage_programme
+from regions.rules import (
+    can_create_programme,
+    can_decide_enrolment,
+    can_edit_application,
+    can_manage_programme,
+    can_submit_claim,
+)
 from regions.workflows import ENROLMENT, PROGRAMME
 
 PROGRAMME_FIELDS = [
@@ -161,12 +168,16 @@ def enrolment_page(request, enrolment, *, status=200, **forms):
         forms.setdefault("expense_form", ExpenseForm())
     if can_edit and enrolment.status in Enrolment.OPEN_FILE:
         forms.setdefault("document_form", DocumentForm())
+    if enrolment.status in Enrolment.BOOKABLE and can_submit_claim.test(request.user, enrolment):
+        left = enrolment.committed_amount - enrolment.spent_total - enrolment.certified_total
+        forms.setdefault("claim_form", ClaimForm(left=left))
     context = {
         "enrolment": enrolment,
         "programme": programme,
         "history": list(selectors.enrolment_history(enrolment)),
         "expenses": selectors.enrolment_expenses(enrolment),
         "documents": selectors.enrolment_documents(enrolment),
+        "claims": claim_selectors.enrolment_claims(enrolment) if enrolment.status in Enrolment.FUNDED else [],
         "can_decide": can_decide,
         "decisions": [
             (action, forms.get(f"{action.name}_form")) for action in actions if action not in (withdrawal, resubmission)

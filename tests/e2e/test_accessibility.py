@@ -27,6 +27,7 @@ from tests.e2e.test_expert_journey import pass_second_factor
 from tests.e2e.test_shell import log_in
 from tests.portal.factories import MembershipFactory
 from tests.portal.two_factor import device_for
+from tests.regions.factories import waiting_and_certified_claims
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,6 +115,7 @@ def journey_pages(role, demo):
     programme = Programme.objects.get()
     enrolment = Enrolment.objects.get()
     assignment = Assignment.objects.filter(expert__user=demo["expert"]).first()
+    waiting, certified = waiting_and_certified_claims(enrolment)
     pages = {
         "visitor": [
             reverse("home"),
@@ -145,6 +147,8 @@ def journey_pages(role, demo):
             reverse("regions:company_programmes"),
             reverse("regions:apply", args=[programme.pk]),
             reverse("regions:my_applications"),
+            reverse("regions:enrolment_detail", args=[enrolment.pk]),
+            reverse("regions:claim_detail", args=[waiting.pk]),
             reverse("experts:directory"),
             reverse("portal:security"),
             reverse("portal:inbox"),
@@ -171,6 +175,9 @@ def journey_pages(role, demo):
             reverse("regions:enrolment_experts", args=[enrolment.pk]),
             reverse("regions:shared_diagnostics"),
             reverse("regions:audit_trail"),
+            reverse("regions:claims_to_process"),
+            reverse("regions:claim_detail", args=[waiting.pk]),
+            reverse("regions:claim_detail", args=[certified.pk]),
         ],
         "staff": [
             reverse("regions:national"),

@@ -22,6 +22,7 @@ from seeding.demo.accounts import EXPERT, OFFICER, SME, STAFF
 from tests.e2e.test_expert_journey import pass_second_factor
 from tests.e2e.test_shell import log_in
 from tests.portal.two_factor import device_for
+from tests.regions.factories import waiting_and_certified_claims
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,8 +45,12 @@ def main_pages(role, demo):
     diagnostic = Diagnostic.objects.filter(company=company, status="submitted").latest("submitted_at")
     programme = Programme.objects.get()
     assignment = Assignment.objects.filter(expert__user=demo["expert"]).first()
+    enrolment = Enrolment.objects.get()
+    waiting, certified = waiting_and_certified_claims(enrolment)
     pages = {
         "sme": [
+            reverse("regions:enrolment_detail", args=[enrolment.pk]),
+            reverse("regions:claim_detail", args=[waiting.pk]),
             reverse("portal:my_company"),
             reverse("diagnostics:company_diagnostics", args=[company.pk]),
             reverse("diagnostics:results", args=[diagnostic.pk]),
@@ -61,6 +66,9 @@ def main_pages(role, demo):
             reverse("regions:programme_edit", args=[programme.pk]),
             reverse("regions:shared_diagnostics"),
             reverse("regions:audit_trail"),
+            reverse("regions:claims_to_process"),
+            reverse("regions:claim_detail", args=[waiting.pk]),
+            reverse("regions:claim_detail", args=[certified.pk]),
         ],
         "expert": [
             reverse("experts:assignment", args=[assignment.pk]),

@@ -188,3 +188,39 @@ def stored_document(enrolment, *, content=b"%PDF-1.4\n% test\n", kind="quote", n
     document.file.save(f"applications/{enrolment.pk}/{digest}.pdf", ContentFile(content), save=False)
     document.save()
     return document
+
+
+PDF_INVOICE = b"%PDF-1.4\n% facture\n"
+
+
+def invoice(name="facture.pdf", content=PDF_INVOICE):
+    """An uploaded invoice, as a form hands it to the service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def claim(enrolment, amount=Decimal("1000"), *, status="submitted", certified=None, by=None, officer=None):
+    """A payment claim made through the services, moved up to `status` (certified at `certified`,
+    the amount claimed by default; paid today under a reference "VIR-<pk>")."""
+    member = by or enrolment.company.memberships.select_related("user").first().user
+    made = services.submit_claim(
+        enrolment=enrolment, amount=amount, description="Cellule robotisée", invoices=[invoice()], by=member
+    )
+    officer = officer or an_officer(enrolment.programme.region)
+    if status == "rejected":
+        made = services.reject_claim(claim=made, reason="Facture illisible.", by=officer)
+    if status in ("certified", "paid"):
+        made = services.certify_claim(claim=made, amount=certified or amount, by=officer)
+    if status == "paid":
+        made = services.record_payment(claim=made, paid_on=timezone.localdate(), reference=f"VIR-{made.pk}", by=officer)
+    return made
+
+
+def waiting_and_certified_claims(enrolment):
+    """On a funded enrolment: a claim waiting for the officer's decision (1,000 EUR) and one certified
+    (500 EUR), waiting for its payment; the claims' pages drawn with their forms."""
+    officer = enrolment.programme.region.officers.select_related("user").first().user
+    return claim(enrolment, Decimal("1000"), officer=officer), claim(
+        enrolment, Decimal("500"), status="certified", officer=officer
+    )

@@ -1,6 +1,7 @@
 """A Hypothesis state machine over the money services: random sequences of apply / review / send back
 / resubmit / accept (within the aid asked, the budget and the de minimis ceiling) / refuse / withdraw
-/ start / complete / book expense / cancel expense / change budget, with every money invariant
+/ start / complete / book expense / cancel expense / change budget / submit, certify, reject and pay
+a payment claim, with every money invariant
 checked after every step, against a shadow model of what the amounts should be.
 
 A step may be refused (budget exhausted, over the cap, illegal transition…): then nothing may have
@@ -14,23 +15,34 @@ from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from regions import services
 from regions.exceptions import IllegalTransition, InvalidInput, RegionsError
-from regions.models import Enrolment, Expense, Programme
+from regions.models import Enrolment, Expense, PaymentClaim, Programme
 from tests.portal.factories import OwnerFactory
-from tests.regions.factories import ProgrammeFactory, an_officer
+from tests.regions.factories import ProgrammeFactory, an_officer, invoice
 
 # The typed errors the regions services raise: their own refusals and the portal's two they share.
 REFUSALS = (RegionsError, IllegalTransition, InvalidInput)
 CENTS = st.integers(min_value=1, max_value=3_000_000).map(lambda cents: Decimal(cents) / 100)
 ZERO = Decimal("0")
+# Claims and certifications: smaller amounts, so that several fit in one commitment.
+CLAIM_CENTS = st.integers(min_value=1, max_value=500_000).map(lambda cents: Decimal(cents) / 100)
 
 
 class MoneyMachine(RuleBasedStateMachine):
     enrolments = Bundle("enrolments")
     expenses = Bundle("expenses")
+    claims = Bundle("claims")
 
     def __init__(self):
         super().__init__()
@@ -44,6 +56,14 @@ class MoneyMachine(RuleBasedStateMachine):
         self.asked = {}  # enrolment pk -> the aid asked for (the most an officer may commit)
         self.spent = {}  # enrolment pk -> Σ live expenses
         self.live_expenses = {}  # expense pk -> (enrolment pk, amount)
+        self.certified = {}  # enrolment pk -> Σ certified claims
+        self.paid = {}  # enrolment pk -> Σ payments
+        self.claimed = {}  # claim pk -> (enrolment pk, amount claimed)
+        self.claim_status = {}  # claim pk -> status
+
+    def _left(self, pk):
+        """What the commitment still allows: committed − spent − certified."""
+        return self.committed[pk] - self.spent[pk] - self.certified[pk]
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -70,8 +90,22 @@ class MoneyMachine(RuleBasedStateMachine):
             return None
         self.committed[enrolment.pk] = ZERO
         self.spent[enrolment.pk] = ZERO
+        self.certified[enrolment.pk] = ZERO
+        self.paid[enrolment.pk] = ZERO
         self.asked[enrolment.pk] = amount
         return enrolment.pk
+
+    @rule(
+        target=enrolments, amount=st.integers(min_value=1_000_00, max_value=12_000_00).map(lambda c: Decimal(c) / 100)
+    )
+    def funded_application(self, amount):
+        """Apply, review and accept the aid asked in one go: claims need funded enrolments, which
+        three random steps in the right order would seldom make."""
+        pk = self.apply(amount)
+        if pk is not None:
+            self.review(pk)
+            self._accept(pk, self.asked[pk])
+        return pk
 
     @rule(pk=enrolments)
     def send_back(self, pk):
@@ -146,14 +180,14 @@ class MoneyMachine(RuleBasedStateMachine):
         if pk is not None and self._attempt(
             lambda: services.complete_enrolment(enrolment=Enrolment.objects.get(pk=pk), by=self.officer)
         ):
-            self.committed[pk] = self.spent[pk]  # the unspent commitment goes back
+            self.committed[pk] = self.spent[pk] + self.certified[pk]  # the rest of the commitment goes back
 
     @rule(pk=enrolments)
     def withdraw(self, pk):
         if pk is not None and self._attempt(
             lambda: services.withdraw_enrolment(enrolment=Enrolment.objects.get(pk=pk), by=self.officer)
         ):
-            self.committed[pk] = self.spent[pk]
+            self.committed[pk] = self.spent[pk] + self.certified[pk]
 
     # --- money ---
 
@@ -173,7 +207,7 @@ class MoneyMachine(RuleBasedStateMachine):
         )
         if expense is None:
             return None
-        assert self.spent[pk] + amount <= self.committed[pk]
+        assert amount <= self._left(pk)
         self.spent[pk] += amount
         self.live_expenses[expense.pk] = (pk, amount)
         return expense.pk
@@ -187,7 +221,96 @@ class MoneyMachine(RuleBasedStateMachine):
         enrolment_pk, amount = self.live_expenses.pop(pk)
         self.spent[enrolment_pk] -= amount
         if Enrolment.objects.get(pk=enrolment_pk).status in ("completed", "withdrawn"):
-            self.committed[enrolment_pk] = self.spent[enrolment_pk]
+            self.committed[enrolment_pk] = self.spent[enrolment_pk] + self.certified[enrolment_pk]
+
+    # --- payment claims ---
+
+    @rule(target=claims, pk=enrolments, amount=CLAIM_CENTS)
+    def submit_claim(self, pk, amount):
+        if pk is None:
+            return None
+        enrolment = Enrolment.objects.get(pk=pk)
+        made = self._attempt(
+            lambda: services.submit_claim(
+                enrolment=enrolment, amount=amount, description="Travaux", invoices=[invoice()], by=enrolment.applied_by
+            )
+        )
+        fits = enrolment.status in Enrolment.BOOKABLE and amount <= self._left(pk)
+        if made is None:
+            assert not fits
+            return None
+        assert fits
+        self.claimed[made.pk] = (pk, amount)
+        self.claim_status[made.pk] = "submitted"
+        return made.pk
+
+    @rule(pk=claims, amount=CLAIM_CENTS)
+    def certify_claim(self, pk, amount):
+        if pk is not None:
+            self._certify(pk, amount)
+
+    @rule(pk=claims)
+    def certify_the_amount_claimed(self, pk):
+        if pk is not None:
+            self._certify(pk, self.claimed[pk][1])
+
+    def _certify(self, pk, amount):
+        enrolment_pk, claimed = self.claimed[pk]
+        done = self._attempt(lambda: services.certify_claim(claim=PaymentClaim(pk=pk), amount=amount, by=self.officer))
+        fits = self.claim_status[pk] == "submitted" and amount <= claimed and amount <= self._left(enrolment_pk)
+        if done is None:
+            assert not fits
+            return
+        assert fits
+        self.certified[enrolment_pk] += amount
+        self.claim_status[pk] = "certified"
+
+    def _in_status(self, status):
+        return sorted(pk for pk, current in self.claim_status.items() if current == status)
+
+    # Drawn from the claims waiting for the step (the bundle also holds refused submissions and
+    # claims already decided), so that certifications and payments happen in most runs.
+    @precondition(lambda self: self._in_status("submitted"))
+    @rule(index=st.integers(min_value=0), share=st.sampled_from(["all", "half", "all but a cent"]))
+    def certify_a_waiting_claim(self, index, share):
+        waiting = self._in_status("submitted")
+        pk = waiting[index % len(waiting)]
+        claimed = self.claimed[pk][1]
+        amount = {
+            "all": claimed,
+            "half": (claimed / 2).quantize(Decimal("0.01")),
+            "all but a cent": claimed - Decimal("0.01"),
+        }[share]
+        self._certify(pk, max(amount, Decimal("0.01")))
+
+    @precondition(lambda self: self._in_status("certified"))
+    @rule(index=st.integers(min_value=0))
+    def pay_a_certified_claim(self, index):
+        certified = self._in_status("certified")
+        self.pay_claim(certified[index % len(certified)])
+
+    @rule(pk=claims)
+    def reject_claim(self, pk):
+        if pk is None:
+            return
+        done = self._attempt(lambda: services.reject_claim(claim=PaymentClaim(pk=pk), reason="Non", by=self.officer))
+        assert (done is not None) == (self.claim_status[pk] == "submitted")
+        if done is not None:
+            self.claim_status[pk] = "rejected"
+
+    @rule(pk=claims)
+    def pay_claim(self, pk):
+        if pk is None:
+            return
+        done = self._attempt(
+            lambda: services.record_payment(
+                claim=PaymentClaim(pk=pk), paid_on=timezone.localdate(), reference=f"VIR-{pk}", by=self.officer
+            )
+        )
+        assert (done is not None) == (self.claim_status[pk] == "certified")
+        if done is not None:
+            self.paid[self.claimed[pk][0]] += done.certified_amount
+            self.claim_status[pk] = "paid"
 
     @rule(budget=st.integers(min_value=0, max_value=80_000).map(Decimal))
     def change_budget(self, budget):
@@ -208,9 +331,15 @@ class MoneyMachine(RuleBasedStateMachine):
         assert programme.spent_total == sum(self.spent.values(), ZERO)
         for enrolment in Enrolment.objects.filter(programme=programme):
             assert ZERO <= enrolment.spent_total <= enrolment.committed_amount <= enrolment.cap_amount
+            assert ZERO <= enrolment.paid_total <= enrolment.certified_total
+            assert enrolment.spent_total + enrolment.certified_total <= enrolment.committed_amount
             assert (enrolment.committed_amount, enrolment.spent_total) == (
                 self.committed[enrolment.pk],
                 self.spent[enrolment.pk],
+            )
+            assert (enrolment.certified_total, enrolment.paid_total) == (
+                self.certified[enrolment.pk],
+                self.paid[enrolment.pk],
             )
         report = services.reconcile(programme)
         assert report.ok, report.problems
@@ -222,7 +351,7 @@ def test_money_invariants_hold_after_every_step():
         MoneyMachine,
         settings=settings(
             max_examples=25,
-            stateful_step_count=30,
+            stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),

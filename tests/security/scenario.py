@@ -39,7 +39,7 @@ from portal.notifications import Recipient, send_each
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
 from tests.portal.factories import MembershipFactory, OwnerFactory, RegionOfficerFactory, StaffFactory, UserFactory
-from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, book, stored_document
+from tests.regions.factories import EnrolmentFactory, ProgrammeFactory, book, claim, stored_document
 
 ROLES = (
     "anonymous",
@@ -152,6 +152,8 @@ def build_scenario():
     expense_b = book(enrolment_b, Decimal("500"), by=officer_b)
     document_a = stored_document(enrolment_a, by=owner_a.user)
     document_b = stored_document(enrolment_b, by=owner_b.user)
+    claim_a = claim(enrolment_a, Decimal("1000"), by=owner_a.user, officer=officer_a)
+    claim_b = claim(enrolment_b, Decimal("1000"), by=owner_b.user, officer=officer_b)
 
     expert = ReferencedExpertFactory(regions=["53"], axes={"AX1": 3})
     other_expert = ReferencedExpertFactory(regions=["84"], axes={"AX1": 3})
@@ -244,6 +246,10 @@ def build_scenario():
             "expense_b": expense_b,
             "document_a": document_a,
             "document_b": document_b,
+            "claim_a": claim_a,
+            "claim_b": claim_b,
+            "invoice_a": claim_a.invoices.get(),
+            "invoice_b": claim_b.invoices.get(),
             "expert_a": expert,
             "conflict_a": ConflictOfInterest.objects.create(expert=expert, siren="732829320", note="Former employer"),
             "expert_b": other_expert,
