@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from portal.money import format_eur
 from portal.viewer import viewer_of
+from regions.board_cache import bump_board_version
 from regions.models import Enrolment
 
 
@@ -77,3 +78,16 @@ def programmes_results_panel(request, diagnostic, *, axes=None):
     if not offers:
         return None
     return ResultsPanel(template_name="regions/_results_panel.html", context={"offers": offers}, order=60)
+
+
+def boards_after_submit(diagnostic_id):
+    """The on-submit hook: a re-assessment of an enrolled company moves the maturity gained on the boards
+    of the regions it is enrolled in (one query)."""
+    regions = (
+        Enrolment.objects.filter(company__diagnostics=diagnostic_id)
+        .order_by()
+        .values_list("programme__region_id", flat=True)
+        .distinct()
+    )
+    for region_id in regions:
+        bump_board_version(region_id)

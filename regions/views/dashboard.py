@@ -11,7 +11,7 @@ from diagnostics.benchmark import MIN_COMPANIES
 from portal.http import allowed
 from portal.spreadsheets import csv_layout
 from regions import selectors
-from regions.calibration import national_calibration
+from regions.calibration import cached_national_calibration
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
 from regions.dma import export_csv
@@ -35,7 +35,7 @@ def _render_dashboard(request, *, national):
         "burn": burn_chart(board.burn),
         "national": national,
         "tiles": region_tiles(board.regions) if national else [],
-        "calibration": national_calibration() if national else [],
+        "calibration": cached_national_calibration() if national else [],
         "min_companies": MIN_COMPANIES,
         "map_width": MAP_WIDTH,
         "map_height": MAP_HEIGHT,
