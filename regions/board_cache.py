@@ -46,10 +46,12 @@ def board_key(*, region_ids, params, national):
 
 
 def cached_board(*, region_ids, params, national, compute):
-    """The board's figures from the cache, or `compute()`d and kept."""
+    """(key, figures): the board's figures from the cache, or `compute()`d and kept. The page caches its
+    fragments that show them (and the filters, whose choices and chosen values the key covers) under
+    the same key."""
     key = board_key(region_ids=region_ids, params=params, national=national)
     figures = cache.get(key)
     if figures is None:
         figures = compute()
         cache.set(key, figures, BOARD_CACHE_SECONDS)
-    return figures
+    return key, figures

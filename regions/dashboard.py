@@ -43,6 +43,7 @@ class Dashboard:
     maturity: dict
     enrolments: object  # the filtered queryset (the page paginates it)
     regions: list = field(default_factory=list)
+    key: str = ""  # the figures' cache key, under which the page caches the fragments showing them
 
 
 def dashboard_scope(user):
@@ -231,7 +232,7 @@ def build_dashboard(user, data=None, *, national=False):
     enrolment_filters = enrolment_filter(user, data)
     programmes, _regions = dashboard_scope(user)
     params = {name: enrolment_filters.data.get(name) for name in enrolment_filters.filters}
-    figures = cached_board(
+    key, figures = cached_board(
         region_ids=None if user.is_staff else officer_region_ids(user),
         params=params,
         national=national,
@@ -242,5 +243,6 @@ def build_dashboard(user, data=None, *, national=False):
         enrolments=enrolment_filters.qs.select_related("programme__region", "company__naf_division").order_by(
             "-applied_at", "-pk"
         ),
+        key=key,
         **figures,
     )

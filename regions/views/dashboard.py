@@ -11,6 +11,7 @@ from diagnostics.benchmark import MIN_COMPANIES
 from portal.http import allowed
 from portal.spreadsheets import csv_layout
 from regions import selectors
+from regions.board_cache import BOARD_CACHE_SECONDS
 from regions.calibration import cached_national_calibration
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
@@ -39,6 +40,7 @@ def _render_dashboard(request, *, national):
         "min_companies": MIN_COMPANIES,
         "map_width": MAP_WIDTH,
         "map_height": MAP_HEIGHT,
+        "board_seconds": BOARD_CACHE_SECONDS,
     }
     return render(request, "regions/dashboard.html", context)
 
