@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Answer, Axis, Question
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
+from diagnostics.selectors.results import forget_results
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import Assignment, ExpertReview, ReviewAxis, ReviewQuestion
 from experts.rules import can_write_review
@@ -140,6 +141,7 @@ def validate_questions(*, assignment, by, verdicts):
         item.review = review
     ReviewQuestion.objects.bulk_create(rows)
     store_validated_scores(review, diagnostic)
+    forget_results(diagnostic.pk)
     return review
 
 

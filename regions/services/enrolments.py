@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import latest_submitted
+from diagnostics.selectors.results import forget_results
 from portal.money import ZERO, format_eur, to_money
 from regions import deminimis
 from regions.board_cache import bump_board_version
@@ -144,6 +145,8 @@ def apply_to_programme(
         raise AlreadyApplied(_("Your company has already applied to this programme.")) from error
     ENROLMENT.start(enrolment, by=by)
     bump_board_version(programme.region_id)
+    if enrolment.diagnostic_id:
+        forget_results(enrolment.diagnostic_id)  # its results page lists the application
     return enrolment
 
 
