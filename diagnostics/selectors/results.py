@@ -1,6 +1,7 @@
 """What the results page shows of a submitted diagnostic, read from its snapshot in a fixed number of
 queries whatever the number of questions, answers or peers."""
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -180,10 +181,15 @@ def results_fragment_key(diagnostic):
     (`forget_results`), the peer figures' generation, the company's profile (which picks the peer
     group) and name (in the radar's title), and the language. A diagnostic fetched as `results_for` needs it."""
     (version,) = versions(_results_version(diagnostic.pk))
-    peers = cache.get(version_key(diagnostic.referential.code)) or {}
+    peers = cache.get(version_key(diagnostic.referential.code))
+    if peers is None:  # no figures published (first request, cleared, evicted): computed now, their generation kept
+        peer_group_for(diagnostic)
+        peers = cache.get(version_key(diagnostic.referential.code))
+    # Without a generation (the figures could not be published) the fragments are not found again.
+    generation = peers["generation"] if peers else secrets.token_hex(6)
     company = diagnostic.company
     profile = f"{company.naf_division_id}:{company.headcount_band}:{company.region_id}:{company.name}"
-    return f"{diagnostic.pk}:{version}:{peers.get('generation', '-')}:{profile}:{get_language()}"
+    return f"{diagnostic.pk}:{version}:{generation}:{profile}:{get_language()}"
 
 
 def results_for(diagnostic):
