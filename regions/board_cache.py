@@ -33,6 +33,12 @@ def bump_board_version(region_id):
     bump(_version_name(region_id), _version_name(NATIONAL))
 
 
+def region_version(region_id):
+    """The current board version of a region (what else follows its programmes and applications keys on it)."""
+    (version,) = versions(_version_name(region_id))
+    return version
+
+
 def board_key(*, region_ids, params, national):
     """The cache key of a board: `region_ids` None for every region (staff), else the officer's regions;
     `params` the filters' values as sent."""

@@ -198,3 +198,47 @@ def test_each_language_gets_its_own_amounts(client, officer, warm, settings):
 def test_an_officer_of_another_region_gets_a_board_of_their_own(client, warm):
     client.force_login(an_officer(Region.objects.get(code="11")))
     assert board(client).totals["count"] == 0
+
+
+# --- The programmes on the results page, cached under the region's board version -----------------
+
+
+@pytest.fixture
+def latest(company, owner):
+    from tests.diagnostics.test_results import submit
+
+    PublishedReferentialFactory(axes=3, questions=1)
+    return submit(company, owner)
+
+
+def programmes_panel(client, owner, diagnostic):
+    from tests.diagnostics.test_results import page, text_of
+
+    html = page(client, owner, diagnostic)
+    start = html.index('id="programmes-panel-title"')
+    return text_of(html[start : html.index("</section>", start)])
+
+
+def test_an_application_shows_in_the_programmes_of_a_warm_results_page(client, owner, latest):
+    programme = ProgrammeFactory(region=latest.company.region, name="Robotique 2027")
+    assert "Robotique 2027 – Apply" in programmes_panel(client, owner, latest)
+    EnrolmentFactory(programme=programme, company=latest.company)
+    assert "Robotique 2027 – your application: applied" in programmes_panel(client, owner, latest)
+
+
+def test_a_programme_closed_leaves_the_programmes_of_a_warm_results_page(client, owner, officer, latest):
+    programme = ProgrammeFactory(region=latest.company.region, name="Robotique 2027")
+    ProgrammeFactory(region=latest.company.region, name="Numérique 2027")
+    assert "Robotique 2027" in programmes_panel(client, owner, latest)
+    services.set_programme_status(programme=programme, status="closed", by=officer)
+    assert "Robotique 2027" not in programmes_panel(client, owner, latest)
+
+
+def test_a_warm_results_page_reads_no_programme(client, owner, latest, django_assert_max_num_queries):
+    ProgrammeFactory(region=latest.company.region, name="Robotique 2027")
+    client.force_login(owner)
+    programmes_panel(client, owner, latest)
+    with django_assert_max_num_queries(100) as queries:
+        programmes_panel(client, owner, latest)
+    read = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in read if sql.startswith(('SELECT "regions_programme"', 'SELECT "regions_enrolment"'))]
