@@ -55,10 +55,11 @@ messages: $(VENV)/.installed
 # (The defaults are applied by the shell: a make-level assignment to DATABASE_URL, even one scoped to
 # this target, stops make from passing the environment's DATABASE_URL to `make test`.)
 BENCH_COMPANIES ?= 50000
+BENCH_GROWTH ?= 5000
 bench: setup-dev
 	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/national}" \
 	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/7}" \
-	$(PY) -m bench --companies $(BENCH_COMPANIES) $(BENCH_ARGS)
+	$(PY) -m bench --companies $(BENCH_COMPANIES) --growth-companies $(BENCH_GROWTH) $(BENCH_ARGS)
 
 # The multi-host test alone (README, "Scaling past one host"): as root, with PostgreSQL and Redis from the
 # environment or these defaults; prints its timings. CLUSTER_FILES=local-disk shows it fail without object storage.

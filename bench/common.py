@@ -97,11 +97,13 @@ def bench_device(user):
 
 def cleanup():
     """Remove everything the benchmarks created (bench accounts, bench companies, their diagnostics,
-    reports and files). Returns what was deleted."""
+    reports and files); the bench companies' submitted diagnostics leave the peer cells they were
+    counted in, as if never submitted. Returns what was deleted."""
     from django.db import transaction
     from django.db.models import Q
 
     from diagnostics.models import Diagnostic, Report
+    from diagnostics.peer_cells import Changes, profile_of, stored_contributions
     from portal.models import Company, User
 
     users = User.objects.filter(email__endswith="@" + BENCH_DOMAIN)
@@ -111,6 +113,12 @@ def cleanup():
     for report in Report.objects.filter(diagnostic__in=diagnostics).exclude(file=""):
         report.file.delete(save=False)
     with transaction.atomic():
+        counted = Changes()
+        for latest in diagnostics.filter(is_latest=True, status=Diagnostic.Status.SUBMITTED).select_related(
+            "referential"
+        ):
+            counted.add(latest.referential.code, profile_of(latest.company_id), stored_contributions(latest), -1)
+        counted.write()
         # Submitted bench diagnostics may be the `previous` of another; drop the links first.
         Diagnostic.objects.filter(previous__in=diagnostics).update(previous=None)
         for label, queryset in (("diagnostics", diagnostics), ("companies", companies), ("users", users)):

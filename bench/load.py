@@ -1,14 +1,19 @@
-"""Load: 50 SME users filling questionnaires with autosave plus 5 officers on their dashboards, against
-gunicorn (2 workers) on loopback, driven by Locust headless; then every acknowledged autosave is looked
-up in the database (answers lost must be 0).
+"""Load: 50 SME users filling questionnaires with autosave (among them colleagues answering the same
+diagnostic as respondents) plus 5 officers on their dashboards, against gunicorn (2 workers) on
+loopback, driven by Locust headless; then every acknowledged autosave is looked up in the database
+(answers lost must be 0).
 
 `.venv/bin/python -m bench.load --duration 60` (DATABASE_URL: PostgreSQL; REDIS_URL: cache and sessions,
 as in production).
 
-1. Prepares 50 bench companies (SIRET 000…, name "[bench] …") in the regions with the most enrolments,
-   each with a bench owner (…@bench.invalid) and a draft diagnostic; 4 bench regional officers (the 4
-   regions with the most enrolments) and 1 bench Alliance staff member, each with a TOTP authenticator.
-2. Starts `gunicorn portal.wsgi --workers 2` on 127.0.0.1:PORT (8765 by default), DEBUG off.
+1. Prepares bench companies (SIRET 000…, name "[bench] …") in the regions with the most enrolments,
+   each with a bench owner (…@bench.invalid) and a draft diagnostic; in `--pairs` of them (5 by
+   default) a colleague answers the same draft beside the owner, each as a respondent with their own
+   answers (50 SME users in all); 4 bench regional officers (the 4 regions with the most enrolments)
+   and 1 bench Alliance staff member, each with a TOTP authenticator.
+2. Starts `gunicorn portal.wsgi --workers 2` on a free loopback port (or `--port`), DEBUG off, and
+   checks that the port's listener is that gunicorn before measuring anything: an answer from another
+   program on the port would otherwise be counted.
 3. Logs every user in through the login form (officers and staff then type the TOTP code computed
    from their device's key, as their authenticator app would): the sessions go into the Locust plan,
    so that the measured minute holds no password hashing.
@@ -23,6 +28,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -44,17 +50,22 @@ from bench.common import (
 )
 
 SMES = 50
+PAIRS = 5  # companies where two colleagues answer one draft, each as a respondent
 OFFICERS = 4  # plus one Alliance staff member: 5 users on the dashboards
 GOAL_AUTOSAVE_P95_MS = 50
 
 
-def prepare(smes=SMES, officers=OFFICERS):
-    """Bench companies with drafts and owners, officers and a staff member. Returns the plan (no cookies yet)."""
+def prepare(smes=SMES, officers=OFFICERS, pairs=PAIRS):
+    """Bench companies with drafts and owners (`pairs` of them with a colleague answering the same draft
+    as a respondent: `smes` users in all), officers and a staff member. Returns the plan (no cookies yet)."""
     from django.db.models import Count
 
     from diagnostics import services
+    from diagnostics.models import RespondentFunction
     from portal.models import Company, Membership, NafCode, Region, RegionOfficer
 
+    if not 0 <= pairs <= smes // 2:
+        raise SystemExit(f"--pairs must be from 0 to {smes // 2} (half the SME users)")
     hashed = password_hash()
     regions = list(
         Region.objects.annotate(n=Count("programmes__enrolments")).order_by("-n", "code")[: max(officers, 1)]
@@ -64,7 +75,7 @@ def prepare(smes=SMES, officers=OFFICERS):
         divisions = list(NafCode.objects.all()[:10])
     random.seed(9)
     plan = {"smes": [], "officers": []}
-    for number in range(smes):
+    for number in range(smes - pairs):
         company = Company.objects.create(
             siret=f"{BENCH_SIRET_PREFIX}{number:011d}",
             name=f"{BENCH_COMPANY_PREFIX}PME {number:02d}",
@@ -85,7 +96,16 @@ def prepare(smes=SMES, officers=OFFICERS):
             }
             for axis in draft.referential.axes.order_by("order", "pk")
         ]
-        plan["smes"].append({"email": user.email, "diagnostic": draft.pk, "axes": axes})
+        account = {"email": user.email, "user": user.pk, "diagnostic": draft.pk, "axes": axes, "respondent": False}
+        if number < pairs:
+            colleague = bench_user(f"load-colleague-{number:02d}", hashed=hashed)
+            Membership.objects.create(user=colleague, company=company, role=Membership.Role.MEMBER)
+            services.invite_respondent(
+                diagnostic=draft, function=RespondentFunction.PRODUCTION, user=colleague, by=user
+            )
+            account["respondent"] = True
+            plan["smes"].append({**account, "email": colleague.email, "user": colleague.pk})
+        plan["smes"].append(account)
     for number in range(officers):
         user = bench_user(f"load-officer-{number}", hashed=hashed)
         RegionOfficer.objects.get_or_create(user=user, region=regions[number % len(regions)])
@@ -97,7 +117,37 @@ def prepare(smes=SMES, officers=OFFICERS):
     return plan
 
 
+def free_port():
+    """A loopback port nobody listens on now (the system's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def port_is_taken(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def listens_on(process_id, port):
+    """Whether the process `process_id` (gunicorn's master, which binds the socket) listens on 127.0.0.1:`port`."""
+    import psutil
+
+    return any(
+        connection.status == psutil.CONN_LISTEN and tuple(connection.laddr) == ("127.0.0.1", port)
+        for connection in psutil.Process(process_id).net_connections(kind="tcp")
+    )
+
+
 def start_gunicorn(port, workers, log, threads=1):
+    """Start gunicorn on 127.0.0.1:`port` and return it once it answers — refusing a port another
+    program holds, and checking that the listener is this gunicorn."""
+    if port_is_taken(port):
+        raise SystemExit(f"Port {port} is already taken on 127.0.0.1: choose another (or none, for a free one).")
     command = [
         str(ROOT / ".venv/bin/gunicorn"),
         "portal.wsgi",
@@ -118,6 +168,9 @@ def start_gunicorn(port, workers, log, threads=1):
             raise SystemExit(f"gunicorn stopped at start (exit {process.returncode}); see {log.name}")
         try:
             if requests.get(f"http://127.0.0.1:{port}/compte/login/", timeout=2).status_code == 200:
+                if not listens_on(process.pid, port):
+                    stop(process)
+                    raise SystemExit(f"The answer on 127.0.0.1:{port} did not come from the gunicorn started here.")
                 return process
         except requests.RequestException:
             pass
@@ -227,20 +280,33 @@ def run_locust(*, base, plan_path, acks_path, duration, users, workdir):
     return rows, failures, result
 
 
-def lost_answers(acks):
-    """Acknowledged autosaves whose value is not the one in the database."""
-    from diagnostics.models import Answer
+def ack_key(account, question_pk):
+    """The key of an acknowledged autosave: a respondent's answers are their own, so the user is part of it."""
+    who = account["user"] if account.get("respondent") else ""
+    return f"{account['diagnostic']}:{question_pk}:{who}"
 
-    lost = []
-    keys = [tuple(int(part) for part in key.split(":")) for key in acks]
+
+def lost_answers(acks):
+    """Acknowledged autosaves whose value is not the one in the database: the company's answer, or the
+    respondent's own where two colleagues answer one draft."""
+    from diagnostics.models import Answer, RespondentAnswer
+
+    keys = [key.split(":") for key in acks]
+    diagnostics = {int(diagnostic) for diagnostic, _question, _who in keys}
+    fields = ("diagnostic_id", "question_id", "level", "not_applicable", "comment")
     stored = {
-        (row["diagnostic_id"], row["question_id"]): row
-        for row in Answer.objects.filter(diagnostic_id__in={d for d, _q in keys}).values(
-            "diagnostic_id", "question_id", "level", "not_applicable", "comment"
-        )
+        (row["diagnostic_id"], row["question_id"], ""): row
+        for row in Answer.objects.filter(diagnostic_id__in=diagnostics).values(*fields)
     }
-    for (diagnostic, question), (level, comment) in zip(keys, acks.values(), strict=True):
-        row = stored.get((diagnostic, question))
+    stored.update(
+        {
+            (row["diagnostic_id"], row["question_id"], str(row["respondent_id"])): row
+            for row in RespondentAnswer.objects.filter(diagnostic_id__in=diagnostics).values(*fields, "respondent_id")
+        }
+    )
+    lost = []
+    for (diagnostic, question, who), (level, comment) in zip(keys, acks.values(), strict=True):
+        row = stored.get((int(diagnostic), int(question), who))
         expected_level = None if level == "na" else int(level)
         if (
             row is None
@@ -248,7 +314,7 @@ def lost_answers(acks):
             or row["not_applicable"] != (level == "na")
             or row["comment"] != comment
         ):
-            lost.append(f"{diagnostic}:{question}")
+            lost.append(f"{diagnostic}:{question}" + (f" (respondent {who})" if who else ""))
     return lost
 
 
@@ -272,9 +338,12 @@ def _figure(row):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
-    parser.add_argument("--port", type=int, default=8765, help="gunicorn's loopback port (default 8765)")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's loopback port (default: a free one)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--smes", type=int, default=SMES, help=f"SME users (default {SMES})")
+    parser.add_argument(
+        "--pairs", type=int, default=PAIRS, help=f"drafts answered by two colleagues as respondents (default {PAIRS})"
+    )
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync workers, as deployed)"
     )
@@ -283,14 +352,15 @@ def main(argv=None):
         raise SystemExit("Port 8000 is the development server's: choose another.")
     setup_django()
     cleanup()
-    base = f"http://127.0.0.1:{arguments.port}"
+    port = arguments.port or free_port()
+    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="bench-load-") as directory:
         workdir = Path(directory)
         log = (workdir / "gunicorn.log").open("w")
         server = None
         try:
-            plan = prepare(smes=arguments.smes)
-            server = start_gunicorn(arguments.port, arguments.workers, log, threads=arguments.threads)
+            plan = prepare(smes=arguments.smes, pairs=arguments.pairs)
+            server = start_gunicorn(port, arguments.workers, log, threads=arguments.threads)
             for account in plan["smes"] + plan["officers"]:
                 account["cookies"] = log_in(base, account["email"])
             plan_path, acks_path = workdir / "plan.json", workdir / "acks.json"
@@ -313,6 +383,7 @@ def main(argv=None):
                 kind="context",
                 duration_s=arguments.duration,
                 sme_users=len(plan["smes"]),
+                respondent_pairs=arguments.pairs,
                 dashboard_users=len(plan["officers"]),
                 gunicorn_workers=arguments.workers,
                 gunicorn_threads=arguments.threads,

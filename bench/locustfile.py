@@ -1,7 +1,8 @@
 """Locust users of the load benchmark (started by bench/load.py, which prepares the plan and reads the results).
 
 - `SmeUser` (50): a company's member filling in its draft diagnostic, axis after axis: opens the axis
-  page, then answers its questions one by one, each change autosaved as htmx does. Every autosave the
+  page, then answers its questions one by one, each change autosaved as htmx does. In a few companies
+  two colleagues answer the same draft at once, each as a respondent with answers of their own. Every autosave the
   server acknowledged (HTTP 200) is recorded with the value sent; bench/load.py compares them with the
   database at the end (answers lost).
 - `OfficerUser` (5): regional officers browsing their dashboard (pages, filters, CSV export) and one
@@ -20,8 +21,12 @@ from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
+from bench.load import ack_key
+
 PLAN = json.loads(Path(os.environ["BENCH_LOAD_PLAN"]).read_text()) if os.environ.get("BENCH_LOAD_PLAN") else {}
-ACKS = {}  # "diagnostic:question" -> [level or "na", comment] of the last acknowledged autosave
+# "diagnostic:question:respondent" (no respondent for the company's answer) -> [level or "na", comment]
+# of the last acknowledged autosave; the key is bench.load.ack_key's
+ACKS = {}
 _sme_numbers = itertools.count()
 _officer_numbers = itertools.count()
 
@@ -33,7 +38,7 @@ def _login(user, account):
 
 
 class SmeUser(HttpUser):
-    fixed_count = 50
+    fixed_count = len(PLAN.get("smes", ())) or 50
     wait_time = between(1.0, 3.0)  # a brisk user: one answer every 1 to 3 seconds
 
     def on_start(self):
@@ -63,7 +68,7 @@ class SmeUser(HttpUser):
         headers = {"X-CSRFToken": self.csrf, "HX-Request": "true"}
         with self.client.post(url, data=data, headers=headers, name="autosave", catch_response=True) as response:
             if response.status_code == 200:
-                ACKS[f"{self.account['diagnostic']}:{question['pk']}"] = [level, comment]
+                ACKS[ack_key(self.account, question["pk"])] = [level, comment]
                 response.success()
             else:
                 response.failure(f"HTTP {response.status_code}")

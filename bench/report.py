@@ -2,7 +2,10 @@
 
 Builds a throw-away database (SQLite file and media folder in a temporary directory, tasks in-process),
 loads the shipped referential and runs `seed_demo`, which leaves the demo company's latest diagnostic
-with its report. Then, in this one warm process, it renders that report `--runs` times and prints:
+with its report. With `--on-database` (as `make bench` runs it) it uses DATABASE_URL's data set
+instead: the national one, whose seed left ready reports; it takes the first of them, so the "unchanged"
+check runs against national-scale peer groups and matching. Then, in this one warm process, it renders
+that report `--runs` times and prints:
 
 - the median time of our full pipeline: the render service end to end (claim the row, gather the
   data, build the HTML, lay out and write the PDF with WeasyPrint, store the file, mark it ready),
@@ -33,6 +36,30 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GOAL_RATIO = 1.10  # full pipeline / bare WeasyPrint, CPU time
+GOAL_CACHE_HIT_MS = 50
+
+
+def _on_database():
+    """DATABASE_URL's data set (PostgreSQL): the first ready report of a latest diagnostic."""
+    from bench.common import setup_django
+
+    setup_django()
+    from diagnostics.models import Diagnostic, Report
+
+    report = Report.objects.filter(status=Report.Status.READY, diagnostic__is_latest=True).order_by("pk").first()
+    if report is None:
+        raise SystemExit("No ready report in this database: seed it with seed_national (it renders some).")
+    return Diagnostic.objects.select_related("company", "referential").get(pk=report.diagnostic_id)
+
+
+def _demo_diagnostic(workdir):
+    """A throw-away demo data set; the demo company's latest diagnostic."""
+    _setup(workdir)
+    from diagnostics.models import Diagnostic
+    from seeding.demo.accounts import DEMO_SIRET
+
+    return Diagnostic.objects.get(company__siret=DEMO_SIRET, is_latest=True)
 
 
 def _setup(workdir):
@@ -77,25 +104,25 @@ class Timing:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="renders of each kind (default 7)")
+    parser.add_argument("--on-database", action="store_true", help="DATABASE_URL's data set, not a demo one")
     arguments = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-report-") as directory:
-        _setup(Path(directory))
+        diagnostic = _on_database() if arguments.on_database else _demo_diagnostic(Path(directory))
 
         from weasyprint import HTML
         from weasyprint import __version__ as weasyprint_version
 
-        from diagnostics.models import Diagnostic, Report
+        from bench.common import emit
+        from diagnostics.models import Report
         from diagnostics.reports.content import report_content
         from diagnostics.reports.fetcher import BASE_URL
         from diagnostics.reports.html import report_html
         from diagnostics.reports.pdf import PDF_OPTIONS, html_to_pdf
         from diagnostics.services.report import render_report, request_report
-        from seeding.demo.accounts import DEMO_SIRET
 
-        diagnostic = Diagnostic.objects.get(company__siret=DEMO_SIRET, is_latest=True)
         report = request_report(diagnostic)
-        assert report.is_ready, "seed_demo left no ready report of the demo's final data"
+        assert report.is_ready, "no ready report of the diagnostic's current inputs"
         html = report_html(report_content(diagnostic))
 
         def full_pipeline():
@@ -138,6 +165,21 @@ def main(argv=None):
         print(f"  cache hit (request_report)      {hits}   (goal ≤ 50 ms)")
         print(f"  duplicate delivery (ready)      {duplicates}")
         print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        ratio = full.median() / bare.median()
+        emit(
+            "report",
+            pages=report.page_count,
+            size_kib=round(report.size / 1024),
+            runs=arguments.runs,
+            full_ms=round(full.median("wall") * 1000, 1),
+            bare_ms=round(bare.median("wall") * 1000, 1),
+            ratio_cpu=round(ratio, 3),
+            ratio_wall=round(full.median("wall") / bare.median("wall"), 3),
+            cache_hit_ms=round(hits.median("wall") * 1000, 2),
+            duplicate_ms=round(duplicates.median("wall") * 1000, 2),
+            goal_ratio_met=ratio <= GOAL_RATIO,
+            goal_cache_hit_met=hits.median("wall") * 1000 <= GOAL_CACHE_HIT_MS,
+        )
         print(
             f"  machine: {os.cpu_count()} CPU, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f},"
             f" Python {platform.python_version()}, WeasyPrint {weasyprint_version}, {platform.platform()}"

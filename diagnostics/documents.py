@@ -83,6 +83,21 @@ def _module_document(module):
     }
 
 
+def _axis_document(axis):
+    document = {
+        "code": axis.code,
+        "title": _text(axis, "title"),
+        "description": _text(axis, "description"),
+        "weight": _number(axis.weight),
+    }
+    if (
+        axis.weight_rationale_fr or axis.weight_rationale_en
+    ):  # written only when set, as versions before 2026.2 have none
+        document["weight_rationale"] = _text(axis, "weight_rationale")
+    document["questions"] = [_question_document(question) for question in axis.questions.all()]
+    return document
+
+
 def referential_to_document(referential):
     """The document of a referential; pass one from `selectors.with_content()` to read it in a fixed number of queries.
 
@@ -98,16 +113,7 @@ def referential_to_document(referential):
             {"level": band.level, "name": _text(band, "name"), "description": _text(band, "description")}
             for band in referential.bands.all()
         ],
-        "axes": [
-            {
-                "code": axis.code,
-                "title": _text(axis, "title"),
-                "description": _text(axis, "description"),
-                "weight": _number(axis.weight),
-                "questions": [_question_document(question) for question in axis.questions.all()],
-            }
-            for axis in referential.axes.all()
-        ],
+        "axes": [_axis_document(axis) for axis in referential.axes.all()],
     }
     modules = [_module_document(module) for module in referential.modules.all()]
     if modules:

@@ -118,7 +118,16 @@ def xlsx_file(document):
     _sheet(
         workbook,
         _("Axes"),
-        ["axis", "weight", "title_fr", "title_en", "description_fr", "description_en"],
+        [
+            "axis",
+            "weight",
+            "title_fr",
+            "title_en",
+            "description_fr",
+            "description_en",
+            "weight_rationale_fr",
+            "weight_rationale_en",
+        ],
         [
             (
                 axis["code"],
@@ -127,6 +136,8 @@ def xlsx_file(document):
                 axis["title"]["en"],
                 axis["description"]["fr"],
                 axis["description"]["en"],
+                axis.get("weight_rationale", {}).get("fr", ""),
+                axis.get("weight_rationale", {}).get("en", ""),
             )
             for axis in axes
         ],

@@ -8,11 +8,13 @@ defaults that `manage.py check --deploy` asks for.
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from portal.browser_policies import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: F401 (settings)
+from portal.settings_sources import neighbour_redis_database, object_storage_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -126,19 +128,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def _neighbour_redis_database(url):
-    """The same Redis server, another database number: the cache must not live in the broker's
-    database, or clearing the cache would also drop the queued tasks."""
-    parts = urlsplit(url)
-    broker_db = int(parts.path.strip("/") or 0)
-    return urlunsplit(parts._replace(path=f"/{broker_db + 1 if broker_db < 15 else broker_db - 1}"))
-
-
 # Redis, when given, is the Celery broker and the cache (CACHE_URL, by default the next database of
 # the same server); without it tasks run in-process and the cache is per process.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHE_URL = env.str("CACHE_URL", default=_neighbour_redis_database(REDIS_URL))
+    CACHE_URL = env.str("CACHE_URL", default=neighbour_redis_database(REDIS_URL))
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -262,42 +256,6 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 
-def _object_storage_options(url):
-    """django-storages' S3 options from `s3://KEY:SECRET@HOST[:PORT]/BUCKET[/PREFIX]?region=R` (`s3+http://`
-    for a server without TLS), or from the AWS_* variables when STORAGE_URL is not set."""
-    if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("s3", "s3+https", "s3+http"):
-            raise environ.ImproperlyConfigured(
-                f"STORAGE_URL must start with s3://, s3+https:// or s3+http:// (got {parts.scheme}://)."
-            )
-        bucket, _slash, prefix = parts.path.strip("/").partition("/")
-        query = dict(parse_qsl(parts.query))
-        options = {
-            "endpoint_url": f"{'http' if parts.scheme == 's3+http' else 'https'}://{parts.hostname}"
-            + (f":{parts.port}" if parts.port else ""),
-            "bucket_name": bucket,
-            "location": prefix,
-            "access_key": unquote(parts.username or ""),
-            "secret_key": unquote(parts.password or ""),
-            "region_name": query.get("region", "us-east-1"),
-        }
-    else:
-        options = {
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
-            "location": env.str("AWS_LOCATION", default=""),
-            "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
-            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
-            "region_name": env.str("AWS_S3_REGION_NAME", default="us-east-1"),
-        }
-    if not options["bucket_name"]:
-        raise environ.ImproperlyConfigured(
-            "The object storage needs a bucket: STORAGE_URL=s3://KEY:SECRET@HOST/BUCKET."
-        )
-    return options
-
-
 # Files (reports, and every file the portal keeps): local disk under MEDIA_ROOT by default; S3-compatible
 # object storage (any host, several hosts) when STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set. Objects
 # are private: downloads go through a permission-checked view that redirects to a presigned URL valid
@@ -309,7 +267,7 @@ if OBJECT_STORAGE:
     _files = {
         "BACKEND": "portal.storage.ObjectStorage",
         "OPTIONS": {
-            **_object_storage_options(STORAGE_URL),
+            **object_storage_options(STORAGE_URL, env),
             "public_endpoint_url": env.str("STORAGE_PUBLIC_URL", default="") or None,
             "querystring_expire": FILE_URL_EXPIRY_SECONDS,
             "file_overwrite": False,  # write once: a name already taken is never replaced
@@ -367,52 +325,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never
-# inline nor eval'd (htmx is told so in base.html; the SVG charts take their look from the
-# stylesheet, never from a style attribute or element).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
-    }
-}
-# Permissions-Policy (django-permissions-policy): the portal uses none of the browser's powerful
-# features, so no page (nor anything it could embed) may ask for them. Only names Chromium knows
-# (it warns about the others; the browser tests fail on such a warning).
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "idle-detection",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "picture-in-picture",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
-}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -17,9 +17,11 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 
 from portal.cache_versions import bump, versions
+from regions.selectors import officer_region_ids
 
 BOARD_CACHE_SECONDS = 10 * 60
 NATIONAL = "all"
+_MISSING = object()
 
 
 def _version_name(scope):
@@ -61,3 +63,15 @@ def cached_board(*, region_ids, params, national, compute):
         figures = compute()
         cache.set(key, figures, BOARD_CACHE_SECONDS)
     return key, figures
+
+
+def cached_scope_figures(user, *, national, name, compute):
+    """Figures of a board that follow no filter (the charts over every company in scope), kept per
+    scope, versions and language under `name`, or `compute()`d. None is kept too."""
+    region_ids = None if user.is_staff else officer_region_ids(user)
+    key = f"{board_key(region_ids=region_ids, params={}, national=national)}:{name}"
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        cache.set(key, found, BOARD_CACHE_SECONDS)
+    return found

@@ -269,9 +269,13 @@ class Axis(ReferentialPart):
     description_fr = models.TextField(_("description (French)"))
     description_en = models.TextField(_("description (English)"))
     weight = weight_field()
+    # Why the axis weighs what it does in the overall score (optional: versions before 2026.2 have none).
+    weight_rationale_fr = models.TextField(_("weight rationale (French)"), blank=True)
+    weight_rationale_en = models.TextField(_("weight rationale (English)"), blank=True)
 
     title = translated("title")
     description = translated("description")
+    weight_rationale = translated("weight_rationale")
 
     class Meta:
         ordering = ["order", "pk"]

@@ -7,8 +7,8 @@ dataclasses holding only strings and numbers: what the templates print.
 
 `report_inputs(diagnostic)` lists the same inputs cheaply, for `content_hash`: the immutable ones by
 identity (a published referential version never changes, nor does a submitted diagnostic's snapshot
-or previous diagnostic), the others by value (answers and comments, the company, the frozen figures),
-with the layout's fingerprint (templates, stylesheet, fonts, translations, this code). The same
+or previous diagnostic), the others by value (answers and comments, the company, the frozen figures,
+the T0/T1/T2 labels of the trend's diagnostics), with the layout's fingerprint (templates, stylesheet, fonts, translations, this code). The same
 inputs give the same hash, so asking again for an unchanged report renders nothing; since the peer
 group and the next steps are frozen, peers submitting or experts taking work change nothing either.
 
@@ -45,6 +45,7 @@ from diagnostics.models import (
 from diagnostics.reports.roadmap import report_roadmap, roadmap_inputs
 from diagnostics.reports.snapshot import frozen_figures
 from diagnostics.selectors import divergence_for
+from diagnostics.selectors.trend import company_trend
 
 BASE_DIR = Path(settings.BASE_DIR)
 TEMPLATE_DIR = BASE_DIR / "templates" / "diagnostics" / "report"
@@ -59,6 +60,8 @@ CODE_FILES = [
     BASE_DIR / "diagnostics" / "radar.py",
 ]
 STRENGTHS = PRIORITIES = 3
+# The trend table of the PDF holds the company's most recent diagnostics only: a column each, on one page.
+REPORT_TREND_COLUMNS = 6
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class AxisSection:
     peers: Figure | None
     previous: Figure | None
     questions: tuple
+    weight: str = ""  # the axis's weight in the overall score, localised ("1,25")
+    weight_rationale: str = ""  # why it weighs that much ("" for versions before 2026.2)
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,29 @@ class DivergenceRow:
 
 
 @dataclass(frozen=True)
+class TrendColumn:
+    """One diagnostic of the company in the report's trend table: its date and its T0/T1/T2 label."""
+
+    submitted_on: str
+    label: str
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    title: str  # "Overall", or an axis's title
+    scores: tuple  # one per column, localised ("–" where that diagnostic has none)
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    """The company's scores over its diagnostics: a column per diagnostic, a row for the overall score and each axis."""
+
+    columns: tuple
+    rows: tuple
+
+
+@dataclass(frozen=True)
 class BandEntry:
     level: int
     name: str
@@ -192,6 +220,7 @@ class ReportContent:
     has_modules: bool = False  # whether the version has deep-dive modules: the report then states the coverage
     covered_modules: tuple = ()  # the titles of the modules the score covers besides the core
     roadmap: object = None  # reports.roadmap.Roadmap: the action plan on one page, None without a plan
+    trend: object = None  # TrendTable of the company's diagnostics up to this one, None when it is the first
 
     @property
     def first_action(self):
@@ -277,6 +306,51 @@ def _respondent_line(answer):
         "who": who,
         "answer": _answer_label(None if answer.not_applicable else answer.level),
     }
+
+
+def _weight(weight):
+    """A weight as the file writes it, localised: 1, 1,25, 0,75."""
+    decimals = max(0, -Decimal(weight).normalize().as_tuple().exponent)
+    return formats.number_format(Decimal(weight), decimal_pos=decimals)
+
+
+def _score_text(score):
+    return "–" if score is None else formats.number_format(Decimal(score), decimal_pos=2)
+
+
+def _history_up_to(diagnostic, axes):
+    """The company's diagnostics up to this one (the results page's trend, cut at it), oldest first.
+
+    A report is the document of one diagnostic, readable by whoever may see that diagnostic (an expert,
+    a region it was shared with): it shows the history that led to it, as it already shows the previous
+    diagnostic, never the diagnostics submitted after it. Empty when this one is the first.
+    """
+    points = company_trend(diagnostic, axes=axes)
+    current = next((index for index, point in enumerate(points) if point.is_current), None)
+    return points[: current + 1] if current else []
+
+
+def _trend(diagnostic, axes):
+    """The trend table (turned a quarter so that the diagnostics are the columns), its most recent
+    columns only; None when this diagnostic is the company's first."""
+    points = _history_up_to(diagnostic, axes)[-REPORT_TREND_COLUMNS:]
+    if not points:
+        return None
+    columns = tuple(
+        TrendColumn(submitted_on=_date(point.submitted_at), label=point.label, is_current=point.is_current)
+        for point in points
+    )
+    overall = TrendRow(title=_("Overall"), scores=tuple(_score_text(point.overall) for point in points))
+    by_axis = tuple(
+        TrendRow(title=axis.title, scores=tuple(_score_text(point.axes[index][1]) for point in points))
+        for index, axis in enumerate(axes)
+    )
+    return TrendTable(columns=columns, rows=(overall, *by_axis))
+
+
+def _trend_inputs(diagnostic):
+    """What the trend table is made from: the company's diagnostics (their scores never change) and labels."""
+    return [[point.diagnostic_id, point.label] for point in _history_up_to(diagnostic, axes=[])]
 
 
 def _date(moment):
@@ -381,6 +455,8 @@ def _build(diagnostic, language):
                 peers=_figure(peer_score) if peer_score is not None else None,
                 previous=_figure(previous_scores[axis.code]) if previous_scores.get(axis.code) is not None else None,
                 questions=tuple(questions),
+                weight=_weight(axis.weight),
+                weight_rationale=axis.weight_rationale,
             )
         )
 
@@ -421,6 +497,7 @@ def _build(diagnostic, language):
         reviews=_reviews(diagnostic, axes, scores),
         divergence=_divergence(diagnostic, answers),
         roadmap=report_roadmap(diagnostic, figures.funding),
+        trend=_trend(diagnostic, axes),
     )
 
 
@@ -464,6 +541,7 @@ def report_inputs(diagnostic):
             "funding": figures.stored.get("funding", []),
         },
         "roadmap": roadmap_inputs(diagnostic),
+        "trend": _trend_inputs(diagnostic),
     }
 
 

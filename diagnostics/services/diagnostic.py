@@ -186,12 +186,10 @@ class AnswerInput:
     comment: str = ""
 
 
-@transaction.atomic
-def save_answers(*, diagnostic, answers, by):
-    """Store several answers at once (the questionnaire page posted without JavaScript).
-
-    Checks every answer first and writes nothing if one is refused; returns the saved answers.
-    """
+def check_then_save_all(*, diagnostic, answers, save, by):
+    """Lock the diagnostic, check every answer (`AnswerInput`s) and only then store each through `save`
+    (`save_answer` for the company's answers, a respondent's own saver for theirs): nothing is written
+    if one is refused. Call it inside a transaction; returns the saved answers."""
     row = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
     for item in answers:
         check_answer(
@@ -202,7 +200,7 @@ def save_answers(*, diagnostic, answers, by):
             comment=(item.comment or "").strip(),
         )
     return [
-        save_answer(
+        save(
             diagnostic=row,
             question=item.question,
             level=item.level,
@@ -212,6 +210,15 @@ def save_answers(*, diagnostic, answers, by):
         )
         for item in answers
     ]
+
+
+@transaction.atomic
+def save_answers(*, diagnostic, answers, by):
+    """Store several answers at once (the questionnaire page posted without JavaScript).
+
+    Checks every answer first and writes nothing if one is refused; returns the saved answers.
+    """
+    return check_then_save_all(diagnostic=diagnostic, answers=answers, save=save_answer, by=by)
 
 
 @transaction.atomic

@@ -144,6 +144,7 @@ def _create_draft(document, *, by, comment):
             weight=Decimal(str(axis["weight"])),
             **_texts(axis, "title"),
             **_texts(axis, "description"),
+            **_texts(axis, "weight_rationale"),
         )
         for position, axis in enumerate(document["axes"], start=1)
     )

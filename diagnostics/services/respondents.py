@@ -24,7 +24,7 @@ from diagnostics.models import (
     RespondentAnswer,
     RespondentFunction,
 )
-from diagnostics.services.diagnostic import check_answer, save_answer
+from diagnostics.services.diagnostic import check_answer, check_then_save_all, save_answer
 from portal.background import SWEEP_BATCH, enqueue, enqueue_after_commit
 from portal.models import Membership, User
 from portal.notifications import Recipient, notify_once, site_link
@@ -215,26 +215,7 @@ def save_respondent_answer(*, diagnostic, question, level=None, not_applicable=F
 def save_respondent_answers(*, diagnostic, answers, by):
     """Store several of `by`'s own answers (`AnswerInput`s, the axis page posted without JavaScript):
     every answer is checked first and nothing is written if one is refused."""
-    row = Diagnostic.objects.select_for_update().get(pk=diagnostic.pk)
-    for item in answers:
-        check_answer(
-            diagnostic=row,
-            question=item.question,
-            level=item.level,
-            not_applicable=item.not_applicable,
-            comment=(item.comment or "").strip(),
-        )
-    return [
-        save_respondent_answer(
-            diagnostic=row,
-            question=item.question,
-            level=item.level,
-            not_applicable=item.not_applicable,
-            comment=item.comment,
-            by=by,
-        )
-        for item in answers
-    ]
+    return check_then_save_all(diagnostic=diagnostic, answers=answers, save=save_respondent_answer, by=by)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from diagnostics import rules, selectors, services
 from diagnostics.forms import AnswerForm
 from diagnostics.models import DiagnosticAccess
+from diagnostics.trend_chart import history_chart
 from portal.http import allowed, found
 from portal.selectors import companies_visible_to
 
@@ -64,6 +65,7 @@ def company_diagnostics(request, company_pk):
         "diagnostics": diagnostics,
         "draft": draft,
         "has_submitted": any(not d.is_draft for d in diagnostics),
+        "history_chart": history_chart(diagnostics, company_name=company.name),
         "can_start": rules.can_start_diagnostic.test(request.user, company),
     }
     return render(request, "diagnostics/company_diagnostics.html", context)

@@ -24,6 +24,7 @@ from diagnostics.selectors.trend import company_trend
 from diagnostics.services import plan as plans
 from diagnostics.services import record_access
 from diagnostics.services import report as reports
+from diagnostics.trend_chart import trend_chart
 from portal.http import found
 
 ACTIONS_SHOWN_FIRST = 10  # the rest of the plan is one click away
@@ -79,6 +80,12 @@ def results(request, pk):
     # Made on submit; a diagnostic submitted before plans existed gets its plan on this first view.
     plan = getattr(diagnostic, "action_plan", None) or plans.ensure_plan(diagnostic=diagnostic, by=user)
     report, ready_report = reports.latest_reports(diagnostic)
+    # The company's own history: its members (and staff, who see every submitted one) get it.
+    trend = (
+        company_trend(diagnostic, axes=axes)
+        if rules.is_diagnostic_company_member.test(user, diagnostic) or user.is_staff
+        else []
+    )
     context = {
         "report": report,
         "ready_report": report if report is None or report.is_ready else ready_report,
@@ -95,10 +102,8 @@ def results(request, pk):
         "axes": axes,
         # The referential's axes, in order, given to the panels (the expert review reads them instead of querying).
         "panels": results_panels_for(request, diagnostic, axes=axes),
-        # The company's own history: its members (and staff, who see every submitted one) get it.
-        "trend": company_trend(diagnostic, axes=axes)
-        if rules.is_diagnostic_company_member.test(user, diagnostic) or user.is_staff
-        else [],
+        "trend": trend,
+        "trend_chart": trend_chart(trend, company_name=diagnostic.company.name),
         "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the request's viewer
         # Who answered what, when colleagues answered on their own: queried only then.
         "can_view_divergence": diagnostic.has_respondents and rules.can_view_divergence.test(user, diagnostic),

@@ -18,6 +18,8 @@ Two parts, in one transaction:
    services as the pages, so the budget ledger's hash chains, the running totals and the audit
    trails are exactly what the application writes (`reconcile_budgets` reports nothing). The
    e-mails and tasks those services schedule after commit are dropped: the seed tells nobody.
+3. **Reports** (`reports`, 20 by default): the PDF reports of the latest diagnostics of companies with an
+   enrolment, rendered by the real pipeline after the commit (seeding.national.reports).
 
 Deterministic for a given `seed` (dates are relative to the day it runs). Refuses a database that
 already has users, companies, experts or programmes unless it is cleared first (`clear_database`).
@@ -49,6 +51,7 @@ from seeding.national.data_set import (
     expert_email,
     owner_email,
 )
+from seeding.national.reports import DEFAULT_REPORTS, seed_reports
 from seeding.national.through_services import ExpertPool, seed_accounts, seed_experts, seed_programmes
 
 
@@ -75,7 +78,7 @@ def row_counts(known=None):
     return counts
 
 
-def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, progress=None):
+def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, reports=DEFAULT_REPORTS, progress=None):
     """Create the national data set; raises DatabaseNotEmpty on a database already in use."""
     if companies < 1:
         raise ValueError("companies must be at least 1")
@@ -138,6 +141,8 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, progress=None):
     # the cached figures dropped so that they count the new ones.
     rebuild_peer_cells(referential.code)
     clear_peer_figures(referential.code)
+    seed_reports(count=reports)
+    lap("reports (render pipeline)")
     counts = row_counts(known={label: writer.inserted[label] for label in LARGE_TABLES})
     lap("counts")
     return SeedResult(
@@ -155,6 +160,7 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, progress=None):
 
 __all__ = [
     "DEFAULT_EXPERTS",
+    "DEFAULT_REPORTS",
     "DatabaseNotEmpty",
     "NATIONAL_PASSWORD",
     "SeedResult",

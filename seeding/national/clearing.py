@@ -17,6 +17,7 @@ from diagnostics.models import (
     Recommendation,
     Referential,
     ReferentialTransition,
+    Report,
     TechnologyTheme,
 )
 from experts.models import Expert
@@ -66,7 +67,10 @@ def cleared_models():
 @transaction.atomic
 def clear_database():
     """Delete every user, company, diagnostic, expert, programme… keeping the reference data and the
-    referential (its history loses the names of who loaded it). Returns the number of tables cleared."""
+    referential (its history loses the names of who loaded it); the reports' files go too. Returns the
+    number of tables cleared."""
+    for report in Report.objects.exclude(file=""):
+        report.file.delete(save=False)
     ReferentialTransition.objects.exclude(by=None).update(by=None)
     models_ = cleared_models()
     quote = connection.ops.quote_name

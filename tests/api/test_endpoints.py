@@ -78,6 +78,15 @@ def test_the_list_is_filtered_and_refuses_unknown_parameters(owner, draft):
     assert client.get("/api/v1/diagnostics/", {"company": "99999999999999999999"}).status_code == 400
 
 
+def test_a_page_number_that_is_not_a_whole_number_from_one_is_refused(owner, draft):
+    client = api_client(owner)
+    for page in ("", "0", "abc", "1.5"):
+        response = client.get("/api/v1/diagnostics/", {"page": page})
+        assert response.status_code == 400 and "page" in response.json()["errors"], page
+    assert client.get("/api/v1/diagnostics/", {"page": "1"}).json()["count"] == 1
+    assert client.get("/api/v1/diagnostics/", {"page": "2"}).status_code == 404
+
+
 def test_a_submitted_diagnostic_shows_its_scores_and_its_dma_view(owner, company):
     referential = diagnostics_services.load_referential_document(
         document=read_referential_file(SHIPPED, theme_codes=None), publish=True

@@ -46,6 +46,7 @@ MALFORMED_CASES = [
     ("seven-levels", "axes[0].questions[0].levels", "must list exactly 6 items"),
     ("duplicate-level", "axes[0].questions[0].levels[4].level", "level 3 appears twice"),
     ("missing-english-translation", "axes[1].questions[0].levels[4].description.en", "missing"),
+    ("weight-rationale-without-english", "axes[1].weight_rationale.en", "missing"),
     ("empty-french-text", "axes[0].title.fr", "empty"),
     ("blank-english-text", "axes[0].questions[1].text.en", "empty"),
     ("weight-zero", "axes[1].weight", "must be greater than 0; got 0"),
@@ -371,3 +372,15 @@ def test_cost_and_dependencies_are_loaded_and_exported(small_referential_file):
     recommendation = prod["questions"][0]["recommendations"][2]
     assert recommendation["cost"] == {"min": 5000, "max": 20000}
     assert recommendation["depends_on"] == ["STRAT-2/2"]
+
+
+def test_an_axis_weight_rationale_is_loaded_and_exported_only_where_given(small_referential_file):
+    call_command("load_referential", small_referential_file, "--publish", stdout=io.StringIO())
+    production = Axis.objects.get(code="PROD")
+
+    assert production.weight_rationale_en == "Weighs more: production carries most of the gains."
+    with translation.override("fr"):
+        assert production.weight_rationale == "Pèse davantage : la production porte l'essentiel des gains."
+    exported = {axis["code"]: axis for axis in yaml.safe_load(export("test-referential", "2026.1"))["axes"]}
+    assert exported["PROD"]["weight_rationale"]["en"] == production.weight_rationale_en
+    assert "weight_rationale" not in exported["STRAT"]

@@ -82,9 +82,11 @@ def test_the_xlsx_has_a_sheet_per_part_and_the_licence_on_the_first(client, ship
     )
     questions = list(sheets[3].iter_rows(min_row=2, values_only=True))
     levels = list(sheets[4].iter_rows(min_row=2, values_only=True))
-    assert len(questions) == 40 and len(levels) == 240
+    assert len(questions) == 42 and len(levels) == 252
     modules = list(sheets[6].iter_rows(min_row=2, values_only=True))
-    assert len(modules) == 8 and sum(1 for row in questions if not row[-2]) == 10  # the core: no module
+    assert len(modules) == 8 and sum(1 for row in questions if not row[-2]) == 11  # the core: no module
+    axes = list(sheets[2].iter_rows(min_row=1, values_only=True))
+    assert axes[0][-2:] == ("weight_rationale_fr", "weight_rationale_en") and all(row[-1] for row in axes[1:])
 
 
 def test_a_retired_version_stays_downloadable_and_a_draft_is_not(client):

@@ -218,14 +218,14 @@ def test_a_diagnostic_pinned_on_the_old_version_keeps_its_40_questions_and_score
     assert response.status_code == 200 and not response.context["results"].has_modules
 
 
-def test_a_new_diagnostic_starts_on_the_new_version_with_a_core_of_ten_questions(company, owner):
+def test_a_new_diagnostic_starts_on_the_new_version_with_a_core_of_eleven_questions(company, owner):
     call_command(
         "load_referential", str(REFERENTIALS / "industrie-du-futur-2026.1.yaml"), "--publish", stdout=io.StringIO()
     )
     call_command("load_referential", str(REFERENTIALS / "industrie-du-futur.yaml"), "--publish", stdout=io.StringIO())
     diagnostic = services.start_diagnostic(company=company, by=owner)
     progress = selectors.overall_progress(selectors.axes_with_progress(diagnostic))
-    assert (diagnostic.referential.version, progress.core_total, progress.core_minutes) == ("2026.2", 10, 10)
+    assert (diagnostic.referential.version, progress.core_total, progress.core_minutes) == ("2026.2", 11, 11)
     assert Diagnostic.objects.count() == 1
 
 

@@ -1,7 +1,8 @@
 """axe-core on every page of the journeys, for every role (the visitor, the company owner, the expert,
 the regional officer and the staff, the Django admin included): no violation of any impact. The data
 is the demo's (`seed_demo`) plus a diagnostic in progress, so that lists, forms and charts are drawn
-with content. axe-core is the vendored copy in tests/e2e/vendor (no network needed)."""
+with content, and a colleague answering on their own and disagreeing with the lead, so that the
+divergence and consensus pages have rows. axe-core is the vendored copy in tests/e2e/vendor (no network needed)."""
 
 from io import StringIO
 from pathlib import Path
@@ -10,10 +11,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from diagnostics.models import Diagnostic
+from diagnostics.models import Diagnostic, Question, Respondent, RespondentAnswer, RespondentFunction
 from diagnostics.selectors import draft_of
+from diagnostics.selectors.respondents import divergence_for
 from diagnostics.services import start_diagnostic
+from diagnostics.services.respondents import invite_respondent, save_respondent_answer
 from experts.models import Assignment
 from portal.models import User
 from regions.models import Enrolment, Programme
@@ -21,6 +25,7 @@ from seeding.demo import seed_demo
 from seeding.demo.accounts import EXPERT, OFFICER, SME, STAFF
 from tests.e2e.test_expert_journey import pass_second_factor
 from tests.e2e.test_shell import log_in
+from tests.portal.factories import MembershipFactory
 from tests.portal.two_factor import device_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,13 +43,55 @@ RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then(results
                    targets: violation.nodes.map(node => node.target.join(' '))})))"""
 
 
+def diverging_respondents(draft, lead):
+    """A colleague from production answers the draft's core questions on their own, two levels or more
+    away from the lead, so that the divergence and consensus pages have rows to show."""
+    colleague = MembershipFactory(company=draft.company, user__email="production@atelier-demo.example").user
+    invite_respondent(diagnostic=draft, function=RespondentFunction.PRODUCTION, by=lead, user=colleague)
+    core = Question.objects.filter(referential=draft.referential, module__isnull=True).order_by("axis__order", "pk")
+    for index, question in enumerate(core[:6]):
+        lead_level = index % 2
+        save_respondent_answer(diagnostic=draft, question=question, level=lead_level, by=lead)
+        save_respondent_answer(diagnostic=draft, question=question, level=lead_level + 3, by=colleague)
+    assert sum(axis.diverging_count for axis in divergence_for(draft)) == 6
+    return colleague
+
+
+def respondents_on_submitted(diagnostic, lead, colleague):
+    """The same disagreement on a submitted diagnostic, for the pages that show it after submission (the
+    results' link, the expert's validation). Raw rows: the services take answers on drafts only."""
+    now = timezone.now()
+    for user, function in [(lead, RespondentFunction.DIRECTION), (colleague, RespondentFunction.PRODUCTION)]:
+        Respondent.objects.create(
+            diagnostic=diagnostic, user=user, email=user.email, function=function, invited_by=lead, notified_at=now
+        )
+    core = Question.objects.filter(referential=diagnostic.referential, module__isnull=True).order_by(
+        "axis__order", "pk"
+    )
+    RespondentAnswer.objects.bulk_create(
+        RespondentAnswer(diagnostic=diagnostic, respondent=user, question=question, level=level, answered_at=now)
+        for index, question in enumerate(core[:6])
+        for user, level in [(lead, index % 2), (colleague, index % 2 + 3)]
+    )
+
+
 @pytest.fixture
 def demo():
     call_command("load_referential", SHIPPED_REFERENTIAL, publish=True, stdout=StringIO())
     accounts = seed_demo()
     company = accounts["company"]
     accounts["draft"] = draft_of(company) or start_diagnostic(company=company, by=accounts["sme"])
+    accounts["colleague"] = diverging_respondents(accounts["draft"], accounts["sme"])
+    for diagnostic in {
+        submitted_of(company),
+        Assignment.objects.filter(expert__user=accounts["expert"]).first().diagnostic,
+    }:
+        respondents_on_submitted(diagnostic, accounts["sme"], accounts["colleague"])
     return accounts
+
+
+def submitted_of(company):
+    return Diagnostic.objects.filter(company=company, status="submitted").latest("submitted_at")
 
 
 @pytest.fixture
@@ -88,8 +135,11 @@ def journey_pages(role, demo):
             reverse("diagnostics:review", args=[draft.pk]),
             reverse("diagnostics:modules", args=[draft.pk]),
             reverse("diagnostics:respondents", args=[draft.pk]),
+            reverse("diagnostics:divergence", args=[draft.pk]),
+            reverse("diagnostics:consensus", args=[draft.pk]),
             reverse("diagnostics:evidence", args=[draft.pk, axis.questions.filter(module__isnull=True).first().pk]),
             reverse("diagnostics:results", args=[submitted.pk]),
+            reverse("diagnostics:divergence", args=[submitted.pk]),
             reverse("diagnostics:plan", args=[submitted.pk]),
             reverse("diagnostics:report_status", args=[submitted.pk]),
             reverse("regions:company_programmes"),
@@ -105,6 +155,7 @@ def journey_pages(role, demo):
             reverse("experts:assignment", args=[assignment.pk]),
             reverse("experts:review", args=[assignment.pk]),
             reverse("experts:validation", args=[assignment.pk]),
+            reverse("diagnostics:divergence", args=[assignment.diagnostic_id]),
             reverse("experts:log_visit", args=[assignment.pk]),
             reverse("experts:edit_profile"),
             reverse("experts:conflicts"),

@@ -68,3 +68,14 @@ def test_the_national_view_shows_the_signed_mean(client, staff, referential, off
     page = client.get(reverse("regions:national")).content.decode()
     assert "Écart de calibrage" in page
     assert "+2,00" in page and "−1,00" in page
+
+
+def test_the_national_view_draws_the_gap_as_bars_beside_its_table(client, staff, referential, officer):
+    for _number in range(MIN_COMPANIES):
+        reviewed_company(referential, officer, self_level=4, expert_levels={"AX1": 2, "AX2": 4, "AX3": 5})
+    client.force_login(staff)
+    page = client.get(reverse("regions:national")).content.decode()
+    chart = page[page.index('aria-labelledby="calibration-chart-title calibration-chart-desc"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert chart.count("<rect") == 3  # AX2, whose gap is zero, a hairline
+    assert ">+2,00<" in chart and ">\u22121,00<" in chart

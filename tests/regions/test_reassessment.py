@@ -179,6 +179,38 @@ def test_the_results_page_shows_every_diagnostic_with_its_measurement_point(clie
     assert "1,00" in trend and "3,00" in trend
 
 
+def test_the_trend_draws_the_overall_maturity_of_each_diagnostic_above_its_table(client, measured_company):
+    owner, t0, t1 = measured_company
+    client.force_login(owner.user)
+    page = client.get(reverse("diagnostics:results", args=[t1.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    trend = page[page.index('id="trend"') :]
+    chart = trend[trend.index('aria-labelledby="trend-chart-title trend-chart-desc"') : trend.index("</svg>")]
+    assert chart.count("<circle") == 2
+    assert ">1,00<" in chart and ">3,00<" in chart
+    assert f">T0 {timezone.localtime(t0.submitted_at):%m/%Y}<" in chart
+    assert trend.index("</svg>") < trend.index("<table")
+
+
+def test_the_companys_diagnostics_page_draws_its_maturity_over_time(client, measured_company):
+    owner, t0, t1 = measured_company
+    _submit(owner.company, owner.user, level=2)
+    diagnostics_services.start_diagnostic(company=owner.company, by=owner.user)  # a draft: not drawn
+    client.force_login(owner.user)
+    page = client.get(reverse("diagnostics:company_diagnostics", args=[owner.company.pk])).content.decode()
+    chart = page[page.index('aria-labelledby="trend-chart-title trend-chart-desc"') : page.index("</svg>")]
+    assert chart.count("<circle") == 3
+    assert chart.index(">1,00<") < chart.index(">3,00<") < chart.index(">2,00<")  # oldest first
+
+
+def test_one_submitted_diagnostic_draws_no_chart_on_the_companys_page(client, db):
+    PublishedReferentialFactory(axes=2, questions=2)
+    owner = OwnerFactory()
+    _submit(owner.company, owner.user)
+    client.force_login(owner.user)
+    page = client.get(reverse("diagnostics:company_diagnostics", args=[owner.company.pk])).content.decode()
+    assert "trend-chart-title" not in page
+
+
 def test_a_new_submission_appears_in_the_trend_at_once(client, measured_company):
     owner, _t0, t1 = measured_company
     client.force_login(owner.user)

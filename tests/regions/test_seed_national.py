@@ -19,11 +19,12 @@ from seeding import national as national_seed
 
 COMPANIES = 30
 EXPERTS = 40  # fewer than the command's 300: the services part is what a test pays for
+REPORTS = 2  # rendered by WeasyPrint: a few suffice
 
 
 @pytest.fixture
 def seeded(db):
-    return national_seed.seed_national(companies=COMPANIES, seed=7, experts=EXPERTS)
+    return national_seed.seed_national(companies=COMPANIES, seed=7, experts=EXPERTS, reports=REPORTS)
 
 
 def test_creates_the_companies_with_valid_unique_sirets_in_known_regions(seeded):
@@ -91,9 +92,19 @@ def test_visit_costs_are_booked_on_the_enrolments(seeded):
     assert Assignment.objects.filter(enrolment_link__isnull=False).count() == Assignment.objects.count()
 
 
+def test_the_reports_are_rendered_for_latest_diagnostics_of_enrolled_companies_first(seeded):
+    from diagnostics.models import Report
+
+    ready = Report.objects.filter(status=Report.Status.READY).select_related("diagnostic")
+    assert ready.count() == REPORTS
+    for report in ready:
+        assert report.diagnostic.is_latest and report.page_count > 0 and report.file.storage.exists(report.file.name)
+        assert Enrolment.objects.filter(company_id=report.diagnostic.company_id).exists()
+
+
 def test_seed_tells_nobody(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        national_seed.seed_national(companies=COMPANIES, seed=7, experts=EXPERTS)
+        national_seed.seed_national(companies=COMPANIES, seed=7, experts=EXPERTS, reports=1)
     assert callbacks == []
     assert mail.outbox == []
 
@@ -105,10 +116,10 @@ def test_the_printed_accounts_log_in_with_the_printed_password(seeded):
 
 
 def test_the_same_seed_gives_the_same_companies(db):
-    national_seed.seed_national(companies=10, seed=3, experts=20)
+    national_seed.seed_national(companies=10, seed=3, experts=20, reports=0)
     first = list(Company.objects.order_by("pk").values_list("siret", "name", "region__code", "headcount_band"))
     national_seed.clear_database()
-    national_seed.seed_national(companies=10, seed=3, experts=20)
+    national_seed.seed_national(companies=10, seed=3, experts=20, reports=0)
     second = list(Company.objects.order_by("pk").values_list("siret", "name", "region__code", "headcount_band"))
     assert first == second
 
@@ -121,7 +132,7 @@ def test_refuses_a_database_already_in_use(seeded):
 
 def test_reset_empties_the_database_and_keeps_the_referential(seeded):
     out = StringIO()
-    call_command("seed_national", companies=5, experts=20, reset=True, stdout=out)
+    call_command("seed_national", companies=5, experts=20, reports=0, reset=True, stdout=out)
     assert Company.objects.count() == 5
     assert Expert.objects.count() == 20
     assert "portal.Company" in out.getvalue() and "Durée" in out.getvalue()

@@ -24,15 +24,23 @@ class Command(BaseCommand):
             "--experts", type=int, default=national_seed.DEFAULT_EXPERTS, help="how many experts to create"
         )
         parser.add_argument(
+            "--reports",
+            type=int,
+            default=national_seed.DEFAULT_REPORTS,
+            help="how many PDF reports to render (latest diagnostics of enrolled companies first)",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="first delete every user, company, diagnostic, expert and programme (the reference data and "
             "the referential stay)",
         )
 
-    def handle(self, *args, companies, seed, experts, reset, **options):
+    def handle(self, *args, companies, seed, experts, reports, reset, **options):
         if companies < 1:
             raise CommandError(_("--companies must be at least 1."))
+        if reports < 0:
+            raise CommandError(_("--reports cannot be negative."))
         if experts < 1:
             raise CommandError(_("--experts must be at least 1."))
         started_wall, started_cpu = time.perf_counter(), time.process_time()
@@ -57,6 +65,7 @@ class Command(BaseCommand):
             companies=companies,
             seed=seed,
             experts=experts,
+            reports=reports,
             progress=(lambda message: out(f"  {message}")) if verbose else None,
         )
         wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
