@@ -242,3 +242,32 @@ def test_a_warm_results_page_reads_no_programme(client, owner, latest, django_as
         programmes_panel(client, owner, latest)
     read = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in read if sql.startswith(('SELECT "regions_programme"', 'SELECT "regions_enrolment"'))]
+
+
+# --- The charts over every company in scope, kept per scope under the board versions --------------
+
+
+def funnel_steps(client):
+    chart = client.get(reverse("regions:dashboard")).context["funnel_chart"]
+    return {row["key"]: row["count"] for row in chart.rows}
+
+
+def test_an_acceptance_moves_the_company_funnel_of_a_warm_board(client, officer, warm):
+    before = funnel_steps(client)
+    services.accept_enrolment(enrolment=warm, amount=Decimal("9000"), by=officer)
+    after = funnel_steps(client)
+    assert after != before
+    assert sum(after.values()) > sum(before.values())
+
+
+def test_a_warm_board_computes_no_chart(client, officer, warm, monkeypatch):
+    from regions.views import dashboard as dashboard_view
+
+    board(client)  # the board's fragments are now cached
+
+    def refused(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(dashboard_view, "company_funnel", refused)
+    monkeypatch.setattr(dashboard_view, "maturity_by_quarter", refused)
+    assert client.get(reverse("regions:dashboard")).status_code == 200
