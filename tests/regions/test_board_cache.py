@@ -271,3 +271,18 @@ def test_a_warm_board_computes_no_chart(client, officer, warm, monkeypatch):
     monkeypatch.setattr(dashboard_view, "company_funnel", refused)
     monkeypatch.setattr(dashboard_view, "maturity_by_quarter", refused)
     assert client.get(reverse("regions:dashboard")).status_code == 200
+
+
+def test_the_national_charts_are_not_recomputed_at_every_move(client, staff, officer, warm, monkeypatch):
+    from regions.views import dashboard as dashboard_view
+
+    client.force_login(staff)
+    board(client, "regions:national")
+    services.accept_enrolment(enrolment=warm, amount=Decimal("9000"), by=officer)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(dashboard_view, "company_funnel", refused)
+    monkeypatch.setattr(dashboard_view, "maturity_by_quarter", refused)
+    assert board(client, "regions:national").totals["committed"] == Decimal("9000")
