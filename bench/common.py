@@ -104,6 +104,7 @@ def cleanup():
 
     from diagnostics.models import Diagnostic, Report
     from diagnostics.peer_cells import Changes, profile_of, stored_contributions
+    from experts.models import Assignment, ExpertReview
     from portal.models import Company, User
 
     users = User.objects.filter(email__endswith="@" + BENCH_DOMAIN)
@@ -121,6 +122,12 @@ def cleanup():
         counted.write()
         # Submitted bench diagnostics may be the `previous` of another; drop the links first.
         Diagnostic.objects.filter(previous__in=diagnostics).update(previous=None)
+        # Assignments hold their expert, company and proposer (protected): they go before them.
+        assignments = Assignment.objects.filter(
+            Q(expert__user__in=users) | Q(proposed_by__in=users) | Q(company__in=companies)
+        )
+        ExpertReview.objects.filter(assignment__in=assignments).delete()
+        assignments.delete()
         for label, queryset in (("diagnostics", diagnostics), ("companies", companies), ("users", users)):
             count, _details = queryset.delete()
             deleted[label] = count

@@ -11,6 +11,9 @@ In this one process, Django's test Client sends each request through the whole m
   submitted diagnostics), the regional dashboard and the CSV export of the region's enrolments (a
   regional officer of the region with the most enrolments), the national dashboard (Alliance staff),
   the expert directory (SME);
+- the divergence page ("who answered what") of a bench company's draft whose core two respondents
+  answered apart (SME, the draft's lead), and the expert's validation page of the company's latest
+  submitted diagnostic (an assigned bench expert, compared with an expert's floor);
 - the submit of a complete draft (the per-submit work: scores, peer cells, the report's snapshot),
   each run on a draft of its own (bench companies, made complete beforehand and removed at the end).
 
@@ -21,14 +24,23 @@ restart. Server time is the wall-clock time of the whole request in the Client; 
 from one more request per page under CaptureQueriesContext (not timed). Prints one JSON line per
 figure: median and p95 (ms) warm and cold, queries, ratio of the warm median to the floor's.
 
-The bench accounts (…@bench.invalid) and the draft it starts are removed at the end.
+The bench accounts (…@bench.invalid), the bench company, the drafts and the assignment it makes are removed at the end.
 """
 
 import argparse
 import time
 from dataclasses import dataclass, field
 
-from bench.common import bench_device, bench_user, cleanup, emit, setup_django, summary_ms
+from bench.common import (
+    BENCH_COMPANY_PREFIX,
+    BENCH_SIRET_PREFIX,
+    bench_device,
+    bench_user,
+    cleanup,
+    emit,
+    setup_django,
+    summary_ms,
+)
 
 GOAL_RATIO = 5
 GOAL_QUERIES = 12
@@ -88,6 +100,43 @@ def _pick_company(region):
     return in_region or candidates.order_by("-enrolled", "-submitted", "pk").first()
 
 
+def _respondents_draft(sme, region):
+    """A bench company led by `sme`, whose draft's core a bench colleague answered too, each level apart
+    (the divergence page then shows two answers per question, most of them flagged)."""
+    from diagnostics import services
+    from diagnostics.models import RespondentFunction
+    from portal.models import Company, Membership, NafCode
+
+    company = Company.objects.create(
+        siret=f"{BENCH_SIRET_PREFIX}{88_000_000_000:011d}",  # apart from bench.load's and bench.reports'
+        name=f"{BENCH_COMPANY_PREFIX}PME répondants",
+        naf_division=NafCode.objects.filter(level=NafCode.Level.DIVISION).order_by("code").first(),
+        headcount_band="10-49",
+        region=region,
+    )
+    colleague = bench_user("pages-colleague")
+    Membership.objects.create(user=sme, company=company, role=Membership.Role.OWNER)
+    Membership.objects.create(user=colleague, company=company, role=Membership.Role.MEMBER)
+    draft = services.start_diagnostic(company=company, by=sme)
+    services.invite_respondent(diagnostic=draft, function=RespondentFunction.PRODUCTION, user=colleague, by=sme)
+    core = draft.referential.questions.filter(module__isnull=True).order_by("axis__order", "order", "pk")
+    for number, question in enumerate(core):
+        for user, level in ((sme, number % 6), (colleague, (number + 3) % 6)):
+            services.save_respondent_answer(diagnostic=draft, question=question, level=level, by=user)
+    return draft
+
+
+def _assigned_expert(company, diagnostic, officer):
+    """A bench expert assigned (in progress) to validate `diagnostic`."""
+    from experts.models import Assignment, Expert
+
+    expert = Expert.objects.get_or_create(user=bench_user("pages-expert"), defaults={"organisation": "[bench]"})[0]
+    assignment = Assignment.objects.create(
+        expert=expert, company=company, diagnostic=diagnostic, proposed_by=officer, status=Assignment.Status.IN_PROGRESS
+    )
+    return expert.user, assignment
+
+
 def prepare_submits(sme, count):
     """`count` complete drafts of bench companies the bench SME belongs to, one per submit to measure."""
     from bench.reports import prepare
@@ -122,6 +171,8 @@ def prepare_targets(submits=0):
         bench_device(user)
 
     submitted = Diagnostic.objects.get(company=company, is_latest=True)
+    expert, assignment = _assigned_expert(company, submitted, officer)
+    respondents_draft = _respondents_draft(sme, region)
     draft = services.start_diagnostic(company=company, by=sme, from_previous=True)
     axis = draft.referential.axes.order_by("order", "pk").first()
     # The core's questions: a module's need the module opened first (autosave answers 409 otherwise).
@@ -136,10 +187,13 @@ def prepare_targets(submits=0):
         Page("floor (SME)", "sme", "get", reverse("bench_floor")),
         Page("floor (officer)", "officer", "get", reverse("bench_floor")),
         Page("floor (staff)", "staff", "get", reverse("bench_floor")),
+        Page("floor (expert)", "expert", "get", reverse("bench_floor")),
         Page("questionnaire page", "sme", "get", reverse("diagnostics:axis", args=[draft.pk, axis.code])),
         Page("autosave", "sme", "autosave", str(draft.pk), data=autosave_data),
         Page("deep-dive modules page", "sme", "get", reverse("diagnostics:modules", args=[draft.pk])),
         Page("results page", "sme", "get", reverse("diagnostics:results", args=[submitted.pk])),
+        Page("divergence page", "sme", "get", reverse("diagnostics:divergence", args=[respondents_draft.pk])),
+        Page("expert's validation page", "expert", "get", reverse("experts:validation", args=[assignment.pk])),
         Page("regional dashboard", "officer", "get", reverse("regions:dashboard")),
         Page("national dashboard", "staff", "get", reverse("regions:national")),
         Page("expert directory", "sme", "get", reverse("experts:directory")),
@@ -158,7 +212,8 @@ def prepare_targets(submits=0):
         "company_diagnostics": Diagnostic.objects.filter(company=company).count(),
         "region_enrolments": region.programmes.values("enrolments").exclude(enrolments=None).count(),
     }
-    return Targets({"sme": sme, "officer": officer, "staff": staff}, pages, region, company, described)
+    users = {"sme": sme, "officer": officer, "staff": staff, "expert": expert}
+    return Targets(users, pages, region, company, described)
 
 
 def _pass_second_factor(client, user):

@@ -8,27 +8,15 @@ one core question (the core must give every axis a first score).
 
 from django.utils.translation import gettext as _
 
+from diagnostics.validation_problems import mappings, place_of
+
 NAF_DIVISION_MESSAGE_PATTERN = "^[0-9]{2}$"
-
-
-def _mappings(value):
-    if not isinstance(value, list):
-        return []
-    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
-
-
-def _place(path):
-    # The same rendering as validation.place_of, kept local to avoid an import cycle.
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def module_problems(document):
     """Every module reference problem of `document` (a mapping already past the schema's type checks)."""
     modules = {}
-    for m, module in _mappings(document.get("modules")):
+    for m, module in mappings(document.get("modules")):
         code = module.get("code")
         if not isinstance(code, str):
             continue
@@ -36,16 +24,16 @@ def module_problems(document):
             yield (
                 ["modules", m, "code"],
                 _("duplicate module code “%(code)s” (already used at %(place)s)")
-                % {"code": code, "place": _place(["modules", modules[code]])},
+                % {"code": code, "place": place_of(["modules", modules[code]])},
             )
         else:
             modules[code] = m
 
     questions = {}  # code -> module code or None (core)
     used_modules = set()
-    for a, axis in _mappings(document.get("axes")):
+    for a, axis in mappings(document.get("axes")):
         axis_has_core = False
-        axis_questions = _mappings(axis.get("questions"))
+        axis_questions = mappings(axis.get("questions"))
         for q, question in axis_questions:
             module = question.get("module")
             if isinstance(question.get("code"), str):
@@ -73,7 +61,7 @@ def module_problems(document):
                 _("the module “%(code)s” has no question (give it questions or remove it)") % {"code": code},
             )
         module = document["modules"][m]
-        for r, rule in _mappings(module.get("opens_when")):
+        for r, rule in mappings(module.get("opens_when")):
             answer = rule.get("core_answer")
             if not isinstance(answer, dict) or not isinstance(answer.get("question"), str):
                 continue

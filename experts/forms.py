@@ -352,7 +352,17 @@ class ValidationForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
                 row.level_field, row.reason_field = self[level_name], self[reason_name]
+                row.level_options = self._options(level_name, choices)
                 self.rows.append(row)
+
+    def _options(self, name, choices):
+        """The radios of one question as plain values ({id, value, label, checked}), the ids Django would
+        give: the page writes them out itself, a widget template per radio costing most of its time."""
+        current = str(self[name].value())
+        return [
+            {"id": f"id_{name}_{index}", "value": value, "label": label, "checked": value == current}
+            for index, (value, label) in enumerate(choices)
+        ]
 
     def verdicts(self):
         """{question code: (level or None, reason)} from the cleaned data."""

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from diagnostics.models import Answer, Axis, LevelDescriptor, Question
 from diagnostics.selectors import divergence_for, evidence_by_question
+from diagnostics.selectors.modules import in_scope
 from experts.models import ReviewAxis, ReviewQuestion
 
 
@@ -35,13 +36,15 @@ class AxisBlock:
 
 
 def validation_page(diagnostic, review):
-    """The axes of the diagnostic's referential, each with its questions (levels, the company's answer,
+    """The axes of the diagnostic's referential, each with the questions its score counted (the core and
+    the opened modules' questions the company answered), each with its levels, the company's answer,
     the respondents' own answers where colleagues answered on their own, the evidence, the expert's
-    verdict so far). Nine queries: axes, questions, levels, answers, respondents and their answers,
+    verdict so far. Nine queries: axes, questions, levels, answers, respondents and their answers,
     evidence, the review's verdicts and axis rows (two fewer without a review)."""
     axes = list(Axis.objects.filter(referential_id=diagnostic.referential_id).order_by("order", "pk"))
     questions = list(
         Question.objects.filter(referential_id=diagnostic.referential_id)
+        .filter(in_scope(diagnostic))
         .prefetch_related(Prefetch("levels", queryset=LevelDescriptor.objects.order_by("level")))
         .order_by("order", "pk")
     )
@@ -61,7 +64,9 @@ def validation_page(diagnostic, review):
     blocks = {axis.pk: AxisBlock(axis, self_scores.get(axis.code), validated.get(axis.code)) for axis in axes}
     for question in questions:
         answer = answers.get(question.pk)
-        level = None if answer is None else answer.level
+        if answer is None or not answer.is_complete:
+            continue  # a question of an opened module left unanswered: the company's score has no level for it
+        level = answer.level
         blocks[question.axis_id].rows.append(
             QuestionRow(
                 question=question,

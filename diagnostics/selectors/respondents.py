@@ -218,6 +218,12 @@ class ConsensusRow:
     prefill_level: int | None
     prefill_not_applicable: bool
 
+    @property
+    def undisputed(self):
+        """Not settled yet, and every respondent who answered gave the same answer (one alone, or all alike)."""
+        given = {(view.level, view.not_applicable) for view in self.divergence.answers}
+        return self.decision is None and len(given) == 1
+
 
 def consensus_rows(diagnostic, lead):
     """The consensus step, per axis: [(axis, [ConsensusRow])] for every question a respondent answered.

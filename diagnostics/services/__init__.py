@@ -38,6 +38,7 @@ from diagnostics.services.respondents import (
     save_respondent_answer,
     save_respondent_answers,
     set_consensus,
+    settle_undisputed,
 )
 from diagnostics.services.sharing import record_access, set_region_sharing
 
@@ -48,6 +49,7 @@ __all__ = [
     "save_respondent_answer",
     "save_respondent_answers",
     "set_consensus",
+    "settle_undisputed",
     "AnswerInput",
     "attach_evidence_file",
     "attach_evidence_link",

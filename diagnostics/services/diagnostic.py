@@ -34,6 +34,7 @@ from diagnostics.scoring import compute_scores
 from diagnostics.selectors.modules import scoring_inputs
 from diagnostics.selectors.results import forget_results
 from diagnostics.selectors.trend import forget_company_trend
+from diagnostics.services.evidence import copy_evidence
 from diagnostics.services.plan import ensure_plan
 from portal.models import Company
 
@@ -45,7 +46,8 @@ ANSWER_FIELDS = ("diagnostic", "question", "level", "not_applicable", "comment",
 @transaction.atomic
 def start_diagnostic(*, company, by, from_previous=False, referential_code=DEFAULT_REFERENTIAL_CODE):
     """Open a draft on the current published version; with `from_previous`, copy the answers of the
-    company's latest submitted diagnostic to the questions with the same code in that version.
+    company's latest submitted diagnostic to the questions with the same code in that version, with
+    their evidence (`copy_evidence`: links, and files copied under the draft's own keys).
 
     Copied answers keep who gave them and when. Raises `NoPublishedReferential`, `DraftAlreadyExists`,
     `NoPreviousDiagnostic`.
@@ -70,6 +72,7 @@ def start_diagnostic(*, company, by, from_previous=False, referential_code=DEFAU
         ) from error
     if from_previous:
         _copy_answers(source=previous, target=diagnostic)
+        copy_evidence(source=previous, target=diagnostic)
     return diagnostic
 
 

@@ -7,8 +7,11 @@ links, a web address (http or https; `javascript:`, `data:`, `file:`… are refu
 is locked while checking, so two members adding at once cannot pass the count limit together. A file
 removed with its row (here, or with its draft or its company's data) is deleted from the storage once
 the removal is committed (`diagnostics.privacy`).
+
+A re-assessment started from the previous answers carries their evidence too (`copy_evidence`).
 """
 
+import logging
 import os
 from urllib.parse import urlsplit
 
@@ -29,6 +32,7 @@ from diagnostics.models.evidence import evidence_file_name
 from portal.file_limits import FileRejected, read_limited
 from portal.file_types import document_type
 
+logger = logging.getLogger(__name__)
 FILENAME_MAX_LENGTH = Evidence._meta.get_field("filename").max_length
 TITLE_MAX_LENGTH = Evidence._meta.get_field("title").max_length
 URL_MAX_LENGTH = Evidence._meta.get_field("url").max_length
@@ -151,3 +155,55 @@ def remove_evidence(*, evidence, by):
     _locked_draft(answer.diagnostic, answer.question)
     evidence.delete()  # its file leaves the storage after commit (diagnostics.privacy's post_delete)
     return evidence
+
+
+def copy_evidence(*, source, target):
+    """Carry the evidence of `source`'s answers over to `target`'s answers to the questions with the same
+    code (a re-assessment started from the previous answers, which `target` already holds): links as they
+    are, files copied through the storage under fresh keys of `target`, so that each diagnostic owns its
+    files and removing one from the draft never touches the submitted diagnostic's (a removed row deletes
+    its file). At most `EVIDENCE_MAX_PER_ANSWER` per answer, the oldest first; a file missing from the
+    storage is left out (and logged). Who added each piece is kept. Returns the new `Evidence` rows."""
+    answers = {answer.question.code: answer for answer in target.answers.select_related("question")}
+    limit = settings.EVIDENCE_MAX_PER_ANSWER
+    counts, copies = {}, []
+    items = Evidence.objects.filter(answer__diagnostic=source).select_related("answer__question")
+    try:
+        for item in items.order_by("added_at", "pk"):
+            answer = answers.get(item.answer.question.code)
+            if answer is None or counts.get(answer.pk, 0) >= limit:
+                continue
+            copy = Evidence(
+                answer=answer,
+                kind=item.kind,
+                filename=item.filename,
+                content_type=item.content_type,
+                size=item.size,
+                url=item.url,
+                title=item.title,
+                added_by_id=item.added_by_id,
+            )
+            if item.is_file and not _copy_file(item, copy, target):
+                continue
+            counts[answer.pk] = counts.get(answer.pk, 0) + 1
+            copies.append(copy)
+        return Evidence.objects.bulk_create(copies)
+    except Exception:
+        for copy in copies:
+            if copy.file:
+                copy.file.storage.delete(copy.file.name)
+        raise
+
+
+def _copy_file(item, copy, target):
+    """Write `item`'s file again under a key of `target` (on `copy`); False if it is no longer stored."""
+    storage = item.file.storage
+    try:
+        with storage.open(item.file.name, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        logger.error("evidence %s points at %s, missing from the storage: not carried over", item.pk, item.file.name)
+        return False
+    extension = os.path.splitext(item.file.name)[1].lstrip(".") or "bin"
+    copy.file.save(evidence_file_name(target.pk, extension), ContentFile(data), save=False)
+    return True

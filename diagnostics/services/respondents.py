@@ -7,7 +7,8 @@
 - `save_respondent_answer`: the autosave of one respondent, ONE conditional upsert on the
   (diagnostic, respondent, question) key, which can only ever write the caller's own row;
 - `set_consensus`: the lead sets the company's `Answer` to a question the respondents answered, with a
-  note; `diagnostics.services.submit_diagnostic` refuses while a question awaits it.
+  note; `diagnostics.services.submit_diagnostic` refuses while a question awaits it;
+- `settle_undisputed`: the lead keeps, in one step, the answer of every question nobody disputes.
 """
 
 from django.db import connection, transaction
@@ -24,6 +25,7 @@ from diagnostics.models import (
     RespondentAnswer,
     RespondentFunction,
 )
+from diagnostics.selectors.respondents import consensus_rows
 from diagnostics.services.diagnostic import check_answer, check_then_save_all, save_answer
 from portal.background import SWEEP_BATCH, enqueue, enqueue_after_commit
 from portal.models import Membership, User
@@ -237,3 +239,27 @@ def set_consensus(*, diagnostic, question, level=None, not_applicable=False, not
         defaults={"note": note, "decided_by": by, "decided_at": timezone.now()},
     )
     return decision
+
+
+@transaction.atomic
+def settle_undisputed(*, diagnostic, by):
+    """Set the company's answer, without a note, to every question still awaiting it on which the
+    respondents who answered gave the same answer (one of them alone, or all alike); the questions whose
+    answers differ are left to the lead, one by one. Raises `DiagnosticNotDraft`, writing nothing.
+    Returns the `ConsensusDecision`s taken (none when nothing is undisputed)."""
+    row = _locked_draft(diagnostic)
+    decisions = []
+    for _axis, rows in consensus_rows(row, by):
+        for consensus in rows:
+            if consensus.undisputed:
+                given = consensus.divergence.answers[0]
+                decisions.append(
+                    set_consensus(
+                        diagnostic=row,
+                        question=consensus.divergence.question,
+                        level=given.level,
+                        not_applicable=given.not_applicable,
+                        by=by,
+                    )
+                )
+    return decisions

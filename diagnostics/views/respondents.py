@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from diagnostics import rules, selectors, services
@@ -19,6 +20,8 @@ from diagnostics.respondent_forms import RespondentInviteForm
 from portal.http import allowed, found
 from portal.models import User
 from portal.rules import can_invite_colleague
+
+UNDISPUTED = "undisputed"  # the consensus step's action: keep every answer nobody disputes
 
 
 def _visible_diagnostic(request, pk):
@@ -143,6 +146,8 @@ def consensus(request, pk):
     if not diagnostic.is_draft:
         messages.info(request, _("This diagnostic has been submitted: its answers can no longer change."))
         return redirect("diagnostics:results", pk=diagnostic.pk)
+    if request.method == "POST" and request.POST.get("action") == UNDISPUTED:
+        return _settle_undisputed(request, diagnostic)
     rows = selectors.consensus_rows(diagnostic, request.user)
     status = 200
     posted = _posted_question(request, rows) if request.method == "POST" else None
@@ -182,9 +187,32 @@ def consensus(request, pk):
         "diagnostic": diagnostic,
         "axes": [(axis, [(row, forms[row.divergence.question.pk]) for row in axis_rows]) for axis, axis_rows in rows],
         "pending": sum(1 for _axis, axis_rows in rows for row in axis_rows if row.decision is None),
+        "undisputed": sum(1 for _axis, axis_rows in rows for row in axis_rows if row.undisputed),
         "has_errors": status == 400,
     }
     return render(request, "diagnostics/consensus.html", context, status=status)
+
+
+def _settle_undisputed(request, diagnostic):
+    """Keep, in one step, the answer of every question nobody disputes; back to the consensus step."""
+    try:
+        decisions = services.settle_undisputed(diagnostic=diagnostic, by=request.user)
+    except services.DiagnosticNotDraft as error:
+        messages.error(request, str(error))
+        return redirect("diagnostics:detail", pk=diagnostic.pk)
+    if decisions:
+        messages.success(
+            request,
+            ngettext(
+                "The company's answer is set to the one the respondents gave for %(count)s question.",
+                "The company's answer is set to the one the respondents gave for %(count)s questions.",
+                len(decisions),
+            )
+            % {"count": len(decisions)},
+        )
+    else:
+        messages.info(request, _("No question awaiting the company's answer is undisputed."))
+    return redirect("diagnostics:consensus", pk=diagnostic.pk)
 
 
 def _posted_question(request, rows):

@@ -9,13 +9,14 @@ company's own scores, never over them. Validation happens while the review is a 
 review (`services.reviews`) freezes it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from diagnostics.models import Answer, Axis, Question
-from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
+from diagnostics.models import Answer, Question
+from diagnostics.scoring import compute_scores
+from diagnostics.selectors.modules import opened_module_ids, scoring_inputs
 from diagnostics.selectors.results import forget_results
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import Assignment, ExpertReview, ReviewAxis, ReviewQuestion
@@ -41,29 +42,18 @@ def _self_level(answer):
 
 def validated_axis_scores(review, diagnostic):
     """{axis code: Decimal or None}: the axes' scores from the review's validated question levels (the
-    company's level where a question is not validated yet), by the one scoring function; {} while
-    the review validated no question. Three queries."""
+    company's level where a question is not validated yet), by the one scoring function on the inputs
+    the company's own scores came from (its answers, the opened modules), so that the two sides differ
+    only by the expert's verdicts; {} while the review validated no question. Three queries."""
     validated = {row.question_code: row.validated_level for row in review.questions.all()}
     if not validated:
         return {}
-    axes = list(Axis.objects.filter(referential_id=diagnostic.referential_id).order_by("order", "pk"))
-    answers = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(diagnostic=diagnostic).only("question_id", "level", "not_applicable")
-    }
-    questions = Question.objects.filter(referential_id=diagnostic.referential_id).select_related("axis")
-    snapshot = compute_scores(
-        [AxisSpec(code=axis.code, weight=axis.weight) for axis in axes],
-        [
-            AnswerSpec(
-                question_code=question.code,
-                axis_code=question.axis.code,
-                weight=question.weight,
-                level=validated[question.code] if question.code in validated else _self_level(answers.get(question.pk)),
-            )
-            for question in questions
-        ],
-    )
+    axes, answers, opened_modules = scoring_inputs(diagnostic)
+    answers = [
+        replace(answer, level=validated[answer.question_code]) if answer.question_code in validated else answer
+        for answer in answers
+    ]
+    snapshot = compute_scores(axes, answers, opened_modules=opened_modules)
     return {code: axis.score for code, axis in snapshot.axes.items()}
 
 
@@ -119,6 +109,21 @@ def validate_questions(*, assignment, by, verdicts):
     if unknown:
         raise InvalidInput(_("Unknown question: %(codes)s.") % {"codes": ", ".join(sorted(unknown))})
     answers = {answer.question_id: answer for answer in Answer.objects.filter(diagnostic=diagnostic)}
+    # Only what the company's score counted is validated: the core and the opened modules' answered questions.
+    opened = set(opened_module_ids(diagnostic).values_list("module_id", flat=True))
+    scored = {
+        code
+        for code, question in questions.items()
+        if (question.module_id is None or question.module_id in opened)
+        and answers.get(question.pk) is not None
+        and answers[question.pk].is_complete
+    }
+    outside = sorted(set(verdicts) - scored)
+    if outside:
+        raise InvalidInput(
+            _("The company's score does not count these questions (a module not opened, or no answer): %(codes)s.")
+            % {"codes": ", ".join(outside)}
+        )
     rows = []
     for code, verdict in verdicts.items():
         question = questions[code]

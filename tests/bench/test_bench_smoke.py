@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from bench import pages
 from bench.common import ROOT, cleanup
-from portal.models import User
+from portal.models import Company, User
 
 REFERENTIAL = ROOT / "diagnostics/referentials/industrie-du-futur.yaml"
 pytestmark = [pytest.mark.django_db, pytest.mark.second_factor_unverified]  # the harness passes it itself
@@ -29,10 +29,13 @@ def test_page_cost_harness_measures_every_page_against_its_floor(demo):
         "floor (SME)",
         "floor (officer)",
         "floor (staff)",
+        "floor (expert)",
         "questionnaire page",
         "autosave",
         "deep-dive modules page",
         "results page",
+        "divergence page",
+        "expert's validation page",
         "regional dashboard",
         "national dashboard",
         "expert directory",
@@ -75,6 +78,7 @@ def test_bench_cleanup_removes_the_bench_accounts_and_draft(demo):
     cleanup()
 
     assert not User.objects.filter(email__endswith="@bench.invalid").exists()
+    assert not Company.objects.filter(name__startswith="[bench] ").exists()
     from diagnostics.models import Diagnostic
     from seeding.demo.accounts import DEMO_SIRET
 

@@ -160,3 +160,13 @@ def test_a_respondents_axis_page_runs_the_same_queries_with_2_and_6_respondents(
         counts.append(page_queries(owner, reverse("diagnostics:axis", args=[draft.pk, "AX1"])))
         draft.delete()
     assert counts[0] == counts[1] <= PAGE_BUDGET
+
+
+def test_the_review_and_modules_pages_run_the_same_queries_with_2_and_6_respondents(company, owner):
+    for name in ("review", "modules"):
+        counts = []
+        for respondents, version in ((2, f"{name}.2"), (6, f"{name}.6")):
+            draft = diagnostic_with_respondents(company, owner, respondents, version)
+            counts.append(page_queries(owner, reverse(f"diagnostics:{name}", args=[draft.pk])))
+            draft.delete()
+        assert counts[0] == counts[1] <= 14, name

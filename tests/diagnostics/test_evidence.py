@@ -3,6 +3,8 @@ while a draft, the permission-checked download, and the questionnaire's list."""
 
 import pytest
 from django.core.files.storage import storages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostics import services
@@ -323,6 +325,32 @@ def test_the_questionnaire_page_costs_the_same_queries_whatever_the_evidence(
     with django_assert_max_num_queries(14):
         response = client.get(axis_url(draft))
     assert response.content.decode().count('href="https://example.fr/') == 10
+
+
+def _queries_of(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_questionnaire_and_evidence_pages_cost_the_same_with_one_or_many_files(client, owner, draft, settings):
+    settings.EVIDENCE_MAX_PER_ANSWER = 10
+    client.force_login(owner)
+    questions = list(draft.referential.questions.filter(axis__code="AX1").order_by("pk"))
+    attach_file(draft, owner, question=questions[0])
+    pages = (axis_url(draft), evidence_page(draft, questions[0]))
+    for url in pages:
+        client.get(url)  # warm the session and caches
+    with_one = [_queries_of(client, url) for url in pages]
+    for question in questions:
+        for number in range(4):
+            attach_file(draft, owner, name=f"releve-{number}.pdf", question=question)
+            services.attach_evidence_link(
+                diagnostic=draft, question=question, url=f"https://example.fr/{number}", by=owner
+            )
+    with_many = [_queries_of(client, url) for url in pages]
+    assert Evidence.objects.filter(answer__diagnostic=draft).count() == 1 + 8 * len(questions)
+    assert with_one == with_many
 
 
 def test_the_flag_is_loaded_and_exported_only_where_it_is_set():

@@ -67,7 +67,7 @@ def test_problem_reads_place_then_message_then_line(small_referential_file, tmp_
         encoding="utf-8",
     )
     (problem,) = problems_of(broken)
-    assert str(problem) == "axes[1].questions[0].levels[4].description.en: missing (line 142)"
+    assert str(problem) == "axes[1].questions[0].levels[4].description.en: missing (line 143)"
 
 
 def test_theme_codes_are_not_checked_when_none_are_given():

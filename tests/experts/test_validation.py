@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostics import services as diagnostics_services
+from diagnostics.models import RespondentFunction
 from diagnostics.scoring import AnswerSpec, AxisSpec, compute_scores
 from experts import services
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
@@ -17,6 +18,7 @@ from experts.services import QuestionVerdict
 from tests.diagnostics.evidence_support import attach_file, draft_with_answers
 from tests.experts.conftest import SELF_LEVELS
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
+from tests.portal.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +198,43 @@ def test_the_page_costs_the_same_with_one_or_forty_pieces_of_evidence(client, ex
     assert counts[0] == counts[1]
 
 
+def test_the_page_costs_the_same_with_two_or_six_respondents(
+    client, expert, expert_profile, company, owner, officer, referential
+):
+    """Two respondents (the lead and one colleague) is the fewest a divergence has; six is a whole team."""
+    client.force_login(expert)
+    counts = []
+    for respondents in (2, 6):
+        draft = diagnostics_services.start_diagnostic(company=company, by=owner)
+        colleagues = [MembershipFactory(company=company).user for _ in range(respondents - 1)]
+        for colleague in colleagues:
+            diagnostics_services.invite_respondent(
+                diagnostic=draft, function=RespondentFunction.PRODUCTION, user=colleague, by=owner
+            )
+        for index, user in enumerate([owner, *colleagues]):
+            for question in referential.questions.all():
+                diagnostics_services.save_respondent_answer(
+                    diagnostic=draft, question=question, level=index % 6, by=user
+                )
+        for question in referential.questions.all():
+            diagnostics_services.set_consensus(diagnostic=draft, question=question, level=2, by=owner)
+        assignment = AssignmentFactory(
+            expert=expert_profile,
+            company=company,
+            proposed_by=officer,
+            diagnostic=diagnostics_services.submit_diagnostic(diagnostic=draft, by=owner),
+            status=Assignment.Status.IN_PROGRESS,
+        )
+        client.get(validation_url(assignment))
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(validation_url(assignment)).content.decode()
+        # Every colleague's answer to every question is on the page.
+        assert page.lower().count("(production)") == (respondents - 1) * referential.questions.count()
+        counts.append(len(queries))
+        Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.DONE)
+    assert counts[0] == counts[1] <= 20
+
+
 @pytest.mark.parametrize("role", ["owner", "officer", "staff"])
 def test_others_who_see_the_assignment_may_not_validate(client, request, in_progress, role):
     client.force_login(request.getfixturevalue(role))
@@ -225,8 +264,6 @@ def test_the_results_page_shows_the_calibration_gap_once_the_review_is_submitted
 def test_the_page_shows_what_each_respondent_answered_with_the_spread(
     client, expert_profile, expert, company, owner, member, officer, referential
 ):
-    from diagnostics.models import RespondentFunction
-
     draft = diagnostics_services.start_diagnostic(company=company, by=owner)
     diagnostics_services.invite_respondent(diagnostic=draft, function=RespondentFunction.QUALITY, user=member, by=owner)
     questions = list(referential.questions.order_by("axis__order", "order", "pk"))
