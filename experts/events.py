@@ -13,3 +13,7 @@ the regions app books the visit's cost on the company's enrolment from it. Recei
 from django.dispatch import Signal
 
 visit_logged = Signal()
+
+# The version (`portal.cache_versions`) of the submitted expert reviews: each submit bumps it, and what
+# is computed from every review (the national view's calibration gap) is cached under it.
+SUBMITTED_REVIEWS_VERSION = "experts:submitted_reviews"

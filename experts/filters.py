@@ -10,6 +10,7 @@ from diagnostics.models import TechnologyTheme
 from experts.models import LANGUAGE_CHOICES, Expert, ExpertLanguage, ExpertSkill
 from experts.selectors import axis_choices
 from portal.models import Region
+from portal.widgets import PlainSelect
 
 
 class DirectoryFilter(django_filters.FilterSet):
@@ -19,18 +20,28 @@ class DirectoryFilter(django_filters.FilterSet):
         queryset=Region.objects.order_by("label_fr"),
         method="filter_region",
         empty_label=_("All regions"),
+        widget=PlainSelect,
     )
     axis = django_filters.ChoiceFilter(
-        label=_("Skill on a referential axis"), method="filter_axis", choices=[], empty_label=_("All axes")
+        label=_("Skill on a referential axis"),
+        method="filter_axis",
+        choices=[],
+        empty_label=_("All axes"),
+        widget=PlainSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Technology theme"),
         queryset=TechnologyTheme.objects.order_by("order", "code"),
         method="filter_theme",
         empty_label=_("All themes"),
+        widget=PlainSelect,
     )
     language = django_filters.ChoiceFilter(
-        label=_("Language"), choices=LANGUAGE_CHOICES, method="filter_language", empty_label=_("All languages")
+        label=_("Language"),
+        choices=LANGUAGE_CHOICES,
+        method="filter_language",
+        empty_label=_("All languages"),
+        widget=PlainSelect,
     )
     available = django_filters.BooleanFilter(
         label=_("With a free place only"), method="filter_available", widget=forms.CheckboxInput

@@ -10,6 +10,7 @@ Every function runs a fixed number of queries whatever the number of experts.
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -51,6 +52,7 @@ from experts.models import (
     ReviewAction,
     ReviewAxis,
 )
+from portal.cache_versions import bump, versions
 from portal.models import Company, Membership, Region, RegionOfficer
 
 # --- Profiles and the directory ---------------------------------------------------------------------
@@ -110,9 +112,36 @@ def profile_of(user):
     return with_profile(with_free_places(Expert.objects.filter(user=user))).first()
 
 
+# The directory's labels (the axes' titles, the codes experts declared) and its rendered filters are
+# cached under this version, which a profile's update bumps; a new published referential's titles show
+# within DIRECTORY_LABELS_SECONDS.
+DIRECTORY_LABELS_VERSION = "experts:directory_labels"
+DIRECTORY_LABELS_SECONDS = 60 * 60
+
+
+def forget_directory_labels():
+    bump(DIRECTORY_LABELS_VERSION)
+
+
+def directory_labels_key():
+    """The version of the directory's labels in the active language (the key of their cache entries)."""
+    (version,) = versions(DIRECTORY_LABELS_VERSION)
+    return f"{version}:{get_language()}"
+
+
 def axis_choices():
     """(code, title) of the axes experts may declare: those of the current published referential,
-    plus any code already declared by an expert (a retired axis stays readable). One query (a UNION)."""
+    plus any code already declared by an expert (a retired axis stays readable). From the cache, or
+    one query (a UNION)."""
+    key = f"experts:axis_choices:{directory_labels_key()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _axis_choices()
+        cache.set(key, choices, DIRECTORY_LABELS_SECONDS)
+    return choices
+
+
+def _axis_choices():
     published = (
         Referential.objects.published()
         .filter(code=DEFAULT_REFERENTIAL_CODE)

@@ -12,11 +12,13 @@ class RegionsConfig(AppConfig):
             register_funding,
             register_measurement_labels,
             register_next_steps,
+            register_on_submit,
             register_results_panel,
         )
         from portal.rules import officer_role, staff_role
         from portal.spaces import Space, register_space
         from regions.extensions import (
+            boards_after_submit,
             officer_diagnostic_access,
             programmes_funding,
             programmes_next_steps,
@@ -29,6 +31,7 @@ class RegionsConfig(AppConfig):
         register_results_panel(programmes_results_panel)
         register_next_steps(programmes_next_steps)
         register_funding(programmes_funding)
+        register_on_submit(boards_after_submit)  # the maturity gained on the boards
 
         from regions.services.reassessment import company_measurement_points
 

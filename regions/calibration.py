@@ -4,18 +4,27 @@ the score their expert validated, over each company's latest submitted expert re
 Statistical secrecy (as for peer benchmarks, `diagnostics.benchmark.MIN_COMPANIES`): an axis's mean is
 shown only when at least that many distinct companies stand behind it; the others are listed as
 withheld. Two queries (three once there are reviews) whatever the number of reviews: the axes of the
-current published referential (in one), the reviews with their diagnostic, their axes.
+current published referential (in one), the reviews with their diagnostic, their axes. The national
+view reads it from the cache (`cached_national_calibration`), under the version of the submitted
+reviews that each submit bumps.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Subquery
+from django.utils.translation import get_language
 
 from diagnostics.benchmark import MIN_COMPANIES
 from diagnostics.calibration import calibration_gap, mean_gaps
 from diagnostics.models import DEFAULT_REFERENTIAL_CODE, Axis, Referential
+from experts.events import SUBMITTED_REVIEWS_VERSION
 from experts.models import ExpertReview, ReviewAxis
+from portal.cache_versions import versions
+
+# A bound on what no bump follows (a new referential version's axis titles).
+CALIBRATION_CACHE_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -63,3 +72,14 @@ def national_calibration():
         )
         for code in codes
     ]
+
+
+def cached_national_calibration():
+    """`national_calibration()` from the cache, per version of the submitted reviews and language."""
+    (version,) = versions(SUBMITTED_REVIEWS_VERSION)
+    key = f"regions:calibration:{version}:{get_language()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = national_calibration()
+        cache.set(key, rows, CALIBRATION_CACHE_SECONDS)
+    return rows

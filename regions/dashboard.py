@@ -1,8 +1,11 @@
 """The officers' dashboard (per region; national for staff): reads scoped to the user, sums in SQL.
 
-`build_dashboard` runs a fixed number of queries whatever the number of programmes, enrolments and
+`board_figures` runs a fixed number of queries whatever the number of programmes, enrolments and
 expenses: every figure is an aggregate (Count / Sum with filters, GROUP BY) computed by the database.
 Budget figures follow the programme and region filters; enrolment figures follow every filter.
+`build_dashboard` reads those figures from the cache (`regions.board_cache`: kept under versions the
+enrolment, ledger and programme services bump), with their amounts already written out; only the page
+of applications is read on every request.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +17,8 @@ from django.utils.translation import get_language
 
 from diagnostics.models import Diagnostic
 from portal.models import HeadcountBand, Region
-from portal.money import cents
+from portal.money import cents, format_eur
+from regions.board_cache import cached_board
 from regions.filters import EnrolmentFilter
 from regions.models import Enrolment, LedgerEntry
 from regions.selectors import officer_region_ids, programmes_visible_to
@@ -39,6 +43,7 @@ class Dashboard:
     maturity: dict
     enrolments: object  # the filtered queryset (the page paginates it)
     regions: list = field(default_factory=list)
+    key: str = ""  # the figures' cache key, under which the page caches the fragments showing them
 
 
 def dashboard_scope(user):
@@ -74,6 +79,11 @@ def programme_rows(programmes):
         row.remaining_amount = row.budget - row.committed_total
         row.progress = min(100, round(100 * row.n_enrolled / row.target_companies)) if row.target_companies else 0
         row.budget_use = min(100, round(100 * row.committed_total / row.budget)) if row.budget else 0
+        # Written out once here (a board's rows are cached per language), not by a filter per cell.
+        row.budget_eur = format_eur(row.budget)
+        row.committed_eur = format_eur(row.committed_total)
+        row.spent_eur = format_eur(row.spent_total)
+        row.remaining_eur = format_eur(row.remaining_amount)
     return rows
 
 
@@ -97,6 +107,8 @@ def _burn(programmes):
         else:
             spent += total
         points[month] = {"month": month, "budget": budget, "committed": committed, "spent": spent}
+    for point in points.values():  # the figures' table: written out once (the board is cached per language)
+        point.update({f"{key}_eur": format_eur(point[key]) for key in ("budget", "committed", "spent")})
     return list(points.values())
 
 
@@ -146,9 +158,9 @@ def _regions_map(programmes):
     return result
 
 
-def build_dashboard(user, data=None, *, national=False):
-    enrolment_filters = enrolment_filter(user, data)
-    programmes, _regions = dashboard_scope(user)
+def board_figures(enrolment_filters, programmes, *, national):
+    """Every figure of a board but its page of applications (what `build_dashboard` caches), as the
+    keyword arguments of `Dashboard`: `programmes` in scope and the filters applied."""
     programmes = programmes.filter(**enrolment_filters.programme_filters)
     enrolments = enrolment_filters.qs
 
@@ -162,6 +174,7 @@ def build_dashboard(user, data=None, *, national=False):
         "count": len(programme_list),
     }
     totals["remaining"] = totals["budget"] - totals["committed"]
+    totals.update({f"{name}_eur": format_eur(totals[name]) for name in ("budget", "committed", "spent", "remaining")})
     # The selection's sums, its funnel and its sizes: one aggregate over the filtered enrolments.
     selection = enrolments.aggregate(
         count=Count("pk"),
@@ -177,6 +190,7 @@ def build_dashboard(user, data=None, *, national=False):
         },
     )
     selection.update({key: cents(selection[key]) for key in ("requested", "committed", "spent")})
+    selection.update({f"{key}_eur": format_eur(selection[key]) for key in ("requested", "committed", "spent")})
     selection["progress"] = min(100, round(100 * selection["enrolled"] / totals["target"])) if totals["target"] else 0
 
     funnel = [
@@ -201,18 +215,34 @@ def build_dashboard(user, data=None, *, national=False):
         for index, (band, label) in enumerate(HeadcountBand.choices)
     ]
 
+    return {
+        "programmes": programme_list,
+        "totals": totals,
+        "selection": selection,
+        "funnel": funnel,
+        "by_sector": by_sector,
+        "by_size": by_size,
+        "burn": _burn(programmes),
+        "maturity": _maturity(enrolments),
+        "regions": _regions_map(programmes) if national else [],
+    }
+
+
+def build_dashboard(user, data=None, *, national=False):
+    enrolment_filters = enrolment_filter(user, data)
+    programmes, _regions = dashboard_scope(user)
+    params = {name: enrolment_filters.data.get(name) for name in enrolment_filters.filters}
+    key, figures = cached_board(
+        region_ids=None if user.is_staff else officer_region_ids(user),
+        params=params,
+        national=national,
+        compute=lambda: board_figures(enrolment_filters, programmes, national=national),
+    )
     return Dashboard(
         filter=enrolment_filters,
-        programmes=programme_list,
-        totals=totals,
-        selection=selection,
-        funnel=funnel,
-        by_sector=by_sector,
-        by_size=by_size,
-        burn=_burn(programmes),
-        maturity=_maturity(enrolments),
-        enrolments=enrolments.select_related("programme__region", "company__naf_division").order_by(
+        enrolments=enrolment_filters.qs.select_related("programme__region", "company__naf_division").order_by(
             "-applied_at", "-pk"
         ),
-        regions=_regions_map(programmes) if national else [],
+        key=key,
+        **figures,
     )

@@ -1,11 +1,15 @@
 """What the regions app plugs into the apps below it (called from RegionsConfig.ready())."""
 
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.money import format_eur
 from portal.viewer import viewer_of
+from regions.board_cache import BOARD_CACHE_SECONDS, bump_board_version, region_version
 from regions.models import Enrolment
 
 
@@ -73,7 +77,39 @@ def programmes_results_panel(request, diagnostic, *, axes=None):
 
     if not viewer_of(request.user).is_member_of(diagnostic.company_id):
         return None
-    offers = programmes_for_company(diagnostic.company, latest_diagnostic=diagnostic if diagnostic.is_latest else None)
+    if diagnostic.is_latest:
+        offers = _latest_offers(diagnostic, programmes_for_company)
+    else:
+        offers = programmes_for_company(diagnostic.company)
     if not offers:
         return None
     return ResultsPanel(template_name="regions/_results_panel.html", context={"offers": offers}, order=60)
+
+
+def _latest_offers(diagnostic, programmes_for_company):
+    """The offers beside the company's latest diagnostic, cached under its region's board version (which
+    the programme and application services bump), the company's profile, the day and the language."""
+    company = diagnostic.company
+    profile = f"{company.region_id}:{company.naf_division_id}:{company.headcount_band}"
+    key = (
+        f"regions:offers:{company.pk}:{region_version(company.region_id)}:{diagnostic.pk}:{profile}:"
+        f"{timezone.localdate().isoformat()}:{get_language()}"
+    )
+    offers = cache.get(key)
+    if offers is None:
+        offers = programmes_for_company(company, latest_diagnostic=diagnostic)
+        cache.set(key, offers, BOARD_CACHE_SECONDS)
+    return offers
+
+
+def boards_after_submit(diagnostic_id):
+    """The on-submit hook: a re-assessment of an enrolled company moves the maturity gained on the boards
+    of the regions it is enrolled in (one query)."""
+    regions = (
+        Enrolment.objects.filter(company__diagnostics=diagnostic_id)
+        .order_by()
+        .values_list("programme__region_id", flat=True)
+        .distinct()
+    )
+    for region_id in regions:
+        bump_board_version(region_id)

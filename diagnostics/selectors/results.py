@@ -1,20 +1,26 @@
 """What the results page shows of a submitted diagnostic, read from its snapshot in a fixed number of
 queries whatever the number of questions, answers or peers."""
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.utils.translation import get_language
 
 from diagnostics.action_plan import AnswerLevel, action_plan, axis_scores, strengths_and_weaknesses
 from diagnostics.benchmark import PeerGroup
-from diagnostics.models import Answer, Diagnostic, MaturityBand, Question, Recommendation
-from diagnostics.peer_publication import peer_group_for
+from diagnostics.models import Answer, Axis, Diagnostic, MaturityBand, Question, Recommendation
+from diagnostics.peer_publication import peer_group_for, version_key
 from diagnostics.radar import RadarAxis, radar_label_room, short_label
+from portal.cache_versions import bump, versions
 
 BANDS_CACHE_SECONDS = 24 * 3600  # a locked referential's bands never change: the entry only saves memory
 SUMMARY_COUNT = 3  # strengths, weaknesses
+# The results page's fixed part (scores, radar, peers, strengths, actions) is cached as fragments for
+# this long at most; `forget_results` and a new peer publication replace it sooner.
+RESULTS_FRAGMENT_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,44 @@ def referential_bands(referential):
         bands = list(MaturityBand.objects.filter(referential_id=referential.pk).order_by("level"))
         cache.set(key, bands, BANDS_CACHE_SECONDS)
     return bands
+
+
+def referential_axes(referential):
+    """The axes of a referential version, in order; cached like its bands for a published or retired version."""
+    if referential.status == referential.Status.DRAFT:
+        return list(Axis.objects.filter(referential_id=referential.pk).order_by("order", "pk"))
+    key = f"diagnostics:axes:{referential.pk}:{referential.code}:{referential.version}"
+    axes = cache.get(key)
+    if axes is None:
+        axes = list(Axis.objects.filter(referential_id=referential.pk).order_by("order", "pk"))
+        cache.set(key, axes, BANDS_CACHE_SECONDS)
+    return axes
+
+
+def _results_version(diagnostic_id):
+    return f"diagnostics:results:{diagnostic_id}"
+
+
+def forget_results(diagnostic_id):
+    """The diagnostic changed (submitted, applied with, validated by an expert): its results page's
+    cached fixed part is computed afresh at the next view."""
+    bump(_results_version(diagnostic_id))
+
+
+def results_fragment_key(diagnostic):
+    """The key the results page's fixed part is cached under: the diagnostic and its version
+    (`forget_results`), the peer figures' generation, the company's profile (which picks the peer
+    group) and name (in the radar's title), and the language. A diagnostic fetched as `results_for` needs it."""
+    (version,) = versions(_results_version(diagnostic.pk))
+    peers = cache.get(version_key(diagnostic.referential.code))
+    if peers is None:  # no figures published (first request, cleared, evicted): computed now, their generation kept
+        peer_group_for(diagnostic)
+        peers = cache.get(version_key(diagnostic.referential.code))
+    # Without a generation (the figures could not be published) the fragments are not found again.
+    generation = peers["generation"] if peers else secrets.token_hex(6)
+    company = diagnostic.company
+    profile = f"{company.naf_division_id}:{company.headcount_band}:{company.region_id}:{company.name}"
+    return f"{diagnostic.pk}:{version}:{generation}:{profile}:{get_language()}"
 
 
 def results_for(diagnostic):

@@ -32,6 +32,7 @@ from diagnostics.peer_cells import count_submit
 from diagnostics.peer_publication import schedule_refresh
 from diagnostics.scoring import compute_scores
 from diagnostics.selectors.modules import scoring_inputs
+from diagnostics.selectors.results import forget_results
 from diagnostics.selectors.trend import forget_company_trend
 from diagnostics.services.evidence import copy_evidence
 from diagnostics.services.plan import ensure_plan
@@ -281,6 +282,7 @@ def submit_diagnostic(*, diagnostic, by):
     count_submit(diagnostic=row, axis_scores=axis_scores, previous=previous)
     transaction.on_commit(partial(schedule_refresh, row.referential.code))
     transaction.on_commit(partial(forget_company_trend, row.company_id))
+    forget_results(row.pk)
     for callback in on_submit_callbacks():
         transaction.on_commit(partial(callback, row.pk))
     ensure_plan(diagnostic=row, by=by)  # the roadmap, from the answers and the peer figures of the day

@@ -4,6 +4,7 @@ strengths and weaknesses, and the full list of actions."""
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,7 +14,12 @@ from diagnostics.models import DiagnosticAccess, PlanAction, Respondent
 from diagnostics.radar import radar_svg
 from diagnostics.selectors import diagnostics_visible_to
 from diagnostics.selectors.plan import plan_view
-from diagnostics.selectors.results import results_for
+from diagnostics.selectors.results import (
+    RESULTS_FRAGMENT_SECONDS,
+    referential_axes,
+    results_for,
+    results_fragment_key,
+)
 from diagnostics.selectors.trend import company_trend
 from diagnostics.services import plan as plans
 from diagnostics.services import record_access
@@ -66,19 +72,17 @@ def results(request, pk):
     if diagnostic.is_draft:
         return redirect("diagnostics:detail", pk=diagnostic.pk)
     record_access(diagnostic=diagnostic, user=user, what=DiagnosticAccess.What.RESULTS)
-    results = results_for(diagnostic)
-    radar = None
-    if len(results.axes) >= MIN_RADAR_AXES:
-        radar = radar_svg(
-            results.radar_axes(),
-            title=_("Maturity per axis of %(company)s, from 0 to 5") % {"company": diagnostic.company.name},
-        )
+    # The fixed part (scores, radar, peers, strengths, actions) is cached as fragments under
+    # `results_fragment_key`: `results` and the radar are computed only when a fragment is missing.
+    results = SimpleLazyObject(lambda: results_for(diagnostic))
+    radar = SimpleLazyObject(lambda: _radar(diagnostic, results))
+    axes = referential_axes(diagnostic.referential)
     # Made on submit; a diagnostic submitted before plans existed gets its plan on this first view.
     plan = getattr(diagnostic, "action_plan", None) or plans.ensure_plan(diagnostic=diagnostic, by=user)
     report, ready_report = reports.latest_reports(diagnostic)
     # The company's own history: its members (and staff, who see every submitted one) get it.
     trend = (
-        company_trend(diagnostic, axes=[row.axis for row in results.axes])
+        company_trend(diagnostic, axes=axes)
         if rules.is_diagnostic_company_member.test(user, diagnostic) or user.is_staff
         else []
     )
@@ -90,11 +94,14 @@ def results(request, pk):
         "results": results,
         "plan_view": plan_view(plan),
         "radar": radar,
-        "first_actions": results.actions[:ACTIONS_SHOWN_FIRST],
-        "more_actions": results.actions[ACTIONS_SHOWN_FIRST:],
+        "first_actions": SimpleLazyObject(lambda: results.actions[:ACTIONS_SHOWN_FIRST]),
+        "more_actions": SimpleLazyObject(lambda: results.actions[ACTIONS_SHOWN_FIRST:]),
         "more_actions_start": ACTIONS_SHOWN_FIRST + 1,
+        "fragment_key": results_fragment_key(diagnostic),
+        "fragment_seconds": RESULTS_FRAGMENT_SECONDS,
+        "axes": axes,
         # The referential's axes, in order, given to the panels (the expert review reads them instead of querying).
-        "panels": results_panels_for(request, diagnostic, axes=[result.axis for result in results.axes]),
+        "panels": results_panels_for(request, diagnostic, axes=axes),
         "trend": trend,
         "trend_chart": trend_chart(trend, company_name=diagnostic.company.name),
         "can_share": rules.can_share_diagnostic.test(user, diagnostic),  # no query: reads the request's viewer
@@ -102,3 +109,12 @@ def results(request, pk):
         "can_view_divergence": diagnostic.has_respondents and rules.can_view_divergence.test(user, diagnostic),
     }
     return render(request, "diagnostics/results.html", context)
+
+
+def _radar(diagnostic, results):
+    if len(results.axes) < MIN_RADAR_AXES:
+        return None
+    return radar_svg(
+        results.radar_axes(),
+        title=_("Maturity per axis of %(company)s, from 0 to 5") % {"company": diagnostic.company.name},
+    )

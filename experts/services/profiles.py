@@ -20,6 +20,7 @@ from experts.models import (
 )
 from experts.models.profile import validate_axis_code
 from experts.rules import can_edit_profile, can_manage_accreditations
+from experts.selectors import forget_directory_labels
 from experts.workflows import ACCREDITATION
 from portal.models import User
 
@@ -90,6 +91,7 @@ def update_profile(
         [ExpertSkill(expert=expert, axis_code=code, level=level) for code, level in sorted(axis_skills.items())]
         + [ExpertSkill(expert=expert, theme_id=pk, level=level) for pk, level in sorted(theme_skills.items())]
     )
+    forget_directory_labels()  # an axis code declared for the first time joins the directory's choices
     return expert
 
 

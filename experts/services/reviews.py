@@ -18,14 +18,17 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Axis
 from diagnostics.selectors import current_published_referential, latest_submitted
+from diagnostics.selectors.results import forget_results
 from diagnostics.services.report import request_report_after_submit
 from experts import audit
+from experts.events import SUBMITTED_REVIEWS_VERSION
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import Assignment, ExpertReview, ReviewAction, ReviewAxis
 from experts.rules import can_write_review
 from experts.services.assignments import _locked_assignment
 from experts.workflows import ASSIGNMENT
 from portal.audit import record
+from portal.cache_versions import bump
 
 
 def reviewed_diagnostic(assignment):
@@ -149,6 +152,9 @@ def _write_review(*, assignment, by, levels, comments, summary, actions, submit,
             region=row.company.region_id,
         )
         ASSIGNMENT.move(row, Assignment.Status.DONE, by=by, comment=_("Review submitted."), notify=notify)
+        bump(SUBMITTED_REVIEWS_VERSION)  # the national view's calibration gap
+        if review.diagnostic_id:
+            forget_results(review.diagnostic_id)
         if review.diagnostic_id:
             # The company's PDF report now prints the review and the calibration gap: a new one is made.
             transaction.on_commit(partial(request_report_after_submit, review.diagnostic_id))

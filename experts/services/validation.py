@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from diagnostics.models import Answer, Question
 from diagnostics.scoring import compute_scores
 from diagnostics.selectors.modules import opened_module_ids, scoring_inputs
+from diagnostics.selectors.results import forget_results
 from experts.exceptions import IllegalTransition, InvalidInput, NotAllowed
 from experts.models import Assignment, ExpertReview, ReviewAxis, ReviewQuestion
 from experts.rules import can_write_review
@@ -145,6 +146,7 @@ def validate_questions(*, assignment, by, verdicts):
         item.review = review
     ReviewQuestion.objects.bulk_create(rows)
     store_validated_scores(review, diagnostic)
+    forget_results(diagnostic.pk)
     return review
 
 

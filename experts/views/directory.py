@@ -3,6 +3,8 @@
 Anonymous visitors never see an expert's day rate or e-mail address (`rules.can_see_private_details`).
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -24,11 +26,16 @@ def directory(request):
     filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_experts())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.label_skills(page, dict(filterset.filters["axis"].extra["choices"]))
+    # The filters' form (its dropdowns of regions, axes and themes, rendered by crispy) is cached per
+    # version of the labels, language and the filters' values as sent.
+    filters = sorted((name, value) for name, value in request.GET.items() if name in filterset.filters)
     return render(
         request,
         "experts/directory.html",
         {
             "filter": filterset,
+            "filters_key": f"{selectors.directory_labels_key()}:{urlencode(filters)}",
+            "filters_seconds": selectors.DIRECTORY_LABELS_SECONDS,
             "page": page,
             "show_private": can_see_private_details.test(request.user, None),
             "can_follow": can_follow_assignments.test(request.user),

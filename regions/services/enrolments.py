@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import Diagnostic
 from diagnostics.selectors import latest_submitted
+from diagnostics.selectors.results import forget_results
 from portal.money import ZERO, format_eur, to_money
 from regions import deminimis
+from regions.board_cache import bump_board_version
 from regions.cofunding import aid_asked, aid_for
 from regions.eligibility import eligibility
 from regions.exceptions import (
@@ -44,6 +46,7 @@ def _locked(enrolment):
 def _step(enrolment, to_status, *, by, comment="", **fields):
     current = _locked(enrolment)
     ENROLMENT.move(current, to_status, by=by, comment=comment, **fields)
+    bump_board_version(current.programme.region_id)
     return current
 
 
@@ -141,6 +144,9 @@ def apply_to_programme(
     except IntegrityError as error:  # a colleague's application landed first
         raise AlreadyApplied(_("Your company has already applied to this programme.")) from error
     ENROLMENT.start(enrolment, by=by)
+    bump_board_version(programme.region_id)
+    if enrolment.diagnostic_id:
+        forget_results(enrolment.diagnostic_id)  # its results page lists the application
     return enrolment
 
 
@@ -176,6 +182,7 @@ def resubmit_enrolment(
     ENROLMENT.move(
         current, Status.APPLIED, by=by, comment=comment, cap_amount=current.programme.cap_per_company, **terms
     )
+    bump_board_version(current.programme.region_id)
     return current
 
 
@@ -233,6 +240,7 @@ def accept_enrolment(*, enrolment, amount, by, comment="", eligible_cost=None):
         "eligible_cost": current.eligible_cost,
     }
     ENROLMENT.move(current, Status.ACCEPTED, by=by, comment=comment, decided_by=by, decided_at=timezone.now(), **fields)
+    bump_board_version(programme.region_id)
     return current
 
 

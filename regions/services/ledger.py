@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.money import ZERO, money_text, to_money
+from regions.board_cache import bump_board_version
 from regions.exceptions import (
     BudgetBelowCommitted,
     CommitmentExceeded,
@@ -58,6 +59,7 @@ def append_ledger(*, programme, kind, amount, by, enrolment=None, expense=None, 
     )
     entry.hash = entry.compute_hash()
     entry.save()
+    bump_board_version(programme.region_id)  # every money movement shows on the boards
     return entry
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import HeadcountBand
 from portal.money import ZERO, money_text, to_money
+from regions.board_cache import bump_board_version
 from regions.exceptions import InvalidAmount, InvalidInput
 from regions.models import LedgerEntry, Programme
 from regions.services.audit import audited_value, record_programme
@@ -135,6 +136,7 @@ def update_programme(*, programme, by, budget=None, eligible_naf_codes=None, bud
             after={name: after[name] for name in changed}
             | ({"comment": budget_comment} if "budget" in changed else {}),
         )
+        bump_board_version(locked.region_id)
     return locked
 
 
@@ -144,4 +146,5 @@ def set_programme_status(*, programme, status, by):
     taken only while open; decisions on applications already made remain possible after closing."""
     locked = lock_programme(programme.pk)
     PROGRAMME.move(locked, status, by=by)
+    bump_board_version(locked.region_id)
     return locked

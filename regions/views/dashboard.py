@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -11,7 +12,8 @@ from diagnostics.benchmark import MIN_COMPANIES
 from portal.http import allowed
 from portal.spreadsheets import csv_layout
 from regions import selectors
-from regions.calibration import national_calibration
+from regions.board_cache import BOARD_CACHE_SECONDS, cached_scope_figures
+from regions.calibration import cached_national_calibration
 from regions.charts import MAP_HEIGHT, MAP_WIDTH, burn_chart, region_tiles
 from regions.dashboard import build_dashboard, enrolment_filter
 from regions.dashboard_charts import calibration_chart, company_funnel, maturity_by_quarter
@@ -29,7 +31,7 @@ def _render_dashboard(request, *, national):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    calibration = national_calibration() if national else []
+    calibration = cached_national_calibration() if national else []
     context = {
         "board": board,
         "page": page,
@@ -39,11 +41,28 @@ def _render_dashboard(request, *, national):
         "tiles": region_tiles(board.regions) if national else [],
         "calibration": calibration,
         "calibration_chart": calibration_chart(calibration),
-        "funnel_chart": company_funnel(request.user, national=national),
-        "maturity_chart": maturity_by_quarter(request.user, national=national),
+        # Over every company in scope: drawn only when the board's fragment is missing, from figures kept
+        # per scope (the applications' moves refresh them; sign-ups and submits within the board's lifetime).
+        "funnel_chart": SimpleLazyObject(
+            lambda: cached_scope_figures(
+                request.user,
+                national=national,
+                name="funnel",
+                compute=lambda: company_funnel(request.user, national=national),
+            )
+        ),
+        "maturity_chart": SimpleLazyObject(
+            lambda: cached_scope_figures(
+                request.user,
+                national=national,
+                name="maturity",
+                compute=lambda: maturity_by_quarter(request.user, national=national),
+            )
+        ),
         "min_companies": MIN_COMPANIES,
         "map_width": MAP_WIDTH,
         "map_height": MAP_HEIGHT,
+        "board_seconds": BOARD_CACHE_SECONDS,
     }
     return render(request, "regions/dashboard.html", context)
 
