@@ -21,7 +21,7 @@ Warm-up runs first, then `--runs` rounds; every round requests every page once (
 weighs on the floor as on the pages). Then `--cold-runs` rounds where every cache is cleared before
 each request (not timed): the figures of a page nobody asked for since its data changed, or after a
 restart. Server time is the wall-clock time of the whole request in the Client; the query count comes
-from one more request per page under CaptureQueriesContext (not timed). Prints one JSON line per
+from one more, warm, request per page under CaptureQueriesContext (not timed). Prints one JSON line per
 figure: median and p95 (ms) warm and cold, queries, ratio of the warm median to the floor's.
 
 The bench accounts (…@bench.invalid), the bench company, the drafts and the assignment it makes are removed at the end.
@@ -295,6 +295,10 @@ def measure(targets, *, runs, warmup, cold_runs=0):
                 _request(client, page, run_number)
                 (page.cold_seconds if cold else page.seconds).append(time.perf_counter() - start)
             run_number += 1
+    if cold_runs:  # the counted request is a warm one: the cold rounds left the caches nearly empty
+        for page in targets.pages:
+            _request(clients[page.role], page, run_number)
+        run_number += 1
     for page in targets.pages:
         with CaptureQueriesContext(connection) as queries:
             _request(clients[page.role], page, run_number)
@@ -331,7 +335,8 @@ def run(*, runs, warmup, cold_runs=0, submits=True):
     from django.test.utils import override_settings
 
     with override_settings(ROOT_URLCONF="bench.urls"):
-        targets = prepare_targets(submits=warmup + runs + cold_runs + 1 if submits else 0)
+        # A draft for every submit: warm-up, runs, cold runs, the re-warming after them, the counted one.
+        targets = prepare_targets(submits=warmup + runs + cold_runs + 2 if submits else 0)
         return targets, figures(measure(targets, runs=runs, warmup=warmup, cold_runs=cold_runs))
 
 
