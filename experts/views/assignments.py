@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from diagnostics.selectors import latest_submitted
 from experts import selectors, services
 from experts.forms import ProposeForm, ReasonForm, VisitForm
 from experts.models import Assignment
@@ -209,7 +210,7 @@ def propose(request, company_pk):
         {
             "company": company,
             "diagnostic": diagnostic,
-            "diagnostic_not_shared": diagnostic is None and selectors.latest_submitted(company) is not None,
+            "diagnostic_not_shared": diagnostic is None and latest_submitted(company) is not None,
             "weak_axes": [(code, axis_titles.get(code, code)) for code in weak_axes],
             "top_themes": list(selectors.themes().filter(code__in=top_themes)),
             "proposals": proposals,
