@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from diagnostics.dependency_graph import cycles
-from diagnostics.models.referential import recommendation_code
+from diagnostics.models.questions import recommendation_code
 from diagnostics.validation_modules import module_problems
 from diagnostics.validation_problems import listing, mappings, place_of, shown
 

@@ -6,23 +6,20 @@ from diagnostics.models.evidence import Evidence
 from diagnostics.models.modules import Module, ModuleDecision, ModuleRule
 from diagnostics.models.peers import PeerCell
 from diagnostics.models.plan import ActionPlan, PlanAction
+from diagnostics.models.questions import LevelDescriptor, Question, QuestionTheme, Recommendation
 from diagnostics.models.referential import (
     DEFAULT_REFERENTIAL_CODE,
     LEVELS,
     TARGET_LEVELS,
     Axis,
-    LevelDescriptor,
     MaturityBand,
-    Question,
-    QuestionTheme,
-    Recommendation,
     Referential,
     ReferentialTransition,
     Scale,
-    TechnologyTheme,
 )
 from diagnostics.models.report import Report
 from diagnostics.models.respondents import ConsensusDecision, Respondent, RespondentAnswer, RespondentFunction
+from diagnostics.models.themes import TechnologyTheme
 
 __all__ = [
     "ActionPlan",

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.models.referential import Question, Referential
+from diagnostics.models.questions import Question
+from diagnostics.models.referential import Referential
 
 
 class Diagnostic(models.Model):

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models.diagnostic import Diagnostic
 from diagnostics.models.locking import ReferentialPart
-from diagnostics.models.referential import Question, Referential, validate_content_code
+from diagnostics.models.questions import Question
+from diagnostics.models.referential import Referential, validate_content_code
 from portal.translation import translated
 
 MAX_MINUTES = 120

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from diagnostics.models.diagnostic import Diagnostic
-from diagnostics.models.referential import Recommendation
+from diagnostics.models.questions import Recommendation
 
 
 class ActionPlan(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models.diagnostic import Diagnostic
-from diagnostics.models.referential import Question
+from diagnostics.models.questions import Question
 
 
 class RespondentFunction(models.TextChoices):
