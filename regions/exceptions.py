@@ -26,6 +26,9 @@ __all__ = [
     "InvalidInput",
     "NotEligible",
     "RegionsError",
+    "TrancheBelowCommitted",
+    "TrancheExhausted",
+    "TranchesInvalid",
 ]
 
 
@@ -135,3 +138,38 @@ class DocumentRefused(RegionsError):
     """A document cannot be added to the application (its file, the count, or the application's state)."""
 
     http_status = 400
+
+
+class TrancheExhausted(BudgetExhausted):
+    """Committing the amount would take the tranche of the acceptance's year over its amount."""
+
+    def __init__(self, *, year, left, asked):
+        self.year, self.left, self.asked = year, left, asked
+        self.lacking = asked - max(left, 0)
+        RegionsError.__init__(
+            self,
+            _("The %(year)s tranche lacks %(lacking)s: %(left)s left on it, %(asked)s asked")
+            % {
+                "year": year,
+                "lacking": format_eur(self.lacking),
+                "left": format_eur(left),
+                "asked": format_eur(asked),
+            },
+        )
+
+
+class TranchesInvalid(InvalidAmount):
+    """The yearly split of a budget does not add up, or names a year outside the programme's period."""
+
+
+class TrancheBelowCommitted(RegionsError):
+    """A tranche was about to go below what is already committed on its year."""
+
+    def __init__(self, *, year, committed, asked):
+        self.year, self.committed, self.asked = year, committed, asked
+        super().__init__(
+            _(
+                "The %(year)s tranche cannot go below the amount already committed on it: %(committed)s committed, %(asked)s asked"
+            )
+            % {"year": year, "committed": format_eur(committed), "asked": format_eur(asked)}
+        )

@@ -30,6 +30,7 @@ from regions.rules import can_decide_enrolment, can_edit_application, can_manage
 from regions.services.audit import enrolment_state
 from regions.services.ledger import add_to_totals, append_ledger, release_unspent
 from regions.services.reassessment import schedule_reassessments
+from regions.services.tranches import move_committed
 from regions.tasks import send_transition_email
 
 S = Enrolment.Status
@@ -37,9 +38,11 @@ LIVE_NOT_COMPLETED = (S.APPLIED, S.SENT_BACK, S.UNDER_REVIEW, S.ACCEPTED, S.IN_P
 
 
 def _commit(enrolment, *, by, comment):
-    """Acceptance: the amount set on the enrolment is committed on the programme's ledger."""
+    """Acceptance: the amount set on the enrolment is committed on the programme's ledger and drawn
+    on the tranche of its year (`budget_year`, checked by the service under the same lock)."""
     programme = enrolment.programme
     add_to_totals(programme=programme, committed=enrolment.committed_amount)
+    move_committed(programme=programme, year=enrolment.budget_year, amount=enrolment.committed_amount)
     append_ledger(
         programme=programme,
         kind=LedgerEntry.Kind.COMMIT,

@@ -6,8 +6,10 @@ from regions.models.ledger import Expense, LedgerEntry
 from regions.models.opendata import OpenDataRelease
 from regions.models.programme import Programme, ProgrammeTransition
 from regions.models.reassessment import Reassessment
+from regions.models.tranche import BudgetTranche
 
 __all__ = [
+    "BudgetTranche",
     "Enrolment",
     "EnrolmentAssignment",
     "EnrolmentDocument",

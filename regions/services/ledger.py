@@ -17,6 +17,7 @@ from regions.exceptions import (
 )
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
 from regions.services.audit import expense_totals, record_expense, record_programme
+from regions.services.tranches import follow_budget, move_committed
 
 
 def lock_programme(programme_id):
@@ -84,6 +85,8 @@ def release_unspent(*, programme, enrolment, by, comment=""):
     if unspent <= ZERO:
         return None
     add_to_totals(programme=programme, committed=-unspent, enrolment=enrolment, enrolment_committed=-unspent)
+    if enrolment.budget_year is not None:  # back to the tranche it was drawn on
+        move_committed(programme=programme, year=enrolment.budget_year, amount=-unspent)
     return append_ledger(
         programme=programme, kind=LedgerEntry.Kind.RELEASE, amount=-unspent, by=by, enrolment=enrolment, comment=comment
     )
@@ -96,9 +99,11 @@ def budget_value(budget):
     return new_budget
 
 
-def set_budget(*, locked, budget, by, comment=""):
+def set_budget(*, locked, budget, by, comment="", follow_tranches=True):
     """Set the locked programme's budget (never below what is committed) with its ledger entry; no
-    audit entry (the caller writes one for the whole change). True when the budget changed."""
+    audit entry (the caller writes one for the whole change). True when the budget changed.
+    The change goes to one yearly tranche (`tranches.follow_budget`) unless the caller sets a new
+    split itself (`follow_tranches=False`)."""
     if budget < locked.committed_total:
         raise BudgetBelowCommitted(committed=locked.committed_total, asked=budget)
     change = budget - locked.budget
@@ -106,6 +111,8 @@ def set_budget(*, locked, budget, by, comment=""):
         return False
     Programme.objects.filter(pk=locked.pk).update(budget=budget)
     locked.budget = budget
+    if follow_tranches:
+        follow_budget(locked=locked, change=change)
     append_ledger(programme=locked, kind=LedgerEntry.Kind.BUDGET, amount=change, by=by, comment=comment)
     return True
 

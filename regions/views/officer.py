@@ -70,6 +70,7 @@ def programme_create(request):
                 region=data["region"],
                 by=request.user,
                 budget=data["budget"],
+                tranches=data["tranches"],
                 eligible_naf_codes=data["eligible_naf_codes"],
                 **{name: data[name] for name in PROGRAMME_FIELDS},
             )
@@ -91,6 +92,7 @@ def programme_edit(request, pk):
                 programme=programme,
                 by=request.user,
                 budget=data["budget"],
+                tranches=data["tranches"],
                 eligible_naf_codes=data["eligible_naf_codes"],
                 **{name: data[name] for name in PROGRAMME_FIELDS},
             )
@@ -115,6 +117,7 @@ def programme_detail(request, pk):
         "status": status,
         "statuses": Enrolment.Status.choices,
         "ledger": selectors.programme_ledger(programme, limit=20),
+        "tranches": list(programme.tranches.all()),
         "actions": PROGRAMME.available_actions(programme, request.user),
         "can_batch": any(e.status == Enrolment.Status.UNDER_REVIEW for e in enrolments),
     }
