@@ -5,6 +5,7 @@ amounts in its number format; the data that caused it travels along. Nothing was
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.errors import IllegalTransition, InvalidInput, ServiceError
 from portal.money import format_eur
@@ -24,7 +25,9 @@ __all__ = [
     "IllegalTransition",
     "InvalidAmount",
     "InvalidInput",
+    "ApplicationsPending",
     "NotEligible",
+    "ProgrammeSettled",
     "RegionsError",
     "TrancheBelowCommitted",
     "TrancheExhausted",
@@ -172,4 +175,30 @@ class TrancheBelowCommitted(RegionsError):
                 "The %(year)s tranche cannot go below the amount already committed on it: %(committed)s committed, %(asked)s asked"
             )
             % {"year": year, "committed": format_eur(committed), "asked": format_eur(asked)}
+        )
+
+
+class ProgrammeSettled(IllegalTransition):
+    """The programme is closed for good: it cannot be reopened, and its money no longer moves."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message or _("This programme is closed for good: it cannot be reopened and its money no longer moves.")
+        )
+
+
+class ApplicationsPending(RegionsError):
+    """The programme cannot be closed for good while applications still wait for a decision."""
+
+    def __init__(self, *, count):
+        self.count = count
+        super().__init__(
+            ngettext(
+                "%(count)s application is still waiting for a decision: accept or refuse it (or have it withdrawn) "
+                "before closing the programme for good.",
+                "%(count)s applications are still waiting for a decision: accept or refuse them (or have them "
+                "withdrawn) before closing the programme for good.",
+                count,
+            )
+            % {"count": count}
         )

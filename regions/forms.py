@@ -70,10 +70,10 @@ class TranchesField(forms.CharField):
             plan[year] = amount_field.clean(amount.strip())
         return plan
 
-    def prepare_value(self, value):
-        if isinstance(value, dict):
-            return "\n".join(f"{year} : {localized_number(amount, 2)}" for year, amount in sorted(value.items()))
-        return value
+
+def tranches_text(plan):
+    """A split as the tranches field shows it, in the user's number format."""
+    return "\n".join(f"{year} : {localized_number(amount, 2)}" for year, amount in sorted(plan.items()))
 
 
 class ProgrammeForm(forms.Form):
@@ -140,6 +140,7 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, regions, programme=None, **kwargs):
         self.programme = programme
+        self.initial_tranches = {row.year: row.amount for row in programme.tranches.all()} if programme else {}
         if programme is not None:
             kwargs.setdefault(
                 "initial",
@@ -150,7 +151,7 @@ class ProgrammeForm(forms.Form):
                     "start_date": programme.start_date,
                     "end_date": programme.end_date,
                     "budget": programme.budget,
-                    "tranches": {row.year: row.amount for row in programme.tranches.all()},
+                    "tranches": tranches_text(self.initial_tranches),
                     "cap_per_company": programme.cap_per_company,
                     "funding_rate": programme.funding_rate,
                     "target_companies": programme.target_companies,
@@ -168,6 +169,14 @@ class ProgrammeForm(forms.Form):
             self.fields["budget"].help_text = _("Already committed: %(amount)s. The budget cannot go below it.") % {
                 "amount": format_eur(programme.committed_total)
             }
+
+    def clean_tranches(self):
+        """The split as given; none (keep the split, a budget change goes to this year's tranche) when
+        the officer left the tranches as they were."""
+        plan = self.cleaned_data["tranches"]
+        if self.programme is not None and plan == self.initial_tranches:
+            return {}
+        return plan
 
     def clean_funding_rate(self):
         rate = self.cleaned_data["funding_rate"]
@@ -423,3 +432,20 @@ class ProposeExpertForm(forms.Form):
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].choices = [(expert.pk, str(expert)) for expert in experts]
+
+
+class SettleForm(forms.Form):
+    """The confirmation of closing a programme for good."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm: the unspent commitments go back, and the programme can never be reopened."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the closing.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_text],
+    )

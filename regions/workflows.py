@@ -8,8 +8,9 @@ guard is the lock and the status re-read under it). The officers of the programm
 take the decisions; the company's members withdraw and send again. The company is told by e-mail of
 the decisions, the requests for changes, the start and the completion.
 
-Programme: draft → open ⇄ closed (a cycle: a closed programme may open again); staff and the officers
-of its region move it. A programme may be created open (the seeders, an import).
+Programme: draft → open ⇄ closed (a cycle: a closed programme may open again) → settled (closed for
+good from open or closed: unspent commitments released, frozen, never reopened — ProgrammeSettled);
+staff and the officers of its region move it. A programme may be created open (the seeders, an import).
 """
 
 from functools import partial
@@ -23,13 +24,20 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics.selectors.trend import forget_company_trend
 from portal.money import ZERO
 from portal.workflow import START, Move, Workflow
-from regions.exceptions import AlreadyDecided, IllegalTransition
+from regions.exceptions import AlreadyDecided, IllegalTransition, ProgrammeSettled
 from regions.forms import AcceptForm, RefuseForm, ResubmitForm, SendBackForm
 from regions.models import Enrolment, EnrolmentTransition, LedgerEntry, Programme, ProgrammeTransition
-from regions.rules import can_decide_enrolment, can_edit_application, can_manage_programme, can_withdraw_enrolment
+from regions.rules import (
+    can_decide_enrolment,
+    can_edit_application,
+    can_manage_programme,
+    can_settle_programme,
+    can_withdraw_enrolment,
+)
 from regions.services.audit import enrolment_state
 from regions.services.ledger import add_to_totals, append_ledger, release_unspent
 from regions.services.reassessment import schedule_reassessments
+from regions.services.settlement import release_all_unspent
 from regions.services.tranches import move_committed
 from regions.tasks import send_transition_email
 
@@ -165,6 +173,21 @@ ENROLMENT = Workflow(
 
 P = Programme.Status
 
+
+def _settle(programme, *, by, comment):
+    """Closing for good: refused while applications wait for a decision; the unspent commitments go back."""
+    release_all_unspent(programme, by=by, comment=comment)
+
+
+def _programme_refusal(current, target, programme):
+    if current == P.SETTLED:
+        return ProgrammeSettled()
+    return IllegalTransition(
+        gettext("A programme that is %(current)s cannot become %(next)s.")
+        % {"current": PROGRAMME.label(current), "next": PROGRAMME.label(target)}
+    )
+
+
 PROGRAMME = Workflow(
     model=Programme,
     record=ProgrammeTransition,
@@ -173,14 +196,24 @@ PROGRAMME = Workflow(
         Move("create", (START,), P.DRAFT),
         Move("open", (START, P.DRAFT, P.CLOSED), P.OPEN, _("Open to applications"), can_manage_programme),
         Move("close", (START, P.OPEN), P.CLOSED, _("Close"), can_manage_programme, style="outline-danger"),
+        Move(
+            "settle",
+            (P.OPEN, P.CLOSED),
+            P.SETTLED,
+            _("Close for good"),
+            can_settle_programme,
+            effect=_settle,
+            page=True,  # a confirmation page says what will be released
+            style="outline-danger",
+            note=_("Unspent commitments go back, the programme is frozen and its closing statement is drawn."),
+        ),
     ],
     audit_action=lambda status: "programme.status_changed",
     audit_region=lambda programme: programme.region_id,
     audit_comment=False,
-    refusal=lambda current, target, programme: IllegalTransition(
-        gettext("A programme that is %(current)s cannot become %(next)s.")
-        % {"current": P(current).label, "next": P(target).label}
+    refusal=_programme_refusal,
+    url=lambda programme, move: reverse(
+        "regions:programme_settle" if move.name == "settle" else "regions:programme_status", args=[programme.pk]
     ),
-    url=lambda programme, move: reverse("regions:programme_status", args=[programme.pk]),
     save_fields=["updated_at"],
 )

@@ -1,5 +1,6 @@
 """Programmes, enrolments and the budget ledger of the regions app; one module per part."""
 
+from regions.models.closing import ClosingStatement
 from regions.models.documents import EnrolmentDocument
 from regions.models.enrolment import Enrolment, EnrolmentAssignment, EnrolmentTransition
 from regions.models.ledger import Expense, LedgerEntry
@@ -9,6 +10,7 @@ from regions.models.reassessment import Reassessment
 from regions.models.tranche import BudgetTranche
 
 __all__ = [
+    "ClosingStatement",
     "BudgetTranche",
     "Enrolment",
     "EnrolmentAssignment",

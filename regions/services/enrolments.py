@@ -28,7 +28,7 @@ from regions.exceptions import (
 )
 from regions.models import Enrolment
 from regions.services import tranches
-from regions.services.ledger import lock_enrolment, lock_programme, positive_amount
+from regions.services.ledger import lock_enrolment, lock_programme, positive_amount, refuse_if_settled
 from regions.workflows import ENROLMENT
 
 Status = Enrolment.Status
@@ -214,6 +214,7 @@ def accept_enrolment(*, enrolment, amount, by, comment="", eligible_cost=None):
     costs = _optional_amount(eligible_cost, _("Enter the eligible costs in euros (a positive amount)."))
     current = _locked(enrolment)
     programme = current.programme
+    refuse_if_settled(programme)
     ENROLMENT.check(current, Status.ACCEPTED)
     if amount > programme.cap_per_company:
         raise InvalidAmount(

@@ -14,6 +14,7 @@ from regions.exceptions import (
     ExpenseNotAllowed,
     InvalidAmount,
     InvalidInput,
+    ProgrammeSettled,
 )
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
 from regions.services.audit import expense_totals, record_expense, record_programme
@@ -24,6 +25,12 @@ def lock_programme(programme_id):
     """The programme row, locked until the transaction ends (PostgreSQL: SELECT … FOR UPDATE; SQLite's
     IMMEDIATE transactions already serialise writers)."""
     return Programme.objects.select_for_update().get(pk=programme_id)
+
+
+def refuse_if_settled(programme):
+    """A programme closed for good keeps its money as its closing statement shows it: ProgrammeSettled."""
+    if programme.status == Programme.Status.SETTLED:
+        raise ProgrammeSettled()
 
 
 def lock_enrolment(enrolment_id):
@@ -104,6 +111,7 @@ def set_budget(*, locked, budget, by, comment="", follow_tranches=True):
     audit entry (the caller writes one for the whole change). True when the budget changed.
     The change goes to one yearly tranche (`tranches.follow_budget`) unless the caller sets a new
     split itself (`follow_tranches=False`)."""
+    refuse_if_settled(locked)
     if budget < locked.committed_total:
         raise BudgetBelowCommitted(committed=locked.committed_total, asked=budget)
     change = budget - locked.budget
@@ -150,6 +158,7 @@ def book_expense(*, enrolment, kind, amount, label, incurred_on, by, source_refe
     if incurred_on is None:
         raise InvalidInput(_("Give the date of the expense."))
     programme = lock_programme(enrolment.programme_id)
+    refuse_if_settled(programme)
     current = lock_enrolment(enrolment.pk)
     if source_reference and Expense.objects.filter(source_reference=source_reference).exists():
         raise ExpenseAlreadyBooked(_("This cost is already booked."))
@@ -210,6 +219,7 @@ def cancel_expense(*, expense, by, reason):
     enrolment_id = Expense.objects.filter(pk=expense.pk).values_list("enrolment_id", flat=True).get()
     programme_id = Enrolment.objects.filter(pk=enrolment_id).values_list("programme_id", flat=True).get()
     programme = lock_programme(programme_id)
+    refuse_if_settled(programme)
     enrolment = lock_enrolment(enrolment_id)
     current = Expense.objects.select_for_update().get(pk=expense.pk)
     if current.cancelled_at is not None:

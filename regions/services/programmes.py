@@ -10,7 +10,8 @@ from regions.exceptions import InvalidAmount, InvalidInput
 from regions.models import LedgerEntry, Programme
 from regions.services import tranches as yearly
 from regions.services.audit import audited_value, record_programme
-from regions.services.ledger import append_ledger, budget_value, lock_programme, set_budget
+from regions.services.ledger import append_ledger, budget_value, lock_programme, refuse_if_settled, set_budget
+from regions.services.statements import request_statement
 from regions.workflows import PROGRAMME
 
 EDITABLE_FIELDS = {
@@ -118,6 +119,7 @@ def update_programme(
     fields = _clean(dict(fields))
     new_budget = budget_value(budget) if budget is not None else None
     locked = lock_programme(programme.pk)
+    refuse_if_settled(locked)
     _check_period(fields.get("start_date", locked.start_date), fields.get("end_date", locked.end_date))
     before = {name: audited_value(getattr(locked, name)) for name in fields}
     before["budget"] = money_text(locked.budget)
@@ -162,7 +164,22 @@ def update_programme(
 @transaction.atomic
 def set_programme_status(*, programme, status, by):
     """draft → open → closed (→ open again): a move of `regions.workflows.PROGRAMME`. Applications are
-    taken only while open; decisions on applications already made remain possible after closing."""
+    taken only while open; decisions on applications already made remain possible after closing.
+    Closing for good goes through `settle_programme`."""
+    if status == Programme.Status.SETTLED:
+        return settle_programme(programme=programme, by=by)
     locked = lock_programme(programme.pk)
     PROGRAMME.move(locked, status, by=by)
+    return locked
+
+
+@transaction.atomic
+def settle_programme(*, programme, by, comment=""):
+    """open or closed → settled (closed for good): refused (ApplicationsPending) while applications wait
+    for a decision; every unspent commitment goes back to the programme (a ledger movement each, audited);
+    the programme is frozen (ProgrammeSettled on any later move of its money or status) and its closing
+    statement is drawn by the report workers once the transaction commits."""
+    locked = lock_programme(programme.pk)
+    PROGRAMME.move(locked, Programme.Status.SETTLED, by=by, comment=comment)
+    request_statement(programme=locked, by=by)
     return locked

@@ -129,6 +129,8 @@ def programme_status(request, pk):
     programme = found(selectors.programme_for_officer(request.user, pk))
     allowed(can_manage_programme, request.user, programme)
     status = request.POST.get("status", "")
+    if status == Programme.Status.SETTLED:  # closing for good is confirmed on its own page
+        return redirect("regions:programme_settle", pk=pk)
     if status not in Programme.Status.values:
         messages.error(request, _("Unknown programme status."))
     else:

@@ -1,10 +1,11 @@
 """A Hypothesis state machine over the money services: random sequences of apply / review / send back
 / resubmit / accept (within the aid asked, the budget and the de minimis ceiling) / refuse / withdraw
-/ start / complete / book expense / cancel expense / change budget, with every money invariant
+/ start / complete / book expense / cancel expense / change budget / close for good, with every money invariant
 checked after every step, against a shadow model of what the amounts should be.
 
 A step may be refused (budget exhausted, over the cap, illegal transition…): then nothing may have
-changed. Anything but a typed error of `regions.exceptions` fails the test.
+changed. Anything but a typed error of `regions.exceptions` fails the test. Once the programme is
+closed for good (refused while an application waits for a decision), every move of its money is refused.
 """
 
 from decimal import Decimal
@@ -44,6 +45,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.asked = {}  # enrolment pk -> the aid asked for (the most an officer may commit)
         self.spent = {}  # enrolment pk -> Σ live expenses
         self.live_expenses = {}  # expense pk -> (enrolment pk, amount)
+        self.settled = False
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -66,8 +68,9 @@ class MoneyMachine(RuleBasedStateMachine):
             )
         )
         if enrolment is None:
-            assert amount > self.programme.cap_per_company
+            assert self.settled or amount > self.programme.cap_per_company
             return None
+        assert not self.settled
         self.committed[enrolment.pk] = ZERO
         self.spent[enrolment.pk] = ZERO
         self.asked[enrolment.pk] = amount
@@ -183,6 +186,9 @@ class MoneyMachine(RuleBasedStateMachine):
         if pk is None:
             return
         done = self._attempt(lambda: services.cancel_expense(expense=Expense(pk=pk), by=self.officer, reason="Erreur"))
+        if self.settled:
+            assert done is None, "a programme closed for good keeps its expenses"
+            return
         assert done is not None, "a live expense can always be cancelled"
         enrolment_pk, amount = self.live_expenses.pop(pk)
         self.spent[enrolment_pk] -= amount
@@ -193,10 +199,24 @@ class MoneyMachine(RuleBasedStateMachine):
     def change_budget(self, budget):
         done = self._attempt(lambda: services.change_budget(programme=self.programme, budget=budget, by=self.officer))
         if done is not None:
-            assert budget >= sum(self.committed.values())
+            assert not self.settled and budget >= sum(self.committed.values())
             self.budget = budget
         else:
-            assert budget < sum(self.committed.values())
+            assert self.settled or budget < sum(self.committed.values())
+
+    @rule()
+    def close_for_good(self):
+        statuses = dict(Enrolment.objects.filter(programme=self.programme).values_list("pk", "status"))
+        pending = any(status in ("applied", "sent_back", "under_review") for status in statuses.values())
+        done = self._attempt(lambda: services.settle_programme(programme=self.programme, by=self.officer))
+        if done is None:
+            assert pending or self.settled
+            return
+        assert not pending and not self.settled
+        self.settled = True
+        for pk, status in statuses.items():
+            if status in ("accepted", "in_progress"):
+                self.committed[pk] = self.spent[pk]  # the unspent commitment goes back
 
     # --- after every step ---
 
@@ -212,6 +232,7 @@ class MoneyMachine(RuleBasedStateMachine):
                 self.committed[enrolment.pk],
                 self.spent[enrolment.pk],
             )
+        assert (programme.status == "settled") == self.settled
         report = services.reconcile(programme)
         assert report.ok, report.problems
 

@@ -1,0 +1,60 @@
+"""What closing a programme for good does to its money (the `settle` move of `regions.workflows.PROGRAMME`):
+no application may still wait for a decision, and every commitment not spent goes back to the
+programme, one ledger movement per enrolment. Runs under the programme's row lock, held by the move."""
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from portal.money import ZERO, money_text
+from regions.exceptions import ApplicationsPending
+from regions.models import Enrolment
+from regions.services.audit import record_programme
+from regions.services.ledger import release_unspent
+
+PENDING = (Enrolment.Status.APPLIED, Enrolment.Status.SENT_BACK, Enrolment.Status.UNDER_REVIEW)
+
+
+def pending_decisions(programme):
+    """How many applications of the programme still wait for a decision."""
+    return Enrolment.objects.filter(programme=programme, status__in=PENDING).count()
+
+
+def unspent_commitments(programme):
+    """The enrolments that still hold money they did not spend (what closing would release)."""
+    return Enrolment.objects.filter(programme=programme, status__in=Enrolment.BOOKABLE, committed_amount__gt=0).exclude(
+        spent_total__gte=F("committed_amount")
+    )
+
+
+def release_all_unspent(programme, *, by, comment=""):
+    """Refuse (ApplicationsPending) while applications wait for a decision; else release every unspent
+    commitment (a RELEASE entry each, given back to its tranche) and audit the whole of it."""
+    pending = pending_decisions(programme)
+    if pending:
+        raise ApplicationsPending(count=pending)
+    committed_before = programme.committed_total
+    released, count = ZERO, 0
+    enrolments = unspent_commitments(programme).select_for_update(of=("self",)).order_by("pk")
+    for enrolment in enrolments:
+        entry = release_unspent(
+            programme=programme,
+            enrolment=enrolment,
+            by=by,
+            comment=comment or _("Programme closed for good: unspent commitment released"),
+        )
+        if entry is not None:
+            released -= entry.amount
+            count += 1
+    record_programme(
+        programme=programme,
+        action="programme.settled",
+        by=by,
+        before={"committed": money_text(committed_before)},
+        after={
+            "committed": money_text(programme.committed_total),
+            "spent": money_text(programme.spent_total),
+            "released": money_text(released),
+            "enrolments_released": count,
+        },
+    )
+    return released
