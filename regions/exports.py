@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Region
+from portal.money import cents
 from portal.spreadsheets import STANDARD_CSV, csv_cell, xlsx_cell
 from regions.models import Enrolment, Expense
 
@@ -179,7 +180,10 @@ def _statement_rows(statement):
     ]
 
     def amounts(row):
-        return [row.committed, row.spent, row.certified, row.paid, row.released, row.still_committed]
+        return [
+            cents(value)
+            for value in (row.committed, row.spent, row.certified, row.paid, row.released, row.still_committed)
+        ]
 
     rows = [[row.company, row.siret, None, row.budget_share, *amounts(row)] for row in statement.rows]
     rows.append([_("Total"), "", statement.budget, statement.total.budget_share, *amounts(statement.total)])
