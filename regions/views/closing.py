@@ -39,7 +39,7 @@ def programme_settle(request, pk):
     if not PROGRAMME.allows(programme.status, Programme.Status.SETTLED):
         messages.error(request, _("Open the programme before closing it for good."))
         return redirect("regions:programme_detail", pk=programme.pk)
-    form = SettleForm(request.POST or None)
+    form = SettleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with reported(request, form) as outcome:
             services.settle_programme(programme=programme, by=request.user, comment=form.cleaned_data["comment"])
