@@ -5,10 +5,11 @@ programme, one ledger movement per enrolment. Runs under the programme's row loc
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from portal.audit import record
 from portal.money import ZERO, money_text
 from regions.exceptions import ApplicationsPending
 from regions.models import Enrolment
-from regions.services.audit import record_programme
+from regions.services.audit import enrolment_state, record_programme
 from regions.services.ledger import release_unspent
 
 PENDING = (Enrolment.Status.APPLIED, Enrolment.Status.SENT_BACK, Enrolment.Status.UNDER_REVIEW)
@@ -28,7 +29,8 @@ def unspent_commitments(programme):
 
 def release_all_unspent(programme, *, by, comment=""):
     """Refuse (ApplicationsPending) while applications wait for a decision; else release every unspent
-    commitment (a RELEASE entry each, given back to its tranche) and audit the whole of it."""
+    commitment (a RELEASE entry each, given back to its tranche, and an `enrolment.released` audit entry
+    with the enrolment's amounts before and after) and audit the whole (`programme.settled`)."""
     pending = pending_decisions(programme)
     if pending:
         raise ApplicationsPending(count=pending)
@@ -36,6 +38,7 @@ def release_all_unspent(programme, *, by, comment=""):
     released, count = ZERO, 0
     enrolments = unspent_commitments(programme).select_for_update(of=("self",)).order_by("pk")
     for enrolment in enrolments:
+        before = enrolment_state(enrolment, programme)
         entry = release_unspent(
             programme=programme,
             enrolment=enrolment,
@@ -45,6 +48,14 @@ def release_all_unspent(programme, *, by, comment=""):
         if entry is not None:
             released -= entry.amount
             count += 1
+            record(
+                action="enrolment.released",
+                subject=enrolment,
+                by=by,
+                before=before,
+                after=enrolment_state(enrolment, programme),
+                region=programme.region_id,
+            )
     record_programme(
         programme=programme,
         action="programme.settled",

@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import override
@@ -298,3 +299,14 @@ def test_the_xlsx_holds_the_same_figures(programme, funded):
 def test_a_statement_of_a_day_is_drawn_on_that_day(programme):
     html = statement_html(programme, language="en")
     assert str(timezone.localdate().year) in html
+
+
+def test_each_release_is_audited_on_its_enrolment_and_the_trail_verifies(programme, funded, capsys):
+    settle(programme)
+    released = AuditEntry.objects.filter(action="enrolment.released").order_by("seq")
+    assert [(entry.subject_pk, json.loads(entry.after)["committed"]) for entry in released] == [
+        (str(funded[0].pk), "3000.00"),
+        (str(funded[1].pk), "0.00"),
+    ]
+    call_command("verify_audit")
+    assert "problem" not in capsys.readouterr().err.lower()
