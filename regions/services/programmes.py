@@ -134,6 +134,13 @@ def update_programme(
             start_date=fields.get("start_date", locked.start_date),
             end_date=fields.get("end_date", locked.end_date),
         )
+    elif "start_date" in fields or "end_date" in fields:  # the split kept: its years stay within the new period
+        yearly.tranche_plan(
+            yearly.current_plan(locked),
+            budget=locked.budget,
+            start_date=fields.get("start_date", locked.start_date),
+            end_date=fields.get("end_date", locked.end_date),
+        )
     if new_budget is not None:
         set_budget(locked=locked, budget=new_budget, by=by, comment=budget_comment, follow_tranches=plan is None)
     if plan is not None:

@@ -296,11 +296,6 @@ def test_the_xlsx_holds_the_same_figures(programme, funded):
     ]
 
 
-def test_a_statement_of_a_day_is_drawn_on_that_day(programme):
-    html = statement_html(programme, language="en")
-    assert str(timezone.localdate().year) in html
-
-
 def test_each_release_is_audited_on_its_enrolment_and_the_trail_verifies(programme, funded, capsys):
     settle(programme)
     released = AuditEntry.objects.filter(action="enrolment.released").order_by("seq")

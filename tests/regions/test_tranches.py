@@ -187,3 +187,10 @@ def test_reconcile_finds_tranches_that_do_not_add_up_to_the_budget():
     programme = two_year_programme()
     BudgetTranche.objects.filter(programme=programme, year=THIS_YEAR + 1).update(amount=Decimal("1"))
     assert not services.reconcile(programme).ok
+
+
+def test_a_new_period_that_leaves_a_tranche_outside_is_refused(officer):
+    programme = two_year_programme()
+    with pytest.raises(TranchesInvalid, match="outside"):
+        services.update_programme(programme=programme, by=officer, end_date=date(THIS_YEAR, 12, 31))
+    assert Programme.objects.get(pk=programme.pk).end_date == date(THIS_YEAR + 1, 12, 31)
