@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import override
 from openpyxl import load_workbook
 
