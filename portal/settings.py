@@ -166,7 +166,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # retention) on `default`, each consumed by its own workers (`celery -A portal worker -Q reports`), so
 # a backlog of renders never delays an e-mail. A worker started without -Q consumes both.
 CELERY_TASK_QUEUES = {"default": {}, "reports": {}}
-CELERY_TASK_ROUTES = {"diagnostics.render_report": {"queue": "reports"}}
+CELERY_TASK_ROUTES = {
+    "diagnostics.render_report": {"queue": "reports"},
+    "regions.render_closing_statement": {"queue": "reports"},
+}
 # Beat keeps its schedule in Redis (RedBeat) rather than a local file, and holds a lock there: run one
 # beat; a second one started by mistake waits for the lock instead of sending every task twice.
 if REDIS_URL:

@@ -5,6 +5,7 @@ amounts in its number format; the data that caused it travels along. Nothing was
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.errors import IllegalTransition, InvalidInput, ServiceError
 from portal.money import format_eur
@@ -26,8 +27,13 @@ __all__ = [
     "IllegalTransition",
     "InvalidAmount",
     "InvalidInput",
+    "ApplicationsPending",
     "NotEligible",
+    "ProgrammeSettled",
     "RegionsError",
+    "TrancheBelowCommitted",
+    "TrancheExhausted",
+    "TranchesInvalid",
 ]
 
 
@@ -164,4 +170,82 @@ class ClaimAboveCommitment(RegionsError):
                 "asked": format_eur(asked),
                 "excess": format_eur(self.excess),
             }
+        )
+
+
+class TrancheExhausted(BudgetExhausted):
+    """Committing the amount would take the tranche of the acceptance's year over its amount."""
+
+    def __init__(self, *, year, left, asked):
+        self.year, self.left, self.asked = year, left, asked
+        self.lacking = asked - max(left, 0)
+        RegionsError.__init__(
+            self,
+            _("The %(year)s tranche lacks %(lacking)s: %(left)s left on it, %(asked)s asked")
+            % {
+                "year": year,
+                "lacking": format_eur(self.lacking),
+                "left": format_eur(left),
+                "asked": format_eur(asked),
+            },
+        )
+
+
+class TranchesInvalid(InvalidAmount):
+    """The yearly split of a budget does not add up, or names a year outside the programme's period."""
+
+
+class TrancheBelowCommitted(RegionsError):
+    """A tranche was about to go below what is already committed on its year."""
+
+    def __init__(self, *, year, committed, asked):
+        self.year, self.committed, self.asked = year, committed, asked
+        super().__init__(
+            _(
+                "The %(year)s tranche cannot go below the amount already committed on it: %(committed)s committed, %(asked)s asked"
+            )
+            % {"year": year, "committed": format_eur(committed), "asked": format_eur(asked)}
+        )
+
+
+class ProgrammeSettled(IllegalTransition):
+    """The programme is closed for good: it cannot be reopened, and its money no longer moves."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message or _("This programme is closed for good: it cannot be reopened and its money no longer moves.")
+        )
+
+
+class ApplicationsPending(RegionsError):
+    """The programme cannot be closed for good while applications still wait for a decision."""
+
+    def __init__(self, *, count):
+        self.count = count
+        super().__init__(
+            ngettext(
+                "%(count)s application is still waiting for a decision: accept or refuse it (or have it withdrawn) "
+                "before closing the programme for good.",
+                "%(count)s applications are still waiting for a decision: accept or refuse them (or have them "
+                "withdrawn) before closing the programme for good.",
+                count,
+            )
+            % {"count": count}
+        )
+
+
+class ClaimsPending(RegionsError):
+    """The programme cannot be closed for good while payment claims still wait for a decision."""
+
+    def __init__(self, *, count):
+        self.count = count
+        super().__init__(
+            ngettext(
+                "%(count)s payment claim is still waiting for a decision: certify or reject it before closing "
+                "the programme for good.",
+                "%(count)s payment claims are still waiting for a decision: certify or reject them before "
+                "closing the programme for good.",
+                count,
+            )
+            % {"count": count}
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Region
+from portal.money import cents
 from portal.spreadsheets import STANDARD_CSV, csv_cell, xlsx_cell
 from regions.models import Enrolment, Expense, PaymentClaim
 
@@ -209,6 +210,56 @@ def export_response(*, kind, fmt, enrolments, layout=STANDARD_CSV):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(title())[:31])
+        sheet.append([xlsx_cell(sheet, str(title)) for title in header])
+        for row in rows:
+            sheet.append([xlsx_cell(sheet, value) for value in row])
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        workbook.save(response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _statement_rows(statement):
+    """The closing statement (`regions.closing.closing_statement`): one row per company, then the totals
+    with the programme's budget."""
+    header = [
+        _("Company"),
+        _("SIRET"),
+        _("Budget (EUR)"),
+        _("Share of the budget (%)"),
+        _("Committed (EUR)"),
+        _("Spent (EUR)"),
+        _("Certified (EUR)"),
+        _("Paid (EUR)"),
+        _("Released (EUR)"),
+        _("Still committed (EUR)"),
+    ]
+
+    def amounts(row):
+        return [
+            cents(value)
+            for value in (row.committed, row.spent, row.certified, row.paid, row.released, row.still_committed)
+        ]
+
+    rows = [[row.company, row.siret, None, row.budget_share, *amounts(row)] for row in statement.rows]
+    rows.append([_("Total"), "", statement.budget, statement.total.budget_share, *amounts(statement.total)])
+    return header, rows
+
+
+def statement_response(*, statement, fmt, layout=STANDARD_CSV):
+    """The closing statement as a CSV (in `layout`, with a BOM) or XLSX attachment."""
+    header, rows = _statement_rows(statement)
+    filename = f"bilan-cloture-{statement.programme.pk}.{fmt}"
+    if fmt == "csv":
+        writer = csv.writer(_Echo(), delimiter=layout.delimiter)
+        lines = ["\ufeff", writer.writerow([csv_cell(str(title)) for title in header])]
+        lines += [writer.writerow([csv_cell(value, layout) for value in row]) for row in rows]
+        response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=str(_("Closing statement"))[:31])
         sheet.append([xlsx_cell(sheet, str(title)) for title in header])
         for row in rows:
             sheet.append([xlsx_cell(sheet, value) for value in row])

@@ -48,6 +48,34 @@ class NafChoiceField(forms.ModelMultipleChoiceField):
         return f"{prefix} {obj.code} – {obj.label}"
 
 
+class TranchesField(forms.CharField):
+    """The yearly split of a budget, one line per year ("2026 : 80 000"), read as {year: amount}."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        amount_field = LocalizedDecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+        plan = {}
+        for line in filter(None, (line.strip() for line in text.splitlines())):
+            year, separator, amount = line.partition(":")
+            if not separator or not year.strip().isdigit() or len(year.strip()) != 4:
+                raise forms.ValidationError(
+                    _("Write one line per year, the year then a colon then the amount: %(example)s")
+                    % {"example": "2026 : 80 000"}
+                )
+            year = int(year.strip())
+            if year in plan:
+                raise forms.ValidationError(_("The year %(year)s has two tranches.") % {"year": year})
+            plan[year] = amount_field.clean(amount.strip())
+        return plan
+
+
+def tranches_text(plan):
+    """A split as the tranches field shows it, in the user's number format."""
+    return "\n".join(f"{year} : {localized_number(amount, 2)}" for year, amount in sorted(plan.items()))
+
+
 class ProgrammeForm(forms.Form):
     """Create or edit a programme. On edit, the budget may not go below what is committed."""
 
@@ -63,6 +91,14 @@ class ProgrammeForm(forms.Form):
     start_date = date_form_field(_("Start date"))
     end_date = date_form_field(_("End date"))
     budget = money_form_field(_("Total budget (EUR)"), min_value=Decimal("0"))
+    tranches = TranchesField(
+        label=_("Yearly tranches"),
+        required=False,
+        help_text=_(
+            "One line per year of the programme, the year then the amount (e.g. 2026 : 80 000); they add up to "
+            "the budget. Each acceptance draws on the tranche of its year. Empty: the whole budget on the start year."
+        ),
+    )
     cap_per_company = money_form_field(_("Maximum aid per company (EUR)"))
     funding_rate = LocalizedDecimalField(
         label=_("Funding rate (%)"),
@@ -104,6 +140,7 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, regions, programme=None, **kwargs):
         self.programme = programme
+        self.initial_tranches = {row.year: row.amount for row in programme.tranches.all()} if programme else {}
         if programme is not None:
             kwargs.setdefault(
                 "initial",
@@ -114,6 +151,7 @@ class ProgrammeForm(forms.Form):
                     "start_date": programme.start_date,
                     "end_date": programme.end_date,
                     "budget": programme.budget,
+                    "tranches": tranches_text(self.initial_tranches),
                     "cap_per_company": programme.cap_per_company,
                     "funding_rate": programme.funding_rate,
                     "target_companies": programme.target_companies,
@@ -132,6 +170,14 @@ class ProgrammeForm(forms.Form):
                 "amount": format_eur(programme.committed_total)
             }
 
+    def clean_tranches(self):
+        """The split as given; none (keep the split, a budget change goes to this year's tranche) when
+        the officer left the tranches as they were."""
+        plan = self.cleaned_data["tranches"]
+        if self.programme is not None and plan == self.initial_tranches:
+            return {}
+        return plan
+
     def clean_funding_rate(self):
         rate = self.cleaned_data["funding_rate"]
         return Decimal("100") if rate is None else rate
@@ -144,6 +190,19 @@ class ProgrammeForm(forms.Form):
         budget, cap = data.get("budget"), data.get("cap_per_company")
         if budget is not None and cap is not None and cap > budget:
             self.add_error("cap_per_company", _("The maximum aid per company cannot exceed the total budget."))
+        plan = data.get("tranches")
+        if plan and budget is not None and sum(plan.values(), Decimal("0")) != budget:
+            self.add_error(
+                "tranches",
+                _("The yearly tranches add up to %(total)s; the budget is %(budget)s.")
+                % {"total": format_eur(sum(plan.values(), Decimal("0"))), "budget": format_eur(budget)},
+            )
+        if plan and start and end and any(not (start.year <= year <= end.year) for year in plan):
+            self.add_error(
+                "tranches",
+                _("Each year is within the programme's period (%(start)s to %(end)s).")
+                % {"start": start.year, "end": end.year},
+            )
         if self.programme is not None and budget is not None and budget < self.programme.committed_total:
             self.add_error(
                 "budget",
@@ -373,3 +432,20 @@ class ProposeExpertForm(forms.Form):
     def __init__(self, *args, experts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].choices = [(expert.pk, str(expert)) for expert in experts]
+
+
+class SettleForm(forms.Form):
+    """The confirmation of closing a programme for good."""
+
+    confirm = forms.BooleanField(
+        label=_("I confirm: the unspent commitments go back, and the programme can never be reopened."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the closing.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_text],
+    )

@@ -45,6 +45,10 @@ def is_claim_company_member(user, claim):
 can_create_programme = is_region_officer | is_alliance_staff
 # Edit, open, close a programme and see its enrolments and ledger.
 can_manage_programme = is_officer_of_programme | is_alliance_staff
+# Close a programme for good (releases its unspent commitments) and read its closing statement (page,
+# PDF, CSV, XLSX): the officers of the programme's region, staff.
+can_settle_programme = is_officer_of_programme | is_alliance_staff
+can_read_closing_statement = is_officer_of_programme | is_alliance_staff
 # Review, accept (commit money), refuse, start, complete an enrolment; book and cancel its expenses;
 # propose an expert from it.
 can_decide_enrolment = is_officer_of_enrolment | is_alliance_staff

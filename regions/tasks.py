@@ -1,8 +1,10 @@
 """Celery entry points of the regions app: thin, they take ids and call a service; safe to run twice."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from portal.background import DELIVERY, enqueue
+from portal.storage import STORAGE_ERRORS
 
 
 @shared_task(**DELIVERY)
@@ -48,3 +50,25 @@ def send_reassessment_invitations():
     from regions.services.reassessment import send_due_invitations
 
     return send_due_invitations()
+
+
+# Retried with backoff by the render (the database or the storage out of reach for a moment).
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, *STORAGE_ERRORS)
+
+
+@shared_task(
+    name="regions.render_closing_statement",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=3,
+    ignore_result=True,
+)
+def render_closing_statement(statement_id):
+    """Draw a settled programme's PDF closing statement (the `reports` queue, like the diagnostics' reports)."""
+    from regions.services.statements import render_statement
+
+    statement = render_statement(statement_id)
+    return statement.status if statement else None

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from regions.views import application_file, audit, claims, company, dashboard, officer, opendata, shared
+from regions.views import application_file, audit, claims, closing, company, dashboard, officer, opendata, shared
 
 app_name = "regions"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("programmes/<int:pk>/", officer.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/modifier/", officer.programme_edit, name="programme_edit"),
     path("programmes/<int:pk>/statut/", officer.programme_status, name="programme_status"),
+    path("programmes/<int:pk>/cloture/", closing.programme_settle, name="programme_settle"),
+    path("programmes/<int:pk>/bilan/", closing.statement, name="closing_statement"),
+    path("programmes/<int:pk>/bilan.pdf", closing.statement_pdf, name="closing_statement_pdf"),
+    re_path(
+        r"^programmes/(?P<pk>[0-9]+)/bilan\.(?P<fmt>csv|xlsx)$",
+        closing.statement_export,
+        name="closing_statement_export",
+    ),
     path("candidatures/<int:pk>/", officer.enrolment_detail, name="enrolment_detail"),
     re_path(
         r"^candidatures/(?P<pk>[0-9]+)/(?P<action>review|send_back|resubmit|accept|refuse|start|complete|withdraw)/$",

@@ -13,8 +13,9 @@ reason); certified → paid (date and reference). No cycle: each status is reach
 members submit; the officers of the programme's region and staff certify, reject and record the
 payment. The company gets a receipt and each decision, the region's officers an alert of each claim.
 
-Programme: draft → open ⇄ closed (a cycle: a closed programme may open again); staff and the officers
-of its region move it. A programme may be created open (the seeders, an import).
+Programme: draft → open ⇄ closed (a cycle: a closed programme may open again) → settled (closed for
+good from open or closed: unspent commitments released, frozen, never reopened — ProgrammeSettled);
+staff and the officers of its region move it. A programme may be created open (the seeders, an import).
 """
 
 from functools import partial
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from diagnostics.selectors.trend import forget_company_trend
 from portal.money import ZERO
 from portal.workflow import START, Move, Workflow
-from regions.exceptions import AlreadyDecided, IllegalTransition
+from regions.exceptions import AlreadyDecided, IllegalTransition, ProgrammeSettled
 from regions.forms import AcceptForm, RefuseForm, ResubmitForm, SendBackForm
 from regions.models import (
     ClaimTransition,
@@ -44,12 +45,15 @@ from regions.rules import (
     can_edit_application,
     can_manage_programme,
     can_process_claim,
+    can_settle_programme,
     can_withdraw_enrolment,
 )
 from regions.services.audit import enrolment_state
 from regions.services.claim_ledger import certify_effect, claim_state, pay_effect
 from regions.services.ledger import add_to_totals, append_ledger, release_unspent
 from regions.services.reassessment import schedule_reassessments
+from regions.services.settlement import release_all_unspent
+from regions.services.tranches import move_committed
 from regions.tasks import send_transition_email
 
 S = Enrolment.Status
@@ -57,9 +61,11 @@ LIVE_NOT_COMPLETED = (S.APPLIED, S.SENT_BACK, S.UNDER_REVIEW, S.ACCEPTED, S.IN_P
 
 
 def _commit(enrolment, *, by, comment):
-    """Acceptance: the amount set on the enrolment is committed on the programme's ledger."""
+    """Acceptance: the amount set on the enrolment is committed on the programme's ledger and drawn
+    on the tranche of its year (`budget_year`, checked by the service under the same lock)."""
     programme = enrolment.programme
     add_to_totals(programme=programme, committed=enrolment.committed_amount)
+    move_committed(programme=programme, year=enrolment.budget_year, amount=enrolment.committed_amount)
     append_ledger(
         programme=programme,
         kind=LedgerEntry.Kind.COMMIT,
@@ -182,6 +188,21 @@ ENROLMENT = Workflow(
 
 P = Programme.Status
 
+
+def _settle(programme, *, by, comment):
+    """Closing for good: refused while applications wait for a decision; the unspent commitments go back."""
+    release_all_unspent(programme, by=by, comment=comment)
+
+
+def _programme_refusal(current, target, programme):
+    if current == P.SETTLED:
+        return ProgrammeSettled()
+    return IllegalTransition(
+        gettext("A programme that is %(current)s cannot become %(next)s.")
+        % {"current": PROGRAMME.label(current), "next": PROGRAMME.label(target)}
+    )
+
+
 PROGRAMME = Workflow(
     model=Programme,
     record=ProgrammeTransition,
@@ -190,15 +211,25 @@ PROGRAMME = Workflow(
         Move("create", (START,), P.DRAFT),
         Move("open", (START, P.DRAFT, P.CLOSED), P.OPEN, _("Open to applications"), can_manage_programme),
         Move("close", (START, P.OPEN), P.CLOSED, _("Close"), can_manage_programme, style="outline-danger"),
+        Move(
+            "settle",
+            (P.OPEN, P.CLOSED),
+            P.SETTLED,
+            _("Close for good"),
+            can_settle_programme,
+            effect=_settle,
+            page=True,  # a confirmation page says what will be released
+            style="outline-danger",
+            note=_("Unspent commitments go back, the programme is frozen and its closing statement is drawn."),
+        ),
     ],
     audit_action=lambda status: "programme.status_changed",
     audit_region=lambda programme: programme.region_id,
     audit_comment=False,
-    refusal=lambda current, target, programme: IllegalTransition(
-        gettext("A programme that is %(current)s cannot become %(next)s.")
-        % {"current": P(current).label, "next": P(target).label}
+    refusal=_programme_refusal,
+    url=lambda programme, move: reverse(
+        "regions:programme_settle" if move.name == "settle" else "regions:programme_status", args=[programme.pk]
     ),
-    url=lambda programme, move: reverse("regions:programme_status", args=[programme.pk]),
     save_fields=["updated_at"],
 )
 

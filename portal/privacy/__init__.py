@@ -63,6 +63,7 @@ NOT_EXPORTED = {
     "experts.AccreditationTransition": "The history of an expert's accreditation.",
     "regions.Programme": "A region's programme, not a company's data.",
     "regions.ProgrammeTransition": "A region's programme opened or closed, not a company's data.",
+    "regions.ClosingStatement": "A settled programme's closing statement (the region's), not a company's data.",
     "regions.LedgerEntry": "The region's hash-chained budget ledger: the company's enrolments and expenses are exported.",
     "portal.AuditEntry": (
         "Hash-chained audit trail of money and decisions: its rows are never rewritten (that would break "

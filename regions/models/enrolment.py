@@ -69,6 +69,8 @@ class Enrolment(models.Model):
     # The cap in force when the application was made, refreshed at the decision: backs committed ≤ cap.
     cap_amount = money_field(_("cap (EUR)"))
     committed_amount = money_field(_("committed amount (EUR)"), default=Decimal("0"))
+    # The year of the budget tranche the commitment was drawn on (the year of the acceptance).
+    budget_year = models.PositiveSmallIntegerField(_("budget year"), null=True, blank=True)
     spent_total = money_field(_("spent (EUR)"), default=Decimal("0"), editable=False)
     # Payment claims (`regions.models.claims`): what officers certified, and what was paid of it.
     certified_total = money_field(_("certified (EUR)"), default=Decimal("0"), editable=False)

@@ -20,6 +20,8 @@ class Programme(models.Model):
         DRAFT = "draft", _("draft")
         OPEN = "open", _("open")
         CLOSED = "closed", _("closed")
+        # Closed for good: unspent commitments released, the books frozen, the closing statement drawn.
+        SETTLED = "settled", _("closed and settled")
 
     region = models.ForeignKey(
         "portal.Region", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("region")
@@ -95,7 +97,9 @@ class Programme(models.Model):
                 condition=Q(max_overall_level__isnull=True) | Q(max_overall_level__gte=0, max_overall_level__lte=5),
                 name="programme_max_level_0_to_5",
             ),
-            models.CheckConstraint(condition=Q(status__in=["draft", "open", "closed"]), name="programme_status_known"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "open", "closed", "settled"]), name="programme_status_known"
+            ),
         ]
         indexes = [models.Index(fields=["region", "status"], name="programme_region_status_idx")]
 

@@ -18,7 +18,7 @@ from regions.services.enrolments import (
 )
 from regions.services.experts import book_visit_cost, propose_expert
 from regions.services.ledger import book_expense, cancel_expense, change_budget
-from regions.services.programmes import create_programme, set_programme_status, update_programme
+from regions.services.programmes import create_programme, set_programme_status, settle_programme, update_programme
 from regions.services.reconcile import Reconciliation, reconcile, verify_ledger
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "resubmit_enrolment",
     "send_back_enrolment",
     "set_programme_status",
+    "settle_programme",
     "start_enrolment",
     "start_review",
     "submit_claim",

@@ -5,7 +5,8 @@ transaction, after the programme's (and enrolment's) row locks, with the program
 its officers read it:
 
 - `programme.created`, `programme.updated` (budget, cap, dates, eligibility… changed fields only),
-  `programme.budget_changed`, `programme.status_changed` on the programme;
+  `programme.budget_changed`, `programme.status_changed`, `programme.settled` (closed for good, with
+  what it released) on the programme, and `enrolment.released` on each enrolment it released money of;
 - `enrolment.<status>` on the enrolment for every move of `regions.workflows.ENROLMENT` (applied,
   under review, accepted, refused, in progress, completed, withdrawn), with the money it moves:
   the enrolment's committed and spent amounts and the programme's committed total, before and after;
@@ -32,6 +33,7 @@ ACTIONS = {
     "programme.updated": _("programme changed"),
     "programme.budget_changed": _("budget changed"),
     "programme.status_changed": _("programme opened or closed"),
+    "programme.settled": _("programme closed for good (unspent commitments released)"),
     "enrolment.applied": _("application made (or sent again after changes)"),
     "enrolment.sent_back": _("application sent back for changes"),
     "enrolment.document_added": _("document added to an application"),
@@ -41,6 +43,7 @@ ACTIONS = {
     "enrolment.in_progress": _("support started"),
     "enrolment.completed": _("support completed"),
     "enrolment.withdrawn": _("application withdrawn"),
+    "enrolment.released": _("unspent commitment released at the programme's closing"),
     "expense.booked": _("expense booked"),
     "expense.cancelled": _("expense cancelled"),
     "claim.submitted": _("payment claim submitted"),

@@ -24,7 +24,7 @@ from regions.exceptions import ClaimAboveCommitment, ClaimNotAllowed, DocumentRe
 from regions.models import ClaimInvoice, ClaimPayment, Enrolment, PaymentClaim
 from regions.models.documents import document_storage
 from regions.services.documents import checked_file, display_name
-from regions.services.ledger import lock_enrolment, lock_programme, positive_amount
+from regions.services.ledger import lock_enrolment, lock_programme, positive_amount, refuse_if_settled
 from regions.workflows import CLAIM
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,8 @@ def _store_invoice(claim, upload, data, file_type, by):
 
 @transaction.atomic
 def submit_claim(*, enrolment, amount, description, invoices, by):
-    """A member of a funded company (accepted or in progress) claims `amount` with its invoices.
+    """A member of a funded company (accepted or in progress) claims `amount` with its invoices; not
+    once the programme is closed for good (ProgrammeSettled: its certified claims are still paid).
 
     The amount must fit in what the commitment still allows (committed − expenses − certified
     claims); claims waiting for a decision do not count, since they may be rejected. Every file is
@@ -104,6 +105,7 @@ def submit_claim(*, enrolment, amount, description, invoices, by):
         raise InvalidInput(_("Say what the invoices are for."))
     files = _checked_invoices(invoices)
     programme = lock_programme(enrolment.programme_id)
+    refuse_if_settled(programme)
     current = lock_enrolment(enrolment.pk)
     current.programme = programme
     if current.status not in Enrolment.BOOKABLE:
@@ -128,6 +130,7 @@ def certify_claim(*, claim, amount, by, comment=""):
     or AlreadyDecided and writes nothing."""
     amount = positive_amount(amount)
     current = _locked_claim(claim)
+    refuse_if_settled(current.enrolment.programme)
     CLAIM.check(current, Status.CERTIFIED)
     if amount > current.amount_claimed:
         raise InvalidAmount(

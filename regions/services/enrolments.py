@@ -29,7 +29,8 @@ from regions.exceptions import (
     NotEligible,
 )
 from regions.models import Enrolment
-from regions.services.ledger import lock_enrolment, lock_programme, positive_amount
+from regions.services import tranches
+from regions.services.ledger import lock_enrolment, lock_programme, positive_amount, refuse_if_settled
 from regions.workflows import ENROLMENT
 
 Status = Enrolment.Status
@@ -212,13 +213,15 @@ def accept_enrolment(*, enrolment, amount, by, comment="", eligible_cost=None):
     which the officer may set here) ≤ the cap, ≤ what is left of the budget, and within the de minimis
     ceiling of the company. Under the programme's row lock: the enrolment's status is re-read (a
     decision is taken once) and the budget left is computed from the locked row. Raises
-    BudgetExhausted ("Budget exhausted: 12,000 EUR left, 15,000 EUR asked"), AboveAidAsked or
-    DeMinimisExceeded and writes nothing when the money is not there.
+    BudgetExhausted ("Budget exhausted: 12,000 EUR left, 15,000 EUR asked"), TrancheExhausted (the
+    tranche of the acceptance's year lacks money: "The 2026 tranche lacks 3,000 EUR…"), AboveAidAsked
+    or DeMinimisExceeded and writes nothing when the money is not there.
     """
     amount = positive_amount(amount)
     costs = _optional_amount(eligible_cost, _("Enter the eligible costs in euros (a positive amount)."))
     current = _locked(enrolment)
     programme = current.programme
+    refuse_if_settled(programme)
     ENROLMENT.check(current, Status.ACCEPTED)
     if amount > programme.cap_per_company:
         raise InvalidAmount(
@@ -233,9 +236,12 @@ def accept_enrolment(*, enrolment, amount, by, comment="", eligible_cost=None):
     left = programme.budget - programme.committed_total
     if amount > left:
         raise BudgetExhausted(left=left, asked=amount)
+    year = tranches.acceptance_year()
+    tranches.check_tranche(programme=programme, year=year, amount=amount)
     _check_de_minimis(current, amount)
     fields = {
         "committed_amount": amount,
+        "budget_year": year,
         "cap_amount": programme.cap_per_company,
         "eligible_cost": current.eligible_cost,
     }

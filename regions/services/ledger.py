@@ -15,15 +15,23 @@ from regions.exceptions import (
     ExpenseNotAllowed,
     InvalidAmount,
     InvalidInput,
+    ProgrammeSettled,
 )
 from regions.models import Enrolment, Expense, LedgerEntry, Programme
 from regions.services.audit import expense_totals, record_expense, record_programme
+from regions.services.tranches import follow_budget, move_committed
 
 
 def lock_programme(programme_id):
     """The programme row, locked until the transaction ends (PostgreSQL: SELECT … FOR UPDATE; SQLite's
     IMMEDIATE transactions already serialise writers)."""
     return Programme.objects.select_for_update().get(pk=programme_id)
+
+
+def refuse_if_settled(programme):
+    """A programme closed for good keeps its money as its closing statement shows it: ProgrammeSettled."""
+    if programme.status == Programme.Status.SETTLED:
+        raise ProgrammeSettled()
 
 
 def lock_enrolment(enrolment_id):
@@ -87,6 +95,8 @@ def release_unspent(*, programme, enrolment, by, comment=""):
     if unspent <= ZERO:
         return None
     add_to_totals(programme=programme, committed=-unspent, enrolment=enrolment, enrolment_committed=-unspent)
+    if enrolment.budget_year is not None:  # back to the tranche it was drawn on
+        move_committed(programme=programme, year=enrolment.budget_year, amount=-unspent)
     return append_ledger(
         programme=programme, kind=LedgerEntry.Kind.RELEASE, amount=-unspent, by=by, enrolment=enrolment, comment=comment
     )
@@ -99,9 +109,12 @@ def budget_value(budget):
     return new_budget
 
 
-def set_budget(*, locked, budget, by, comment=""):
+def set_budget(*, locked, budget, by, comment="", follow_tranches=True):
     """Set the locked programme's budget (never below what is committed) with its ledger entry; no
-    audit entry (the caller writes one for the whole change). True when the budget changed."""
+    audit entry (the caller writes one for the whole change). True when the budget changed.
+    The change goes to one yearly tranche (`tranches.follow_budget`) unless the caller sets a new
+    split itself (`follow_tranches=False`)."""
+    refuse_if_settled(locked)
     if budget < locked.committed_total:
         raise BudgetBelowCommitted(committed=locked.committed_total, asked=budget)
     change = budget - locked.budget
@@ -109,6 +122,8 @@ def set_budget(*, locked, budget, by, comment=""):
         return False
     Programme.objects.filter(pk=locked.pk).update(budget=budget)
     locked.budget = budget
+    if follow_tranches:
+        follow_budget(locked=locked, change=change)
     append_ledger(programme=locked, kind=LedgerEntry.Kind.BUDGET, amount=change, by=by, comment=comment)
     return True
 
@@ -146,6 +161,7 @@ def book_expense(*, enrolment, kind, amount, label, incurred_on, by, source_refe
     if incurred_on is None:
         raise InvalidInput(_("Give the date of the expense."))
     programme = lock_programme(enrolment.programme_id)
+    refuse_if_settled(programme)
     current = lock_enrolment(enrolment.pk)
     if source_reference and Expense.objects.filter(source_reference=source_reference).exists():
         raise ExpenseAlreadyBooked(_("This cost is already booked."))
@@ -206,6 +222,7 @@ def cancel_expense(*, expense, by, reason):
     enrolment_id = Expense.objects.filter(pk=expense.pk).values_list("enrolment_id", flat=True).get()
     programme_id = Enrolment.objects.filter(pk=enrolment_id).values_list("programme_id", flat=True).get()
     programme = lock_programme(programme_id)
+    refuse_if_settled(programme)
     enrolment = lock_enrolment(enrolment_id)
     current = Expense.objects.select_for_update().get(pk=expense.pk)
     if current.cancelled_at is not None:

@@ -9,7 +9,7 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from portal.money import cents
-from regions.models import Enrolment, Expense, LedgerEntry, Programme
+from regions.models import BudgetTranche, Enrolment, Expense, LedgerEntry, Programme
 from regions.services.claim_checks import reconcile_claims
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -55,6 +55,7 @@ def reconcile(programme=None):
       and the hash chain is unbroken;
     - the payment claims (`regions.services.claim_checks.reconcile_claims`): Σ paid ≤ Σ certified ≤
       committed − spent per enrolment, the totals equal to the claims, payments and ledger entries.
+    - the yearly tranches (`reconcile_tranches`).
     Runs a fixed number of aggregate queries plus one pass over the ledger rows for the hash chain.
     """
     programmes = Programme.objects.all() if programme is None else Programme.objects.filter(pk=programme.pk)
@@ -105,8 +106,56 @@ def reconcile(programme=None):
             report.problems.append(f"{label}: {row['committed_amount']} committed while {row['status']}")
 
     report.problems += reconcile_claims(programmes)
+    report.problems += reconcile_tranches(programmes)
     report.problems += verify_ledger(programmes)
     return report
+
+
+def reconcile_tranches(programmes):
+    """The yearly tranches of `programmes`: their amounts add up to the budget, what is committed on
+    them to the committed total, each within its amount and equal to Σ the commitments of the
+    enrolments drawn on its year. Three aggregate queries."""
+    problems = []
+    totals = {
+        row["programme"]: row
+        for row in BudgetTranche.objects.filter(programme__in=programmes.values("pk"))
+        .order_by()
+        .values("programme")
+        .annotate(amount=Sum("amount"), committed=Sum("committed"))
+    }
+    drawn = {
+        (row["programme"], row["budget_year"]): cents(row["total"])
+        for row in Enrolment.objects.filter(programme__in=programmes.values("pk"), committed_amount__gt=0)
+        .order_by()
+        .values("programme", "budget_year")
+        .annotate(total=Sum("committed_amount"))
+    }
+    years = set()
+    for tranche in BudgetTranche.objects.filter(programme__in=programmes.values("pk")).order_by("programme", "year"):
+        years.add((tranche.programme_id, tranche.year))
+        label = f"programme {tranche.programme_id} tranche {tranche.year}"
+        if not (0 <= tranche.committed <= tranche.amount):
+            problems.append(f"{label}: expected 0 ≤ committed {tranche.committed} ≤ amount {tranche.amount}")
+        enrolments = drawn.get((tranche.programme_id, tranche.year), Decimal("0"))
+        if enrolments != tranche.committed:
+            problems.append(f"{label}: Σ commitments drawn on it {enrolments} ≠ committed {tranche.committed}")
+    for (programme_id, year), total in drawn.items():
+        if (programme_id, year) not in years:
+            problems.append(f"programme {programme_id}: {total} committed on {year or 'no year'}, which has no tranche")
+    for row in programmes.values("pk", "budget", "committed_total"):
+        split = totals.get(row["pk"])
+        if split is None:
+            problems.append(f"programme {row['pk']}: no yearly tranche")
+            continue
+        if cents(split["amount"]) != row["budget"]:
+            problems.append(
+                f"programme {row['pk']}: tranches add up to {cents(split['amount'])} ≠ budget {row['budget']}"
+            )
+        if cents(split["committed"]) != row["committed_total"]:
+            problems.append(
+                f"programme {row['pk']}: committed on the tranches {cents(split['committed'])} ≠ committed {row['committed_total']}"
+            )
+    return problems
 
 
 def verify_ledger(programmes=None):

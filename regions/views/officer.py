@@ -77,6 +77,7 @@ def programme_create(request):
                 region=data["region"],
                 by=request.user,
                 budget=data["budget"],
+                tranches=data["tranches"],
                 eligible_naf_codes=data["eligible_naf_codes"],
                 **{name: data[name] for name in PROGRAMME_FIELDS},
             )
@@ -98,6 +99,7 @@ def programme_edit(request, pk):
                 programme=programme,
                 by=request.user,
                 budget=data["budget"],
+                tranches=data["tranches"],
                 eligible_naf_codes=data["eligible_naf_codes"],
                 **{name: data[name] for name in PROGRAMME_FIELDS},
             )
@@ -122,6 +124,7 @@ def programme_detail(request, pk):
         "status": status,
         "statuses": Enrolment.Status.choices,
         "ledger": selectors.programme_ledger(programme, limit=20),
+        "tranches": list(programme.tranches.all()),
         "actions": PROGRAMME.available_actions(programme, request.user),
         "can_batch": any(e.status == Enrolment.Status.UNDER_REVIEW for e in enrolments),
     }
@@ -133,6 +136,8 @@ def programme_status(request, pk):
     programme = found(selectors.programme_for_officer(request.user, pk))
     allowed(can_manage_programme, request.user, programme)
     status = request.POST.get("status", "")
+    if status == Programme.Status.SETTLED:  # closing for good is confirmed on its own page
+        return redirect("regions:programme_settle", pk=pk)
     if status not in Programme.Status.values:
         messages.error(request, _("Unknown programme status."))
     else:

@@ -26,7 +26,8 @@ def seed_demo_programme(accounts):
                 "diagnostic, visites d'experts référencés et plan d'actions."
             ),
             start_date=date(2026, 1, 1),
-            end_date=date(2027, 12, 31),
+            end_date=date(max(2027, date.today().year + 1), 12, 31),
+            tranches={date.today().year: Decimal("600000")},  # the demo's decisions are taken today
             cap_per_company=Decimal("30000"),
             target_companies=40,
             eligible_headcount_bands=["10-49", "50-249"],

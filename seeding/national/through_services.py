@@ -332,6 +332,7 @@ def seed_programmes(rng, *, facts, officers, pool, axes, today, stats):
                 description=f"Programme régional {name.lower()} : diagnostic, experts référencés et plan d'actions.",
                 start_date=start,
                 end_date=today + timedelta(days=rng.randint(30, 700)),
+                tranches={today.year: cap * target},  # the decisions below are taken today: this year's tranche
                 cap_per_company=cap,
                 target_companies=target,
                 eligible_headcount_bands=bands,

@@ -4,6 +4,7 @@ is the demo's (`seed_demo`) plus a diagnostic in progress, so that lists, forms 
 with content, and a colleague answering on their own and disagreeing with the lead, so that the
 divergence and consensus pages have rows. axe-core is the vendored copy in tests/e2e/vendor (no network needed)."""
 
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -21,13 +22,14 @@ from diagnostics.services.respondents import invite_respondent, save_respondent_
 from experts.models import Assignment
 from portal.models import User
 from regions.models import Enrolment, Programme
+from regions.services import settle_programme
 from seeding.demo import seed_demo
 from seeding.demo.accounts import EXPERT, OFFICER, SME, STAFF
 from tests.e2e.test_expert_journey import pass_second_factor
 from tests.e2e.test_shell import log_in
 from tests.portal.factories import MembershipFactory
 from tests.portal.two_factor import device_for
-from tests.regions.factories import waiting_and_certified_claims
+from tests.regions.factories import ProgrammeFactory, waiting_and_certified_claims
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,6 +116,9 @@ def journey_pages(role, demo):
     axis = draft.referential.axes.order_by("order").first()
     programme = Programme.objects.get()
     enrolment = Enrolment.objects.get()
+    settled = settle_programme(
+        programme=ProgrammeFactory(region=programme.region, name="Programme soldé", budget=Decimal("1000")), by=None
+    )
     assignment = Assignment.objects.filter(expert__user=demo["expert"]).first()
     waiting, certified = waiting_and_certified_claims(enrolment)
     pages = {
@@ -171,6 +176,8 @@ def journey_pages(role, demo):
             reverse("regions:programme_create"),
             reverse("regions:programme_detail", args=[programme.pk]),
             reverse("regions:programme_edit", args=[programme.pk]),
+            reverse("regions:programme_settle", args=[programme.pk]),
+            reverse("regions:closing_statement", args=[settled.pk]),
             reverse("regions:enrolment_detail", args=[enrolment.pk]),
             reverse("regions:enrolment_experts", args=[enrolment.pk]),
             reverse("regions:shared_diagnostics"),

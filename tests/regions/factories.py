@@ -45,9 +45,15 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     target_companies = 10
 
     @classmethod
-    def _create(cls, model_class, *args, region, budget, eligible_naf_codes=(), by=None, **fields):
+    def _create(cls, model_class, *args, region, budget, eligible_naf_codes=(), by=None, tranches=None, **fields):
         codes = [NafCode.objects.get(code=code) if isinstance(code, str) else code for code in eligible_naf_codes]
-        return services.create_programme(region=region, budget=budget, by=by, eligible_naf_codes=codes, **fields)
+        this_year = timezone.localdate().year
+        if tranches is None and fields["start_date"].year <= this_year <= fields["end_date"].year:
+            # The whole budget on this year's tranche, whatever the day the tests run (acceptances draw on it).
+            tranches = {this_year: budget}
+        return services.create_programme(
+            region=region, budget=budget, by=by, eligible_naf_codes=codes, tranches=tranches, **fields
+        )
 
 
 class ReferentialStubFactory(factory.django.DjangoModelFactory):

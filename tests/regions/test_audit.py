@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from portal.audit import verify
 from portal.models import AuditEntry
@@ -77,8 +78,14 @@ def test_an_edit_of_budget_and_cap_is_one_entry_listing_what_changed(programme, 
     )
     [entry] = new_entries(since)
     assert entry.action == "programme.updated"
-    assert entry.before_data == {"budget": "100000.00", "cap_per_company": "10000.00"}
-    assert entry.after_data == {"budget": "90000.00", "cap_per_company": "9000.00", "comment": ""}
+    year = str(timezone.localdate().year)  # the budget's change goes to this year's tranche
+    assert entry.before_data == {"budget": "100000.00", "cap_per_company": "10000.00", "tranches": {year: "100000.00"}}
+    assert entry.after_data == {
+        "budget": "90000.00",
+        "cap_per_company": "9000.00",
+        "comment": "",
+        "tranches": {year: "90000.00"},
+    }
 
 
 def test_an_edit_that_changes_nothing_writes_nothing(programme, officer):

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -83,8 +84,9 @@ def test_the_vat_number_is_a_valid_french_one():
 @pytest.fixture
 def followed(referential):
     """A Bretagne company: diagnosed (level 2), enrolled and supported to completion, diagnosed again (level 3)."""
+    accepted_in = timezone.localtime(at(-300)).year  # the acceptance draws on the tranche of its own year
     with time_machine.travel(at(-400)):
-        programme = ProgrammeFactory()
+        programme = ProgrammeFactory(tranches={accepted_in: Decimal("100000")})
         officer = an_officer(programme.region)
         enrolment = EnrolmentFactory(programme=programme, status="applied", officer=officer)
         first = submitted(enrolment.company, referential, 2)

@@ -1,11 +1,12 @@
 """A Hypothesis state machine over the money services: random sequences of apply / review / send back
 / resubmit / accept (within the aid asked, the budget and the de minimis ceiling) / refuse / withdraw
 / start / complete / book expense / cancel expense / change budget / submit, certify, reject and pay
-a payment claim, with every money invariant
+a payment claim / close for good, with every money invariant
 checked after every step, against a shadow model of what the amounts should be.
 
 A step may be refused (budget exhausted, over the cap, illegal transition…): then nothing may have
-changed. Anything but a typed error of `regions.exceptions` fails the test.
+changed. Anything but a typed error of `regions.exceptions` fails the test. Once the programme is
+closed for good (refused while an application waits for a decision), every move of its money is refused.
 """
 
 from decimal import Decimal
@@ -60,6 +61,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self.paid = {}  # enrolment pk -> Σ payments
         self.claimed = {}  # claim pk -> (enrolment pk, amount claimed)
         self.claim_status = {}  # claim pk -> status
+        self.settled = False
 
     def _left(self, pk):
         """What the commitment still allows: committed − spent − certified."""
@@ -86,8 +88,9 @@ class MoneyMachine(RuleBasedStateMachine):
             )
         )
         if enrolment is None:
-            assert amount > self.programme.cap_per_company
+            assert self.settled or amount > self.programme.cap_per_company
             return None
+        assert not self.settled
         self.committed[enrolment.pk] = ZERO
         self.spent[enrolment.pk] = ZERO
         self.certified[enrolment.pk] = ZERO
@@ -217,6 +220,9 @@ class MoneyMachine(RuleBasedStateMachine):
         if pk is None:
             return
         done = self._attempt(lambda: services.cancel_expense(expense=Expense(pk=pk), by=self.officer, reason="Erreur"))
+        if self.settled:
+            assert done is None, "a programme closed for good keeps its expenses"
+            return
         assert done is not None, "a live expense can always be cancelled"
         enrolment_pk, amount = self.live_expenses.pop(pk)
         self.spent[enrolment_pk] -= amount
@@ -235,7 +241,7 @@ class MoneyMachine(RuleBasedStateMachine):
                 enrolment=enrolment, amount=amount, description="Travaux", invoices=[invoice()], by=enrolment.applied_by
             )
         )
-        fits = enrolment.status in Enrolment.BOOKABLE and amount <= self._left(pk)
+        fits = not self.settled and enrolment.status in Enrolment.BOOKABLE and amount <= self._left(pk)
         if made is None:
             assert not fits
             return None
@@ -257,7 +263,12 @@ class MoneyMachine(RuleBasedStateMachine):
     def _certify(self, pk, amount):
         enrolment_pk, claimed = self.claimed[pk]
         done = self._attempt(lambda: services.certify_claim(claim=PaymentClaim(pk=pk), amount=amount, by=self.officer))
-        fits = self.claim_status[pk] == "submitted" and amount <= claimed and amount <= self._left(enrolment_pk)
+        fits = (
+            not self.settled
+            and self.claim_status[pk] == "submitted"
+            and amount <= claimed
+            and amount <= self._left(enrolment_pk)
+        )
         if done is None:
             assert not fits
             return
@@ -316,10 +327,26 @@ class MoneyMachine(RuleBasedStateMachine):
     def change_budget(self, budget):
         done = self._attempt(lambda: services.change_budget(programme=self.programme, budget=budget, by=self.officer))
         if done is not None:
-            assert budget >= sum(self.committed.values())
+            assert not self.settled and budget >= sum(self.committed.values())
             self.budget = budget
         else:
-            assert budget < sum(self.committed.values())
+            assert self.settled or budget < sum(self.committed.values())
+
+    @rule()
+    def close_for_good(self):
+        statuses = dict(Enrolment.objects.filter(programme=self.programme).values_list("pk", "status"))
+        pending = any(status in ("applied", "sent_back", "under_review") for status in statuses.values())
+        pending = pending or bool(self._in_status("submitted"))  # a payment claim waiting for its decision
+        done = self._attempt(lambda: services.settle_programme(programme=self.programme, by=self.officer))
+        if done is None:
+            assert pending or self.settled
+            return
+        assert not pending and not self.settled
+        self.settled = True
+        for pk, status in statuses.items():
+            if status in ("accepted", "in_progress"):
+                # What was neither spent nor certified goes back; certified claims stay owed (and payable).
+                self.committed[pk] = self.spent[pk] + self.certified[pk]
 
     # --- after every step ---
 
@@ -341,6 +368,7 @@ class MoneyMachine(RuleBasedStateMachine):
                 self.certified[enrolment.pk],
                 self.paid[enrolment.pk],
             )
+        assert (programme.status == "settled") == self.settled
         report = services.reconcile(programme)
         assert report.ok, report.problems
 

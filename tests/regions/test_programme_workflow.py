@@ -45,7 +45,10 @@ def test_a_draft_cannot_be_closed_and_nothing_is_recorded(english):
     assert history(programme) == [("", "draft", None)]
 
 
-@pytest.mark.parametrize(("status", "buttons"), [(S.DRAFT, ["open"]), (S.OPEN, ["closed"]), (S.CLOSED, ["open"])])
+@pytest.mark.parametrize(
+    ("status", "buttons"),
+    [(S.DRAFT, ["open"]), (S.OPEN, ["closed", "settled"]), (S.CLOSED, ["open", "settled"])],
+)
 def test_the_programme_page_offers_the_tables_next_statuses(client, status, buttons):
     programme = ProgrammeFactory(status=status)
     client.force_login(an_officer(programme.region))
@@ -83,3 +86,19 @@ def test_a_move_nobody_is_told_of_is_not_left_to_the_outbox():
     rows = dict(EnrolmentTransition.objects.filter(enrolment=enrolment).values_list("to_status", "notified_at"))
     assert rows["under_review"] is not None
     assert rows["applied"] is None  # the receipt and the officers' alert: left to the outbox until sent
+
+
+def test_the_page_of_a_programme_closed_for_good_offers_no_move_but_its_statement(client):
+    programme = ProgrammeFactory(status=S.OPEN)
+    officer = an_officer(programme.region)
+    services.settle_programme(programme=programme, by=officer)
+    client.force_login(officer)
+    page = client.get(reverse("regions:programme_detail", args=[programme.pk]))
+    assert page.context["actions"] == []
+    assert reverse("regions:closing_statement", args=[programme.pk]) in page.content.decode()
+
+
+def test_a_programme_cannot_be_created_closed_for_good(english):
+    with pytest.raises(IllegalTransition) as error:
+        ProgrammeFactory(status=S.SETTLED)
+    assert str(error.value) == "A programme that is none cannot become closed and settled."

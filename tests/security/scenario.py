@@ -5,7 +5,8 @@ with a draft and a submitted diagnostic (company A's has a ready PDF report), an
 company is accepted in with one expense, and an expert assignment. Company A's submitted diagnostic and its
 draft each carry a PDF as evidence on their first answer. Company A also has an earlier
 submitted diagnostic, attached to neither its application nor its assignment; company E (Bretagne)
-was refused by the region's programme, its diagnostic attached to that application. The roles of the matrix are seen
+was refused by the region's programme, its diagnostic attached to that application; region A has
+a programme closed for good too (programme S), with its PDF closing statement. The roles of the matrix are seen
 from company A:
 
 - owner, member: company A's owner and plain member;
@@ -36,6 +37,8 @@ from experts.models import Assignment, ConflictOfInterest
 from portal import services as portal_services
 from portal.models import InboxMessage, Region
 from portal.notifications import Recipient, send_each
+from regions import services as regions_services
+from regions.services.statements import render_statement
 from tests.diagnostics.factories import DiagnosticFactory, PublishedReferentialFactory, answer_all
 from tests.experts.factories import AssignmentFactory, ReferencedExpertFactory
 from tests.portal.factories import MembershipFactory, OwnerFactory, RegionOfficerFactory, StaffFactory, UserFactory
@@ -139,6 +142,11 @@ def build_scenario():
 
     programme_a = ProgrammeFactory(region=region_a, budget=Decimal("100000"), name="Programme Bretagne")
     programme_b = ProgrammeFactory(region=region_b, budget=Decimal("100000"), name="Programme Auvergne")
+    # Region A's programme closed for good, its PDF closing statement drawn.
+    programme_s = regions_services.settle_programme(
+        programme=ProgrammeFactory(region=region_a, budget=Decimal("50000"), name="Programme soldé"), by=officer_a
+    )
+    render_statement(programme_s.closing_statement.pk)
     enrolment_a = EnrolmentFactory(
         programme=programme_a, company=company_a, status="in_progress", committed=Decimal("8000"), officer=officer_a
     )
@@ -240,6 +248,7 @@ def build_scenario():
             "report_b": report_b,
             "programme_a": programme_a,
             "programme_b": programme_b,
+            "programme_s": programme_s,
             "enrolment_a": enrolment_a,
             "enrolment_b": enrolment_b,
             "expense_a": expense_a,
