@@ -121,8 +121,13 @@ def main(argv=None):
         from diagnostics.reports.pdf import PDF_OPTIONS, html_to_pdf
         from diagnostics.services.report import render_report, request_report
 
-        report = request_report(diagnostic)
-        assert report.is_ready, "no ready report of the diagnostic's current inputs"
+        # The seed's report was drawn by the code of its day: after a change of layout (templates,
+        # translations, this code) the same inputs hash differently and are drawn again once, as after
+        # a deployment.
+        report = request_report(diagnostic, enqueue=False)
+        if not report.is_ready:
+            report = render_report(report.pk, notify=False)
+        assert report.is_ready, report.error
         html = report_html(report_content(diagnostic))
 
         def full_pipeline():
