@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from portal.money import format_eur
 from portal.validators import validate_printable, validate_text
-from regions.forms import date_form_field, money_form_field
+from regions.forms import date_form_field, money_form_field, reason_form
 
 ACCEPTED_FILES = ".pdf,.png,.jpg,.jpeg,.webp,.docx,.xlsx,.pptx,.odt,.ods,.odp"
 
@@ -78,19 +78,10 @@ class CertifyClaimForm(forms.Form):
         }
 
 
-class RejectClaimForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for the rejection (sent to the company)"),
-        max_length=2000,
-        validators=[validate_text],
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the rejection; the company will read it."))
-        return reason
+RejectClaimForm = reason_form(
+    label=_("Reason for the rejection (sent to the company)"),
+    missing=_("Give the reason for the rejection; the company will read it."),
+)
 
 
 class PaymentForm(forms.Form):

@@ -323,19 +323,28 @@ class AcceptForm(forms.Form):
         }
 
 
-class RefuseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for the refusal (sent to the company)"),
-        max_length=2000,
-        validators=[validate_text],
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+def reason_form(*, label, missing):
+    """A form asking for the one reason a decision is sent to the company with: plain text, trimmed,
+    required (`missing` says so)."""
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Give the reason for the refusal; the company will read it."))
-        return reason
+    class ReasonForm(forms.Form):
+        reason = forms.CharField(
+            label=label, max_length=2000, validators=[validate_text], widget=forms.Textarea(attrs={"rows": 3})
+        )
+
+        def clean_reason(self):
+            reason = self.cleaned_data["reason"].strip()
+            if not reason:
+                raise forms.ValidationError(missing)
+            return reason
+
+    return ReasonForm
+
+
+RefuseForm = reason_form(
+    label=_("Reason for the refusal (sent to the company)"),
+    missing=_("Give the reason for the refusal; the company will read it."),
+)
 
 
 class SendBackForm(forms.Form):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import override
 
 from experts import audit
 from experts import services as experts_services
@@ -62,7 +63,7 @@ def test_an_expert_with_a_declared_conflict_is_not_proposed(client, officer, enr
 def test_a_declared_conflict_is_refused_at_proposal_and_audited(officer, enrolment, local):
     experts_services.declare_conflict(expert=local, siren=enrolment.company.siret, note="Cousin", by=local.user)
 
-    with pytest.raises(ConflictOfInterestDeclared, match="declared a conflict of interest with"):
+    with override("en"), pytest.raises(ConflictOfInterestDeclared, match="declared a conflict of interest with"):
         services.propose_expert(enrolment=enrolment, expert=local, by=officer)
 
     assert not Assignment.objects.filter(expert=local).exists()
