@@ -63,6 +63,16 @@ class TransitionRecord(models.Model):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
+class NotifiedTransitionRecord(TransitionRecord):
+    """A step the people concerned are told of by e-mail: `notified_at` is set by the e-mail task once
+    they were told, so running the task twice sends once (and the unset rows are its outbox)."""
+
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(TransitionRecord.Meta):
+        abstract = True
+
+
 @dataclass(frozen=True)
 class Move:
     """One line of a workflow's table. `sources` are the statuses it leaves from (`START` for the

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.models.profile import Expert
-from portal.workflow import TransitionRecord
+from portal.workflow import NotifiedTransitionRecord
 
 
 class Accreditation(models.Model):
@@ -76,7 +76,7 @@ class Accreditation(models.Model):
         return self.Status(self.status)
 
 
-class AccreditationTransition(TransitionRecord):
+class AccreditationTransition(NotifiedTransitionRecord):
     """One change of an expert's accreditation (`experts.workflows.ACCREDITATION`), with the validity date
     it set. Append-only."""
 
@@ -84,10 +84,8 @@ class AccreditationTransition(TransitionRecord):
     from_status = models.CharField(_("from"), max_length=12, choices=Accreditation.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Accreditation.Status.choices)
     valid_until = models.DateField(_("valid until"))
-    # Set by the e-mail task once the expert was told: running the task twice sends one e-mail.
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta(TransitionRecord.Meta):
+    class Meta(NotifiedTransitionRecord.Meta):
         verbose_name = _("accreditation change")
         verbose_name_plural = _("accreditation changes")
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from experts.models.profile import Expert
-from portal.workflow import TransitionRecord
+from portal.workflow import NotifiedTransitionRecord
 
 MAX_VISIT_DAYS = Decimal("30")
 
@@ -93,16 +93,14 @@ class Assignment(models.Model):
         return self.status in self.VISITABLE
 
 
-class AssignmentTransition(TransitionRecord):
+class AssignmentTransition(NotifiedTransitionRecord):
     """One step of an assignment's workflow (`experts.workflows.ASSIGNMENT`). Append-only."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=12, choices=Assignment.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Assignment.Status.choices)
-    # Set by the e-mail task once the people concerned were told: running the task twice sends once.
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta(TransitionRecord.Meta):
+    class Meta(NotifiedTransitionRecord.Meta):
         verbose_name = _("assignment transition")
         verbose_name_plural = _("assignment transitions")
         constraints = [

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.money import money_field
-from portal.workflow import TransitionRecord
+from portal.workflow import NotifiedTransitionRecord
 from regions.models.documents import document_storage
 
 
@@ -124,17 +124,15 @@ class ClaimPayment(models.Model):
         return f"{self.claim_id}: {self.amount} EUR on {self.paid_on}"
 
 
-class ClaimTransition(TransitionRecord):
+class ClaimTransition(NotifiedTransitionRecord):
     """One step of a claim's workflow (`regions.workflows.CLAIM`). Append-only; the table has no cycle,
     so each status is reached at most once (a second certification is a double decision)."""
 
     claim = models.ForeignKey(PaymentClaim, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=16, choices=PaymentClaim.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=PaymentClaim.Status.choices)
-    # Set by the e-mail task once the people concerned were told: running it twice sends once.
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta(TransitionRecord.Meta):
+    class Meta(NotifiedTransitionRecord.Meta):
         verbose_name = _("claim transition")
         verbose_name_plural = _("claim transitions")
         constraints = [

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.money import money_field
-from portal.workflow import TransitionRecord
+from portal.workflow import NotifiedTransitionRecord
 
 
 class Enrolment(models.Model):
@@ -137,16 +137,14 @@ class Enrolment(models.Model):
         return f"{self.company} – {self.programme}"
 
 
-class EnrolmentTransition(TransitionRecord):
+class EnrolmentTransition(NotifiedTransitionRecord):
     """One step of an enrolment's workflow (`regions.workflows.ENROLMENT`). Append-only."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("from"), max_length=16, choices=Enrolment.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Enrolment.Status.choices)
-    # Set by the e-mail task once the company was told: running the task twice sends one e-mail.
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta(TransitionRecord.Meta):
+    class Meta(NotifiedTransitionRecord.Meta):
         verbose_name = _("enrolment transition")
         verbose_name_plural = _("enrolment transitions")
         constraints = [
