@@ -88,19 +88,21 @@ def manager_finishes_the_core_and_opens_a_module(page, referential, company):
     suggested module and answer its questions."""
     axes = list(referential.axes.order_by("order", "pk"))
     page.get_by_role("button", name="Commencer mon diagnostic").click()
-    diagnostic = Diagnostic.objects.get(company=company)
     for axis in axes:
         expect(page.get_by_role("heading", level=1)).to_have_text(axis.title_fr, timeout=WAIT)
+        page.wait_for_load_state("load")  # htmx listens from DOMContentLoaded: a change before it is not saved
         for question in core_questions(referential, axis):
             page.locator(f"fieldset#q-{question.code} input[type=radio][value='{OWN_LEVEL}']").check()
             expect(page.locator(f"#q{question.pk}-status .text-success")).to_be_visible(timeout=WAIT)
         page.locator("form.questionnaire button[type=submit]").click()
+    diagnostic = Diagnostic.objects.get(company=company)
     expect(page).to_have_url(re.compile(rf"/diagnostics/{diagnostic.pk}/modules/$"), timeout=WAIT)
     expect(page.get_by_role("heading", name="Votre premier score")).to_be_visible(timeout=WAIT)
     suggested = page.locator("section[aria-labelledby=suggested-title]")
     suggested.get_by_role("button", name="Ouvrir ce module").first.click()
     module_questions = page.locator("h2.questionnaire-module ~ fieldset.question")
     expect(module_questions.first).to_be_visible(timeout=WAIT)
+    page.wait_for_load_state("load")
     for index in range(module_questions.count()):
         fieldset = module_questions.nth(index)
         fieldset.locator("input[type=radio][value='2']").check()
@@ -129,6 +131,7 @@ def colleague_answers_differently(browser, live_server, colleague, question):
         log_in(page, colleague.email)
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_have_text(question.axis.title_fr, timeout=WAIT)
+        page.wait_for_load_state("load")
         page.locator(f"fieldset#q-{question.code} input[type=radio][value='{COLLEAGUE_LEVEL}']").check()
         expect(page.locator(f"#q{question.pk}-status .text-success")).to_be_visible(timeout=WAIT)
 
