@@ -37,16 +37,40 @@ RESULTS = ROOT / "bench/results.md"
 ANALYSIS = ROOT / "bench/analysis.md"
 
 
+def create_database_if_missing(url):
+    """Create the PostgreSQL database of `url` when the server does not have it (a fresh server)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.strip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as server:
+        if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            server.execute(f'CREATE DATABASE "{name}"')
+            return True
+    return False
+
+
 def prepare_database(companies):
-    """Migrate; seed the national data set into an empty database. Returns what was done.
-    (`python -m bench --prepare-only` runs this alone, in the process of the growth database.)"""
+    """Migrate; seed the national data set into an empty database; store the peer figures of a data set
+    that has none stored (so that a page with every cache cleared reads them, as in production after
+    any submit). Returns what was done. (`python -m bench --prepare-only` runs this alone, in the
+    process of the growth database.)"""
     from django.core.management import call_command
 
+    from diagnostics.models import PeerCell, PeerPublication
+    from diagnostics.peer_publication import refresh_peer_publication
     from portal.models import Company
 
     call_command("migrate", verbosity=0)
     if Company.objects.exists():
-        return "existing data set"
+        done = "existing data set"
+        stored = set(PeerPublication.objects.values_list("referential_code", flat=True))
+        for code in set(PeerCell.objects.values_list("referential_code", flat=True).distinct()) - stored:
+            refresh_peer_publication(code)
+            done += f", peer figures of {code} stored"
+        return done
     started = time.perf_counter()
     call_command("seed_national", companies=companies)
     return f"seed_national --companies {companies} ({time.perf_counter() - started:.0f} s)"
@@ -349,15 +373,10 @@ def growth_database_url(companies):
     """The main database's URL with the name + `_COMPANIES`, created when missing (same server)."""
     from urllib.parse import urlsplit, urlunsplit
 
-    from django.db import connection
-
     parts = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{parts.path.strip('/')}_{companies}"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    url = urlunsplit(parts._replace(path=f"/{parts.path.strip('/')}_{companies}"))
+    create_database_if_missing(url)
+    return url
 
 
 def run_growth(arguments, main_pages, main_companies):
@@ -393,6 +412,8 @@ def main(argv=None):
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("make bench needs REDIS_URL (Celery broker, cache and sessions, as in production).")
     started, load_before = datetime.now(UTC), os.getloadavg()
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        create_database_if_missing(os.environ["DATABASE_URL"])  # `make bench` on a fresh server
     connection = setup_django()
     database = prepare_database(arguments.companies)
     if arguments.prepare_only:

@@ -11,10 +11,15 @@ group shown beside one diagnostic.
   entry per group: its figures when published, False otherwise. A page reads the version and the five
   groups of its company's ladder (two cache round trips, a few hundred bytes) instead of unpickling
   the whole publication.
+- The refresh also writes the published groups to the database (`models.PeerPublication` and its
+  `PublishedPeerGroup`s). On a cache miss (a cleared or evicted cache) a page reads its five groups
+  there (one query) and puts them back in the cache: no page decides over every cell while a
+  publication is stored.
 - Stale while revalidate: past `PEER_FRESH_SECONDS`, the figures are still served while a refresh is
-  scheduled. On a miss (no entry: first request, eviction), one request computes them under a lock
-  taken with `cache.add`; the others wait for its entries (at most `PEER_MISS_WAIT_SECONDS`) instead
-  of all computing at once.
+  scheduled. Only when no publication was ever stored (a new referential code, or after
+  `clear_peer_figures`) does a miss compute the figures: one request, under a lock taken with
+  `cache.add`; the others wait for its entries (at most `PEER_MISS_WAIT_SECONDS`) instead of all
+  computing at once.
 """
 
 import logging
@@ -24,9 +29,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import FilteredRelation, Q
+from django.utils import timezone
 
 from diagnostics.benchmark import LADDER, Cell, PeerGroup, mean, published_groups
-from diagnostics.models import PeerCell
+from diagnostics.models import PeerCell, PeerPublication, PublishedPeerGroup
 from diagnostics.models.peers import OVERALL
 from portal.background import enqueue
 
@@ -86,10 +94,11 @@ def _entry(publication, key):
     return (totals.companies, mean(totals.overall_sum, totals.companies), axes)
 
 
-def _store(referential_code, publication, extra_keys=()):
-    """Write every group's entry under a new generation, then point the version entry at it (a reader
-    never mixes two refreshes). `extra_keys`: groups without any company, recorded as unpublished."""
-    generation = secrets.token_hex(6)
+def _store(referential_code, publication, extra_keys=(), *, generation=None):
+    """Write every group's entry under a new generation (or `generation`), then point the version entry
+    at it (a reader never mixes two refreshes). `extra_keys`: groups without any company, recorded as
+    unpublished."""
+    generation = generation or secrets.token_hex(6)
     entries = {
         _group_entry_key(referential_code, generation, key): _entry(publication, key)
         for key in [*publication.groups, *extra_keys]
@@ -100,9 +109,77 @@ def _store(referential_code, publication, extra_keys=()):
     return version
 
 
+@transaction.atomic
+def _persist(referential_code, publication, generation):
+    """Replace the stored publication of the code by this one (one transaction: a reader sees the
+    former groups or the new ones, never a mix)."""
+    stored, _created = PeerPublication.objects.update_or_create(
+        referential_code=referential_code, defaults={"generation": generation, "computed_at": timezone.now()}
+    )
+    stored.groups.all().delete()
+    groups = []
+    for key in publication.published:
+        companies, overall, axes = _entry(publication, key)
+        rung, (sector, region, band) = key
+        groups.append(
+            PublishedPeerGroup(
+                publication=stored,
+                rung=rung,
+                sector=sector,
+                region=region,
+                band=band,
+                companies=companies,
+                overall=overall,
+                axes={axis: str(value) for axis, value in axes.items()},
+            )
+        )
+    PublishedPeerGroup.objects.bulk_create(groups, batch_size=1000)
+
+
+def _publish(referential_code, publication):
+    """Store the publication in the database, then in the cache under the same generation."""
+    generation = secrets.token_hex(6)
+    _persist(referential_code, publication, generation)
+    return _store(referential_code, publication, generation=generation)
+
+
+def _stored_entries(referential_code, chain):
+    """(generation, computed_at, the chain's entries) of the stored publication, or None when none is
+    stored. One query: the publication joined to those of its groups that are in the chain."""
+    condition = Q()
+    for rung, (sector, region, band) in chain:
+        condition |= Q(groups__rung=rung, groups__sector=sector, groups__region=region, groups__band=band)
+    rows = list(
+        PeerPublication.objects.filter(referential_code=referential_code)
+        .annotate(in_chain=FilteredRelation("groups", condition=condition))
+        .values_list(
+            "generation",
+            "computed_at",
+            "in_chain__rung",
+            "in_chain__sector",
+            "in_chain__region",
+            "in_chain__band",
+            "in_chain__companies",
+            "in_chain__overall",
+            "in_chain__axes",
+        )
+    )
+    if not rows:
+        return None
+    found = {
+        (rung, (sector, region, band)): (companies, overall, {axis: Decimal(mean) for axis, mean in axes.items()})
+        for _generation, _at, rung, sector, region, band, companies, overall, axes in rows
+        if rung is not None  # the publication's row alone: none of the chain's groups is published
+    }
+    generation, computed_at = rows[0][:2]
+    return generation, computed_at, [found.get(key, False) for key in chain]
+
+
 def clear_peer_figures(referential_code):
-    """Forget the cached figures (after a bulk load of diagnostics): the next request computes them."""
+    """Forget the figures, cached and stored: the next request computes them (tests of the worst case;
+    after a bulk load of diagnostics, `refresh_peer_publication` decides them again at once)."""
     cache.delete(version_key(referential_code))
+    PeerPublication.objects.filter(referential_code=referential_code).delete()
 
 
 def ladder_keys(*, division, section, band, region):
@@ -150,7 +227,11 @@ def peer_group_for(diagnostic, *, cached_only=False) -> PeerGroup | None:
 
 
 def _on_miss(referential_code, chain, seen):
-    """No complete entry for this chain: compute under the lock, or wait for the request holding it."""
+    """No complete entry for this chain in the cache: the stored publication's, put back in the cache;
+    with none stored, compute under the lock, or wait for the request holding it."""
+    stored = _stored_entries(referential_code, chain)
+    if stored is not None:
+        return _restore(referential_code, chain, seen, *stored)
     lock_key, stale_key = f"{version_key(referential_code)}:refreshing", f"{version_key(referential_code)}:stale"
     if cache.add(lock_key, True, PEER_REFRESH_LOCK_SECONDS):
         try:
@@ -178,6 +259,23 @@ def _on_miss(referential_code, chain, seen):
     return [_entry(publication, key) for key in chain]
 
 
+def _restore(referential_code, chain, seen, generation, computed_at, entries):
+    """Put the stored entries of a chain back in the cache, under the stored generation; the version
+    entry too when the cache lost it. Stale figures are served and a refresh scheduled."""
+    cache.set_many(
+        {_group_entry_key(referential_code, generation, key): entry for key, entry in zip(chain, entries, strict=True)},
+        PEER_ENTRY_SECONDS,
+    )
+    fresh_until = computed_at.timestamp() + PEER_FRESH_SECONDS
+    if seen is None or seen["generation"] != generation:
+        cache.set(
+            version_key(referential_code), {"generation": generation, "fresh_until": fresh_until}, PEER_ENTRY_SECONDS
+        )
+    if fresh_until < time.time():
+        schedule_refresh(referential_code)
+    return entries
+
+
 def schedule_refresh(referential_code):
     """Enqueue one refresh of the figures unless one is queued already (submits in a burst share it).
     Without a broker the refresh runs here and now. Returns whether a task was enqueued."""
@@ -200,7 +298,7 @@ def run_scheduled_refresh(referential_code):
 
 
 def refresh_peer_publication(referential_code):
-    """Recompute what may be published and replace the cached figures.
+    """Recompute what may be published and replace the stored and cached figures.
 
     One refresh at a time: a lock taken with `cache.add` (atomic in Redis); a refresh finding it taken
     marks the figures stale and returns None, and the refresh holding the lock computes again once it
@@ -217,7 +315,7 @@ def refresh_peer_publication(referential_code):
         for _round in range(PEER_REFRESH_ROUNDS):
             cache.delete(stale_key)
             publication = compute_publication(referential_code)
-            _store(referential_code, publication)
+            _publish(referential_code, publication)
             if not cache.get(stale_key):
                 break
         return publication

@@ -14,7 +14,6 @@ profiles, strengths and weaknesses, larger companies further ahead, progress bet
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -24,7 +23,7 @@ from stdnum import luhn
 
 from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Module, ModuleDecision, Question
 from diagnostics.peer_cells import rebuild_peer_cells
-from diagnostics.peer_publication import clear_peer_figures
+from diagnostics.peer_publication import refresh_peer_publication
 from diagnostics.scoring import MAX_LEVEL, AnswerSpec, AxisSpec, compute_scores
 from portal.models import Company, Membership, NafCode, Region, User
 
@@ -247,7 +246,7 @@ def fresh_sirets(rng, count, taken=None):
 def write(content, planned_companies, *, batch_size=BATCH_SIZE):
     """Create the planned companies (those without `company_id`) and every planned diagnostic, in batches.
 
-    Returns the SeedStats of what was created, counts the peer cells again from the diagnostics and clears the cached figures.
+    Returns the SeedStats of what was created, counts the peer cells again from the diagnostics and decides the published figures again.
     """
     stats = SeedStats()
     divisions = dict(NafCode.objects.filter(level=NafCode.Level.DIVISION).values_list("code", "pk"))
@@ -259,8 +258,7 @@ def write(content, planned_companies, *, batch_size=BATCH_SIZE):
             stats.add(_create_diagnostics(content, batch))
         # Written in bulk, not submitted: the peer cells are counted once from the diagnostics.
         rebuild_peer_cells(content.referential.code)
-    clear_peer_figures(content.referential.code)
-    transaction.on_commit(partial(clear_peer_figures, content.referential.code))
+    refresh_peer_publication(content.referential.code)
     return stats
 
 

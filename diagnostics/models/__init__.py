@@ -4,7 +4,7 @@ from diagnostics.models.access import DiagnosticAccess
 from diagnostics.models.diagnostic import Answer, AxisScore, Diagnostic
 from diagnostics.models.evidence import Evidence
 from diagnostics.models.modules import Module, ModuleDecision, ModuleRule
-from diagnostics.models.peers import PeerCell
+from diagnostics.models.peers import PeerCell, PeerPublication, PublishedPeerGroup
 from diagnostics.models.plan import ActionPlan, PlanAction
 from diagnostics.models.questions import LevelDescriptor, Question, QuestionTheme, Recommendation
 from diagnostics.models.referential import (
@@ -43,6 +43,8 @@ __all__ = [
     "ModuleDecision",
     "ModuleRule",
     "PeerCell",
+    "PeerPublication",
+    "PublishedPeerGroup",
     "Question",
     "QuestionTheme",
     "Recommendation",

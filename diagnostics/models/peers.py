@@ -33,3 +33,41 @@ class PeerCell(models.Model):
 
     def __str__(self):
         return f"{self.referential_code} {self.division}/{self.band}/{self.region} {self.axis or '*'}: {self.companies}"
+
+
+class PeerPublication(models.Model):
+    """What of one referential code's peer cells may be published, as the last refresh decided
+    (`diagnostics.peer_publication.refresh_peer_publication`): the groups it published are its
+    `groups`. Written by the refresh only; read by a page when the cache has no entry for its groups,
+    so that a cleared or evicted cache costs a lookup, not the decision over every cell."""
+
+    referential_code = models.CharField(max_length=40, unique=True)
+    generation = models.CharField(max_length=12)  # the cache entries' generation written with it
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.referential_code} ({self.computed_at:%Y-%m-%d %H:%M})"
+
+
+class PublishedPeerGroup(models.Model):
+    """One published peer group's figures: its companies, overall mean and the means of the axes that
+    may be published within it. A group absent from its publication is not published."""
+
+    publication = models.ForeignKey(PeerPublication, on_delete=models.CASCADE, related_name="groups")
+    rung = models.CharField(max_length=30)
+    sector = models.CharField(max_length=5)  # NAF division or section, "*" for the whole industry
+    region = models.CharField(max_length=2)  # "*" for all France
+    band = models.CharField(max_length=10)  # "*" for every size
+    companies = models.IntegerField()
+    overall = models.DecimalField(max_digits=5, decimal_places=2)
+    axes = models.JSONField(default=dict)  # axis code -> mean, as a string ("2.45")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "rung", "sector", "region", "band"], name="one_published_peer_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rung} {self.sector}/{self.region}/{self.band}: {self.companies}"

@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from diagnostics.peer_cells import rebuild_peer_cells
-from diagnostics.peer_publication import clear_peer_figures
+from diagnostics.peer_publication import refresh_peer_publication
 from diagnostics.selectors.referential import current_published_referential
 from regions.models import EnrolmentTransition
 from seeding import peer_companies as peers
@@ -138,9 +138,9 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, reports=DEFAULT
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
         lap("vacuum and analyze")
     # The diagnostics were written in bulk, not submitted: the peer cells are counted once from them, and
-    # the cached figures dropped so that they count the new ones.
+    # the published figures decided again so that they count the new ones.
     rebuild_peer_cells(referential.code)
-    clear_peer_figures(referential.code)
+    refresh_peer_publication(referential.code)
     seed_reports(count=reports)
     lap("reports (render pipeline)")
     counts = row_counts(known={label: writer.inserted[label] for label in LARGE_TABLES})

@@ -1,14 +1,21 @@
 """The cached peer figures: one small entry per group, refreshed in the background after a submit (one
-refresh queued and one running at a time), served stale while a refresh runs, and computed under a lock
-by one request on a miss."""
+refresh queued and one running at a time), served stale while a refresh runs, stored in the database
+by the refresh so that a cleared cache is filled with a lookup, and computed under a lock by one request
+on a miss when none was ever stored."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from diagnostics import peer_publication as publication
 from diagnostics import tasks
+from diagnostics.benchmark import LADDER
+from diagnostics.models import PeerPublication, PublishedPeerGroup
 from diagnostics.peer_publication import (
     PEER_ENTRY_SECONDS,
+    PEER_FRESH_SECONDS,
     clear_peer_figures,
     ladder_keys,
     peer_group_of,
@@ -188,3 +195,97 @@ def test_a_refresh_that_found_a_request_computing_on_a_miss_is_scheduled_after_i
     monkeypatch.setattr(publication, "schedule_refresh", scheduled.append)
     group_of(referential, company)
     assert scheduled == [referential.code]
+
+
+# --- The stored publication: what a cleared cache falls back on ---------------------------------------
+
+
+def refuse_to_compute(monkeypatch):
+    def compute(code):
+        raise AssertionError("the figures were decided again on a request")
+
+    monkeypatch.setattr(publication, "compute_publication", compute)
+
+
+def test_a_refresh_stores_the_published_groups_in_the_database(referential, company):
+    add_peers(referential, [profile_of(company)] * 6)
+    refresh_peer_publication(referential.code)
+    stored = PeerPublication.objects.get(referential_code=referential.code)
+    assert stored.generation == cache.get(version_key(referential.code))["generation"]
+    assert {(group.rung, group.companies) for group in stored.groups.all()} == {(rung.key, 6) for rung in LADDER}
+
+
+def test_a_cleared_cache_is_filled_from_the_stored_figures_without_deciding_again(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6 + [profile_of(company, band="1-9")] * 7)
+    refresh_peer_publication(referential.code)
+    before = group_of(referential, company)
+    cache.clear()
+    refuse_to_compute(monkeypatch)
+    after = group_of(referential, company)
+    assert after == before and after.companies == 6 and after.axes
+    assert cache.get(version_key(referential.code))["generation"] == PeerPublication.objects.get().generation
+
+
+def test_every_profile_reads_the_same_figures_from_the_database_as_from_the_cache(referential, company, monkeypatch):
+    profiles = (
+        [profile_of(company)] * 6 + [profile_of(company, band="1-9")] * 3 + [profile_of(company, region="84")] * 5
+    )
+    add_peers(referential, profiles)
+    refresh_peer_publication(referential.code)
+    ladders = [
+        {"division": p.division, "section": company.naf_division.section.code, "band": p.band, "region": p.region}
+        for p in profiles
+    ]
+    cached = [peer_group_of(referential.code, **ladder) for ladder in ladders]
+    refuse_to_compute(monkeypatch)
+    from_database = []
+    for ladder in ladders:
+        cache.clear()
+        from_database.append(peer_group_of(referential.code, **ladder))
+    assert from_database == cached
+
+
+def test_figures_from_the_database_take_one_query(referential, company, django_assert_num_queries):
+    add_peers(referential, [profile_of(company)] * 6)
+    refresh_peer_publication(referential.code)
+    cache.clear()
+    company.naf_division.section  # noqa: B018 - the profile read before counting
+    with django_assert_num_queries(1):
+        assert group_of(referential, company).companies == 6
+
+
+def test_stale_stored_figures_are_served_and_a_refresh_is_scheduled(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    refresh_peer_publication(referential.code)
+    PeerPublication.objects.update(computed_at=timezone.now() - timedelta(seconds=PEER_FRESH_SECONDS + 1))
+    cache.clear()
+    scheduled = []
+    monkeypatch.setattr(publication, "schedule_refresh", scheduled.append)
+    assert group_of(referential, company).companies == 6
+    assert scheduled == [referential.code]
+
+
+def test_fresh_stored_figures_schedule_no_refresh(referential, company, monkeypatch):
+    add_peers(referential, [profile_of(company)] * 6)
+    refresh_peer_publication(referential.code)
+    cache.clear()
+    scheduled = []
+    monkeypatch.setattr(publication, "schedule_refresh", scheduled.append)
+    group_of(referential, company)
+    assert scheduled == []
+
+
+def test_a_second_refresh_replaces_the_stored_groups(referential, company):
+    add_peers(referential, [profile_of(company)] * 6)
+    refresh_peer_publication(referential.code)
+    add_peers(referential, [profile_of(company)] * 2)
+    refresh_peer_publication(referential.code)
+    assert PeerPublication.objects.count() == 1
+    assert set(PublishedPeerGroup.objects.values_list("companies", flat=True)) == {8}
+
+
+def test_clearing_the_figures_forgets_the_stored_publication_too(referential, company):
+    add_peers(referential, [profile_of(company)] * 6)
+    refresh_peer_publication(referential.code)
+    clear_peer_figures(referential.code)
+    assert not PeerPublication.objects.exists() and not PublishedPeerGroup.objects.exists()

@@ -400,11 +400,11 @@ def test_panels_know_without_a_query_whether_the_user_is_a_member(
 # --- Queries --------------------------------------------------------------------------------------
 
 
-# The page's budget is 12 queries. Without the panels of the apps above it takes at most 9: the user
-# (with the request's viewer), the diagnostic (with its plan), the referential content (2), the peer
-# cells (1, when not cached), the roadmap's actions with their level descriptors (1), the PDF report's
+# The page's budget is 12 queries. Without the panels of the apps above it takes at most 10: the user
+# (with the request's viewer), the diagnostic (with its plan), the referential content (2), the stored
+# peer figures (1, when not cached) and the peer cells (1, when none was ever stored), the roadmap's actions with their level descriptors (1), the PDF report's
 # status (1), and what is left of the cold caches. The panels share what is left.
-OWN_QUERIES = 9
+OWN_QUERIES = 10
 
 
 @pytest.mark.parametrize("axes, questions", [(2, 3), (10, 12)])
