@@ -20,6 +20,7 @@ from diagnostics.models import Answer, Axis, Diagnostic, LevelDescriptor, Module
 from diagnostics.models.referential import CONTENT_CODE_PATTERN
 from diagnostics.selectors.modules import in_scope
 from portal.models import Membership, RegionOfficer
+from portal.viewer import viewer_of
 
 COMPLETE_ANSWER = Q(level__isnull=False) | Q(not_applicable=True)
 
@@ -53,14 +54,25 @@ def diagnostics_visible_to(user):
 
 
 def visible_diagnostic(user, pk):
-    """One diagnostic the user may see, with its company and referential, or None (one query).
+    """One diagnostic the user may see, with its company and referential, or None (one query; two for a
+    member of a company asking for another company's diagnostic).
 
     The rules then read the user's memberships from the request's viewer (`portal.viewer`), not from the row.
     `has_respondents`: whether colleagues were invited to answer on their own (diagnostics.models.respondents).
     """
+    company_ids = viewer_of(user).company_ids
+    if company_ids:
+        # A member's own diagnostic (the questionnaire's every page): a short query to build, whatever the
+        # other rules; anyone else's, or none found, under every rule.
+        found = _with_company(Diagnostic.objects.filter(company_id__in=company_ids), pk)
+        if found is not None:
+            return found
+    return _with_company(diagnostics_visible_to(user), pk)
+
+
+def _with_company(diagnostics, pk):
     return (
-        diagnostics_visible_to(user)
-        .filter(pk=pk)
+        diagnostics.filter(pk=pk)
         .select_related("company", "referential")
         .annotate(has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))))
         .first()
@@ -296,20 +308,31 @@ class AnswerTarget:
 def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
     """The question `question_pk` (or the question coded `question_code`) of the diagnostic
     `diagnostic_pk`, if the user may see that diagnostic and the question belongs to its referential;
-    else None. One query.
+    else None. One query for a member of the diagnostic's company (the one who may answer: every
+    autosave); another, under every visibility rule, for anyone else.
 
     The returned diagnostic carries only its ids, status and `has_respondents`: enough for the rules
     (which read the request's viewer) and for `services.save_answer` / `services.save_respondent_answer`;
     the question carries `module_opened` (whether the company opened its module; a core question has none).
     """
-    visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
-    questions = Question.objects.filter(referential__in=visible.values("referential_id"))
-    if question_pk is not None:
-        questions = questions.filter(pk=question_pk)
-    elif isinstance(question_code, str) and re.fullmatch(CONTENT_CODE_PATTERN, question_code):
-        questions = questions.filter(code=question_code)
-    else:
+    if question_pk is None and not (
+        isinstance(question_code, str) and re.fullmatch(CONTENT_CODE_PATTERN, question_code)
+    ):
         return None
+    company_ids = viewer_of(user).company_ids
+    if company_ids:
+        # Members see every diagnostic of their companies: a short query to build, whatever the other rules.
+        members = Diagnostic.objects.filter(pk=diagnostic_pk, company_id__in=company_ids)
+        target = _answer_target(members, diagnostic_pk, question_pk, question_code)
+        if target is not None:
+            return target
+    visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
+    return _answer_target(visible, diagnostic_pk, question_pk, question_code)
+
+
+def _answer_target(visible, diagnostic_pk, question_pk, question_code):
+    questions = Question.objects.filter(referential__in=visible.values("referential_id"))
+    questions = questions.filter(pk=question_pk) if question_pk is not None else questions.filter(code=question_code)
     question = questions.annotate(
         diagnostic_status=Subquery(visible.values("status")[:1]),
         diagnostic_company_id=Subquery(visible.values("company_id")[:1]),

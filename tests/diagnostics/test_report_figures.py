@@ -45,7 +45,9 @@ def referential():
 @pytest.fixture
 def diagnostic(company, owner, referential, experts):
     add_peers(referential, [profile_of(company)] * 6)
-    return submit(company, owner, referential=referential)
+    submitted = submit(company, owner, referential=referential)
+    refresh_peer_publication(referential.code)  # what the task enqueued after the submit's commit does
+    return submitted
 
 
 @pytest.fixture
