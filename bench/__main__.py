@@ -177,9 +177,9 @@ def load_table(part, short):
     if context:
         rows.append(
             f"{context['sme_users']} SME users (in {context.get('respondent_pairs', 0)} companies two colleagues "
-            f"answer one draft as respondents) and {context['dashboard_users']} dashboard users for "
-            f"{context['duration_s']} s against gunicorn ({context['gunicorn_workers']} sync workers) on a free "
-            "loopback port, checked to be its listener."
+            f"answer one draft as respondents) and {context['dashboard_users']} dashboard users, arriving over "
+            f"{context.get('ramp_s', 0)} s, then measured for {context['duration_s']} s once all are there, against "
+            f"gunicorn ({context['gunicorn_workers']} sync workers) on a free loopback port, checked to be its listener."
         )
     cpu = next((figure for figure in part["figures"] if figure.get("kind") == "cpu"), None)
     if cpu:
@@ -187,7 +187,8 @@ def load_table(part, short):
         rows.append(
             f"CPU used meanwhile: gunicorn workers {cpu['gunicorn_cpu_s']} s, PostgreSQL backends "
             f"{cpu['postgres_cpu_s']} s, i.e. {cpu['cpu_ms_per_request']} ms of CPU per request: two cores given "
-            f"to the portal alone would serve about {cpu['capacity_two_cores_rps']} requests/s of this mix."
+            f"to the portal alone would serve about {cpu['capacity_two_cores_rps']} requests/s of this mix. "
+            f"The load generator (Locust, on the same machine) used {cpu.get('locust_cpu_s', '?')} s of CPU."
         )
     if context.get("load_average_before"):
         rows.append(
