@@ -2,6 +2,7 @@
 after any sequence of sign-ups, starts, submits, moves and purges they equal a full recompute, and the
 funnel and quarters charts read from them equal the former whole-population computation."""
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 from itertools import count
@@ -295,3 +296,14 @@ def test_deleting_several_diagnostics_of_a_company_in_one_statement_takes_it_out
     SubmittedDiagnosticFactory(company=CompanyFactory(), is_latest=False)
     Diagnostic.objects.filter(company=company).delete()
     assert stored_counters() == expected_counters()
+
+
+def test_the_data_migration_fills_the_counters_of_an_existing_database(mixed_population):
+    from django.apps import apps
+
+    fill = importlib.import_module("diagnostics.migrations.0014_fill_dashboard_counters")
+    expected = expected_counters()
+    fill.empty_counters(apps, None)
+    assert stored_counters() == ({}, {})
+    fill.fill_counters(apps, None)
+    assert stored_counters() == expected
