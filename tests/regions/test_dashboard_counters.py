@@ -301,7 +301,7 @@ def test_deleting_several_diagnostics_of_a_company_in_one_statement_takes_it_out
 def test_the_data_migration_fills_the_counters_of_an_existing_database(mixed_population):
     from django.apps import apps
 
-    fill = importlib.import_module("diagnostics.migrations.0014_fill_dashboard_counters")
+    fill = importlib.import_module("diagnostics.migrations.0015_fill_dashboard_counters")
     expected = expected_counters()
     fill.empty_counters(apps, None)
     assert stored_counters() == ({}, {})
