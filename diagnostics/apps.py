@@ -26,6 +26,10 @@ class DiagnosticsConfig(AppConfig):
 
         peer_cells.register()  # a company's new profile takes its latest diagnostic to its new peer cell
 
+        from diagnostics import dashboard_counters
+
+        dashboard_counters.register()  # the dashboards' funnel and quarters follow the diagnostics' changes
+
         from diagnostics.first_steps import diagnostic_first_step
         from portal.first_steps import register_first_step
 

@@ -17,3 +17,7 @@ class PortalConfig(AppConfig):
 
         identity.register()  # GDPR: the company, members and invitations in the export and closure
         retention.register()  # GDPR: purge of expired invitations and sign-up requests
+
+        from portal.services import dashboard_counters
+
+        dashboard_counters.register()  # a company created, deleted or moved counts in its region's funnel

@@ -66,10 +66,11 @@ def cached_board(*, region_ids, params, national, compute):
 
 
 def cached_scope_figures(user, *, national, name, compute):
-    """Figures of a board that follow no filter (the charts over every company in scope), kept under
-    `name`, or `compute()`d (None is kept too). A region's are kept under its board versions; the
-    national ones, over every company of the country, for `BOARD_CACHE_SECONDS` whatever moves (a move
-    somewhere every few seconds would otherwise recompute them at nearly every view)."""
+    """Figures of a board that follow no filter (the charts over every company in scope, read from the
+    regions' counters: `regions.dashboard_charts`), kept under `name`, or `compute()`d (None is kept too).
+    A region's are kept under its board versions; the national ones for `BOARD_CACHE_SECONDS` whatever
+    moves (a move somewhere every few seconds would otherwise recompute them at nearly every view).
+    Sign-ups and submits bump no version: they show within `BOARD_CACHE_SECONDS`."""
     region_ids = None if user.is_staff else officer_region_ids(user)
     if region_ids is None:
         key = f"regions:board-scope:all:{'national' if national else 'region'}:{get_language()}:{name}"

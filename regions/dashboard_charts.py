@@ -1,6 +1,11 @@
 """The dashboards' pictures beyond the budget: the companies' funnel from sign-up to a completed support,
 the average maturity per quarter, and the national calibration gap, each as an SVG chart
-(`portal.charts`) with the rows of its data table. One query per figure, whatever the number of rows.
+(`portal.charts`) with the rows of its data table.
+
+The funnel's first steps and the quarters are read from the counters per region that the writes keep
+(`portal.models.RegionFunnelCount`, `RegionQuarterCount`: `portal.services.dashboard_counters`,
+`diagnostics.dashboard_counters`), and the funnel's later steps from the enrolments: a few rows per
+region, whatever the number of companies (two queries for the funnel, one for the quarters).
 
 Scope: a regional officer's charts cover the companies of their regions; staff's cover every company.
 Quarterly averages follow statistical secrecy (`diagnostics.benchmark.MIN_COMPANIES` distinct
@@ -10,17 +15,15 @@ companies behind each, or withheld), as the calibration gap does.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncQuarter
-from django.utils import timezone
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from diagnostics.benchmark import MIN_COMPANIES
-from diagnostics.models import Diagnostic
 from diagnostics.radar import short_label
 from portal.charts import Bar, Point, bar_chart_svg, diverging_bar_chart_svg, line_chart_svg
-from portal.models import Company
+from portal.models import RegionFunnelCount, RegionQuarterCount
 from regions.models import Enrolment
 from regions.selectors import officer_region_ids, programmes_visible_to
 
@@ -36,12 +39,16 @@ class Chart:
     rows: list  # the data table's rows (dicts), in the chart's order
 
 
-def _companies_in_scope(user, *, national):
-    """The companies a dashboard speaks of: those located in the officer's regions (a programme takes
-    only its region's companies); every company for staff and the national view."""
+def _region_scope(user, *, national):
+    """The regions a dashboard speaks of: None for every region (staff, the national view), else the
+    officer's regions (a programme takes only its region's companies)."""
     if national or user.is_staff:
-        return Company.objects.all()
-    return Company.objects.filter(region_id__in=officer_region_ids(user))
+        return None
+    return officer_region_ids(user)
+
+
+def _in_scope(rows, region_ids, field="region_id"):
+    return rows if region_ids is None else rows.filter(**{f"{field}__in": region_ids})
 
 
 def _percent(part, whole):
@@ -50,25 +57,32 @@ def _percent(part, whole):
 
 def company_funnel(user, *, national=False):
     """Companies registered → diagnostic started → submitted → applied → accepted → support completed
-    (one query); each step's share of the registered companies beside its count."""
-    programmes = programmes_visible_to(user).values("pk")
-    diagnostics = Diagnostic.objects.filter(company=OuterRef("pk"))
-    enrolments = Enrolment.objects.filter(company=OuterRef("pk"), programme__in=programmes)
-    steps = [
-        ("registered", _("Companies registered"), Q()),
-        ("started", _("Diagnostic started"), Q(Exists(diagnostics))),
-        ("submitted", _("Diagnostic submitted"), Q(Exists(diagnostics.filter(status=Diagnostic.Status.SUBMITTED)))),
-        ("applied", _("Application made"), Q(Exists(enrolments))),
-        ("accepted", _("Application accepted"), Q(Exists(enrolments.filter(status__in=ENROLLED)))),
-        ("completed", _("Support completed"), Q(Exists(enrolments.filter(status=S.COMPLETED)))),
-    ]
-    counts = _companies_in_scope(user, national=national).aggregate(
-        **{key: Count("pk", filter=condition) if condition else Count("pk") for key, _label, condition in steps}
+    (two queries: the regions' counters, the enrolments of the programmes visible to `user`); each step's
+    share of the registered companies beside its count."""
+    region_ids = _region_scope(user, national=national)
+    counts = _in_scope(RegionFunnelCount.objects.all(), region_ids).aggregate(
+        registered=Coalesce(Sum("companies"), 0),
+        started=Coalesce(Sum("started"), 0),
+        submitted=Coalesce(Sum("submitted"), 0),
     )
+    enrolments = Enrolment.objects.filter(programme__in=programmes_visible_to(user).values("pk"))
+    counts |= _in_scope(enrolments, region_ids, "company__region_id").aggregate(
+        applied=Count("company", distinct=True),
+        accepted=Count("company", distinct=True, filter=Q(status__in=ENROLLED)),
+        completed=Count("company", distinct=True, filter=Q(status=S.COMPLETED)),
+    )
+    steps = [
+        ("registered", _("Companies registered")),
+        ("started", _("Diagnostic started")),
+        ("submitted", _("Diagnostic submitted")),
+        ("applied", _("Application made")),
+        ("accepted", _("Application accepted")),
+        ("completed", _("Support completed")),
+    ]
     registered = counts["registered"]
     rows = [
         {"key": key, "label": label, "count": counts[key], "share": _percent(counts[key], registered)}
-        for key, label, _condition in steps
+        for key, label in steps
     ]
     bars = [Bar(row["label"], row["count"], f"{number_format(row['count'])} ({row['share']})") for row in rows]
     svg = bar_chart_svg(
@@ -86,27 +100,23 @@ def quarter_label(day):
 
 def maturity_by_quarter(user, *, national=False):
     """The average overall maturity of the diagnostics submitted each quarter (the last twelve quarters
-    with a diagnostic), by the companies in scope (one query). A quarter with fewer than MIN_COMPANIES
-    companies is withheld: a gap in the line, "withheld" in the table. None without any diagnostic."""
+    with a diagnostic), by the companies in scope (one query on the regions' quarter counters). A quarter
+    with fewer than MIN_COMPANIES companies is withheld: a gap in the line, "withheld" in the table.
+    None without any diagnostic."""
     quarters = list(
-        Diagnostic.objects.filter(
-            status=Diagnostic.Status.SUBMITTED,
-            overall_score__isnull=False,
-            company__in=_companies_in_scope(user, national=national).values("pk"),
-        )
-        .annotate(quarter=TruncQuarter("submitted_at", tzinfo=timezone.get_current_timezone()))
+        _in_scope(RegionQuarterCount.objects.all(), _region_scope(user, national=national))
         .values("quarter")
-        .annotate(average=Avg("overall_score"), companies=Count("company", distinct=True))
+        .annotate(diagnostics=Sum("diagnostics"), total=Sum("score_total"), companies=Sum("companies"))
+        .filter(diagnostics__gt=0)
         .order_by("-quarter")[:QUARTERS_SHOWN]
     )
     if not quarters:
         return None
     rows = []
     for row in reversed(quarters):
-        day = row["quarter"].date() if hasattr(row["quarter"], "date") else row["quarter"]
         shown = row["companies"] >= MIN_COMPANIES
-        average = Decimal(row["average"]).quantize(Decimal("0.01")) if shown else None
-        rows.append({"label": quarter_label(day), "average": average, "companies": row["companies"]})
+        average = (Decimal(row["total"]) / row["diagnostics"]).quantize(Decimal("0.01")) if shown else None
+        rows.append({"label": quarter_label(row["quarter"]), "average": average, "companies": row["companies"]})
     svg = line_chart_svg(
         [Point(row["label"], row["average"]) for row in rows],
         chart_id="maturity-chart",

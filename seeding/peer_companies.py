@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from stdnum import luhn
 
+from diagnostics.dashboard_counters import rebuild_dashboard_counters
 from diagnostics.models import Answer, Axis, AxisScore, Diagnostic, Module, ModuleDecision, Question
 from diagnostics.peer_cells import rebuild_peer_cells
 from diagnostics.peer_publication import refresh_peer_publication
@@ -246,7 +247,8 @@ def fresh_sirets(rng, count, taken=None):
 def write(content, planned_companies, *, batch_size=BATCH_SIZE):
     """Create the planned companies (those without `company_id`) and every planned diagnostic, in batches.
 
-    Returns the SeedStats of what was created, counts the peer cells again from the diagnostics and decides the published figures again.
+    Returns the SeedStats of what was created, counts the peer cells and the dashboards' counters again from
+    the companies and diagnostics, and decides the published figures again.
     """
     stats = SeedStats()
     divisions = dict(NafCode.objects.filter(level=NafCode.Level.DIVISION).values_list("code", "pk"))
@@ -256,8 +258,10 @@ def write(content, planned_companies, *, batch_size=BATCH_SIZE):
             batch = planned_companies[start : start + batch_size]
             stats.add(_create_companies([c for c in batch if c.company_id is None], divisions, regions))
             stats.add(_create_diagnostics(content, batch))
-        # Written in bulk, not submitted: the peer cells are counted once from the diagnostics.
+        # Written in bulk, not submitted: the peer cells and the dashboards' counters are counted once
+        # from the companies and diagnostics.
         rebuild_peer_cells(content.referential.code)
+        rebuild_dashboard_counters()
     refresh_peer_publication(content.referential.code)
     return stats
 

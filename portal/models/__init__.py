@@ -4,11 +4,13 @@
   and the reference data they point at (regions, NAF codes);
 - audit.py: the portal's append-only audit trail (entries, chain head, daily digests, anchors);
 - api_tokens.py: the personal access tokens of the REST API (portal/api);
-- inbox.py: the in-app inbox (every message sent by e-mail, kept) and how e-mails reach a user.
+- inbox.py: the in-app inbox (every message sent by e-mail, kept) and how e-mails reach a user;
+- dashboard_counters.py: the dashboards' counters per region (company funnel, maturity per quarter).
 """
 
 from portal.models.api_tokens import ApiToken
 from portal.models.audit import AuditAnchor, AuditChainHead, AuditDigest, AuditEntry
+from portal.models.dashboard_counters import RegionFunnelCount, RegionQuarterCount
 from portal.models.identity import (
     Company,
     HeadcountBand,
@@ -40,7 +42,9 @@ __all__ = [
     "NafCode",
     "PendingSignup",
     "Region",
+    "RegionFunnelCount",
     "RegionOfficer",
+    "RegionQuarterCount",
     "TranslatedLabelMixin",
     "User",
     "UserManager",

@@ -41,8 +41,9 @@ def _render_dashboard(request, *, national):
         "tiles": region_tiles(board.regions) if national else [],
         "calibration": calibration,
         "calibration_chart": calibration_chart(calibration),
-        # Over every company in scope: drawn only when the board's fragment is missing, from figures kept
-        # per scope (the applications' moves refresh them; sign-ups and submits within the board's lifetime).
+        # Over every company in scope (read from the regions' counters): drawn only when the board's fragment
+        # is missing, from figures kept per scope (the applications' moves refresh them; sign-ups and submits
+        # within the board's lifetime).
         "funnel_chart": SimpleLazyObject(
             lambda: cached_scope_figures(
                 request.user,

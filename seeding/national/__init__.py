@@ -35,6 +35,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from diagnostics.dashboard_counters import rebuild_dashboard_counters
 from diagnostics.peer_cells import rebuild_peer_cells
 from diagnostics.peer_publication import refresh_peer_publication
 from diagnostics.selectors.referential import current_published_referential
@@ -137,9 +138,10 @@ def seed_national(*, companies, seed=0, experts=DEFAULT_EXPERTS, reports=DEFAULT
             for model in BULK_MODELS:
                 cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
         lap("vacuum and analyze")
-    # The diagnostics were written in bulk, not submitted: the peer cells are counted once from them, and
-    # the published figures decided again so that they count the new ones.
+    # The companies and diagnostics were written in bulk, not submitted: the peer cells and the dashboards'
+    # counters are counted once from them, and the published figures decided again so that they count the new ones.
     rebuild_peer_cells(referential.code)
+    rebuild_dashboard_counters()
     refresh_peer_publication(referential.code)
     seed_reports(count=reports)
     lap("reports (render pipeline)")

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.utils import translation
 
+from diagnostics.dashboard_counters import expected_counters, stored_counters
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
 from diagnostics.peer_publication import peer_group_for
 from diagnostics.scoring import compute_scores
@@ -164,6 +165,14 @@ def test_seed_demo_gives_the_demo_company_results_and_a_visible_benchmark():
     assert group.rung.key == "division-band-region"
     assert group.companies == 13
     assert len(group.axes) == 8
+
+
+def test_seed_demo_leaves_the_dashboards_counters_equal_to_a_full_recompute():
+    PublishedReferentialFactory(axes=3, questions=2)
+    call_command("seed_demo", stdout=StringIO())
+    funnel, quarters = stored_counters()
+    assert (funnel, quarters) == expected_counters()
+    assert sum(companies for companies, _started, _submitted in funnel.values()) == Company.objects.count()
 
 
 def test_seed_demo_is_idempotent_for_the_diagnostics():

@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from diagnostics.dashboard_counters import expected_counters, stored_counters
 from diagnostics.models import Answer, AxisScore, Diagnostic, Question
 from diagnostics.peer_publication import peer_group_for
 from experts.models import Accreditation, Assignment, Expert, Visit
@@ -69,6 +70,13 @@ def test_the_peer_benchmark_is_published_on_the_seeded_diagnostics(seeded):
     latest = Diagnostic.objects.filter(is_latest=True).select_related("company", "referential").first()
     group = peer_group_for(latest)
     assert group is not None and group.companies >= 5
+
+
+def test_the_dashboards_counters_count_the_bulk_written_companies_and_diagnostics(seeded):
+    funnel, quarters = stored_counters()
+    assert (funnel, quarters) == expected_counters()
+    assert sum(companies for companies, _started, _submitted in funnel.values()) == COMPANIES
+    assert quarters
 
 
 def test_experts_programmes_and_officers_exist(seeded):
