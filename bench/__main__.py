@@ -110,14 +110,14 @@ def _ms(value):
 
 def pages_table(part, short):
     rows = [
-        "| Page | median (ms) | p95 (ms) | queries | ratio to floor | cold median (ms) | goals: ≤ 5× floor, ≤ 12 queries "
-        "(dashboards: p95 ≤ 300 ms; results page cold ≤ 150 ms) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| Page | median (ms) | p95 (ms) | queries | ratio to floor | cold median (ms) | cold p95 (ms) | goals: ≤ 5× "
+        "floor, ≤ 12 queries (dashboards: p95 ≤ 300 ms, warm and cold; results page cold ≤ 150 ms) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for figure in part["figures"]:
         if "page" not in figure:
             continue
-        cold = _ms(figure.get("cold_median_ms"))
+        cold = f"{_ms(figure.get('cold_median_ms'))} | {_ms(figure.get('cold_p95_ms'))}"
         if figure["page"].startswith("floor"):
             rows.append(
                 f"| *{figure['page']}* | {_ms(figure['median_ms'])} | {_ms(figure['p95_ms'])} | {figure['queries']} "
@@ -131,6 +131,8 @@ def pages_table(part, short):
         ]
         if "goal_p95_met" in figure:
             goals.append(f"{_yes(figure['goal_p95_met'])} p95")
+        if "goal_cold_p95_met" in figure:
+            goals.append(f"{_yes(figure['goal_cold_p95_met'])} cold p95")
         if "goal_cold_met" in figure:
             goals.append(f"{_yes(figure['goal_cold_met'])} cold")
         rows.append(
@@ -143,6 +145,10 @@ def pages_table(part, short):
             short.append(f"{figure['page']}: {figure['queries']} queries (goal ≤ 12)")
         if figure.get("goal_p95_met") is False:
             short.append(f"{figure['page']}: p95 {figure['p95_ms']:.0f} ms (goal ≤ 300 ms)")
+        if figure.get("goal_cold_p95_met") is False:
+            short.append(
+                f"{figure['page']}: p95 {figure['cold_p95_ms']:.0f} ms with every cache cleared (goal ≤ 300 ms)"
+            )
         if figure.get("goal_cold_met") is False:
             short.append(
                 f"{figure['page']}: {figure['cold_median_ms']:.0f} ms with every cache cleared (goal ≤ 150 ms)"
