@@ -1,3 +1,4 @@
+import logging
 import os
 from urllib.parse import urlsplit
 
@@ -12,6 +13,16 @@ from tests.portal.factories import OwnerFactory, RegionOfficerFactory, StaffFact
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Each app's reference-data loader (also run by its data migration), re-run for transactional tests.
 REFERENCE_DATA_LOADERS = [load_reference_data, load_technology_themes]
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_level_restored():
+    """An in-process Celery worker (`start_worker`) sets the root logger's level to its own (ERROR): put
+    back after each test, or a later test in the same process would see no warning logged."""
+    root = logging.getLogger()
+    level = root.level
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
