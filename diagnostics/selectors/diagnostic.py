@@ -60,23 +60,28 @@ def visible_diagnostic(user, pk):
     The rules then read the user's memberships from the request's viewer (`portal.viewer`), not from the row.
     `has_respondents`: whether colleagues were invited to answer on their own (diagnostics.models.respondents).
     """
+    return _members_first(
+        user,
+        lambda diagnostics: (
+            diagnostics.filter(pk=pk)
+            .select_related("company", "referential")
+            .annotate(has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))))
+            .first()
+        ),
+    )
+
+
+def _members_first(user, read):
+    """`read(diagnostics)` over the diagnostics of the user's companies, then, when it found nothing,
+    over every diagnostic the user may see. A member's own diagnostic (every questionnaire page, every
+    autosave) is so found with a query short to build, whatever the apps' other rules; anyone else's
+    costs one query more for a member, none for a user without a company."""
     company_ids = viewer_of(user).company_ids
     if company_ids:
-        # A member's own diagnostic (the questionnaire's every page): a short query to build, whatever the
-        # other rules; anyone else's, or none found, under every rule.
-        found = _with_company(Diagnostic.objects.filter(company_id__in=company_ids), pk)
+        found = read(Diagnostic.objects.filter(company_id__in=company_ids))
         if found is not None:
             return found
-    return _with_company(diagnostics_visible_to(user), pk)
-
-
-def _with_company(diagnostics, pk):
-    return (
-        diagnostics.filter(pk=pk)
-        .select_related("company", "referential")
-        .annotate(has_respondents=Exists(Respondent.objects.filter(diagnostic=OuterRef("pk"))))
-        .first()
-    )
+    return read(diagnostics_visible_to(user))
 
 
 def company_diagnostics(company, viewer):
@@ -319,15 +324,12 @@ def answer_target(user, *, diagnostic_pk, question_pk=None, question_code=None):
         isinstance(question_code, str) and re.fullmatch(CONTENT_CODE_PATTERN, question_code)
     ):
         return None
-    company_ids = viewer_of(user).company_ids
-    if company_ids:
-        # Members see every diagnostic of their companies: a short query to build, whatever the other rules.
-        members = Diagnostic.objects.filter(pk=diagnostic_pk, company_id__in=company_ids)
-        target = _answer_target(members, diagnostic_pk, question_pk, question_code)
-        if target is not None:
-            return target
-    visible = diagnostics_visible_to(user).filter(pk=diagnostic_pk)
-    return _answer_target(visible, diagnostic_pk, question_pk, question_code)
+    return _members_first(
+        user,
+        lambda diagnostics: _answer_target(
+            diagnostics.filter(pk=diagnostic_pk), diagnostic_pk, question_pk, question_code
+        ),
+    )
 
 
 def _answer_target(visible, diagnostic_pk, question_pk, question_code):
